@@ -1,0 +1,102 @@
+//! A tour of the blog's core with no HTTP server and no database: requests go straight into the
+//! operations and the responses come straight back.
+//!
+//! Run it with `cargo run -p ch01-blog-core --example tour`. The clock and the ids are fixed, so
+//! every run prints the same thing (the book shows this output from a test snapshot).
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use ch01_blog_core::http::Method;
+use ch01_blog_core::{ApiRequest, ApiResponse, Blog, MemoryStore, SequentialIds, SteppingClock};
+
+#[tokio::main]
+async fn main() {
+    print!("{}", tour().await);
+}
+
+// ANCHOR: tour
+/// Runs a few requests through the operations and returns what a terminal would show.
+pub async fn tour() -> String {
+    let blog = Blog::new(Arc::new(MemoryStore::new()))
+        .with_clock(SteppingClock::new())
+        .with_ids(SequentialIds::default());
+    let mut out = String::new();
+
+    let hello = post(r#"{"title":"Hello","author":"Ada","contents":"First post"}"#);
+    show(&mut out, "POST /blog", &blog.handle(&hello).await);
+    let second = post(r#"{"id":"second","title":"Again","author":"Ada","contents":"More"}"#);
+    show(&mut out, "POST /blog", &blog.handle(&second).await);
+    show(
+        &mut out,
+        "POST /blog (same id)",
+        &blog.handle(&second).await,
+    );
+    let blank = post(r#"{"title":"","author":"Ada","contents":"x"}"#);
+    show(
+        &mut out,
+        "POST /blog (empty title)",
+        &blog.handle(&blank).await,
+    );
+
+    let list = ApiRequest {
+        query: vec![("limit".into(), "1".into())],
+        ..ApiRequest::default()
+    };
+    show(&mut out, "GET /blog?limit=1", &blog.handle(&list).await);
+    show(
+        &mut out,
+        "GET /blog/post-1",
+        &blog.handle(&on_item(Method::GET, "post-1")).await,
+    );
+    show(
+        &mut out,
+        "DELETE /blog/post-1",
+        &blog.handle(&on_item(Method::DELETE, "post-1")).await,
+    );
+    show(
+        &mut out,
+        "GET /blog/post-1",
+        &blog.handle(&on_item(Method::GET, "post-1")).await,
+    );
+    show(
+        &mut out,
+        "PUT /blog/post-1",
+        &blog.handle(&on_item(Method::PUT, "post-1")).await,
+    );
+    out
+}
+// ANCHOR_END: tour
+
+fn post(json: &str) -> ApiRequest {
+    ApiRequest {
+        method: Method::POST,
+        content_type: Some("application/json".into()),
+        body: json.as_bytes().to_vec(),
+        ..ApiRequest::default()
+    }
+}
+
+fn on_item(method: Method, id: &str) -> ApiRequest {
+    ApiRequest {
+        method,
+        id: Some(id.into()),
+        ..ApiRequest::default()
+    }
+}
+
+/// Prints the status, the headers a reader cares about (not the CORS ones), and the body.
+fn show(out: &mut String, request: &str, response: &ApiResponse) {
+    writeln!(out, "> {request}").unwrap();
+    write!(out, "< {}", response.status).unwrap();
+    for name in ["location", "allow"] {
+        if let Some(value) = response.header(name) {
+            write!(out, "  {name}: {value}").unwrap();
+        }
+    }
+    writeln!(out).unwrap();
+    if !response.body.is_empty() {
+        writeln!(out, "{}", String::from_utf8_lossy(&response.body)).unwrap();
+    }
+    writeln!(out).unwrap();
+}

@@ -1,0 +1,341 @@
+//! The framework-free operations: a plain description of an HTTP request in, a plain response
+//! out. Nothing here knows about Lambda or hyper; chapters 3 and 4 translate their own request
+//! types into [`ApiRequest`] and an [`ApiResponse`] back into theirs, and that is all they do.
+
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
+use serde::Serialize;
+
+use crate::BlogError;
+use crate::clock::{Clock, IdGenerator, SystemClock, UuidIds};
+use crate::post::{NewPost, Post, is_valid_id};
+use crate::store::{Cursor, PostStore};
+
+// ANCHOR: request
+/// The largest request body either backend accepts: 64 KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The page size of `GET /blog` when the client gives no `limit`, and the largest it may ask for.
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+/// An HTTP request, reduced to what the blog needs.
+#[derive(Debug, Clone, Default)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// The `{id}` of `/blog/{id}`; `None` for `/blog`.
+    pub id: Option<String>,
+    /// Decoded query string pairs, in order.
+    pub query: Vec<(String, String)>,
+    /// The `Content-Type` header, if any, exactly as sent.
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// An HTTP response, ready to be written by any framework.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    /// Header names in lower case, in the order they should be sent.
+    pub headers: Vec<(&'static str, String)>,
+    /// JSON, or empty for `204 No Content`.
+    pub body: Vec<u8>,
+}
+// ANCHOR_END: request
+
+// ANCHOR: headers
+/// The methods each resource answers, as the `Allow` header lists them.
+pub const COLLECTION_METHODS: &str = "GET, POST, OPTIONS";
+pub const ITEM_METHODS: &str = "GET, DELETE, OPTIONS";
+
+/// CORS headers on every response, so the demo page may call either backend from any origin.
+/// The API has no cookies or credentials, so a wildcard origin is safe here.
+const CORS_HEADERS: [(&str, &str); 4] = [
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
+    ("access-control-allow-headers", "content-type"),
+    ("access-control-expose-headers", "location"),
+];
+// ANCHOR_END: headers
+
+impl ApiRequest {
+    /// The first value of a query parameter.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn require_json(&self) -> Result<(), BlogError> {
+        let essence = self
+            .content_type
+            .as_deref()
+            .and_then(|value| value.split(';').next())
+            .map(str::trim);
+        match essence {
+            Some(mime) if mime.eq_ignore_ascii_case("application/json") => Ok(()),
+            _ => Err(BlogError::UnsupportedMediaType),
+        }
+    }
+}
+
+impl ApiResponse {
+    /// A response with a JSON body and the headers every response carries.
+    pub fn json(status: StatusCode, body: &impl Serialize) -> Self {
+        let body = serde_json::to_vec(body).expect("API types always serialize");
+        let mut response = Self::empty(status);
+        response
+            .headers
+            .insert(0, ("content-type", "application/json".to_owned()));
+        response.body = body;
+        response
+    }
+
+    /// A response with no body (`204 No Content`), CORS headers only.
+    pub fn empty(status: StatusCode) -> Self {
+        Self {
+            status,
+            headers: CORS_HEADERS
+                .iter()
+                .map(|(name, value)| (*name, (*value).to_owned()))
+                .collect(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Adds a header after the standard ones.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The value of a header, by its lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body parsed as JSON (`Null` when empty); for tests and tools.
+    pub fn json_body(&self) -> serde_json::Value {
+        if self.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&self.body).expect("API bodies are JSON")
+        }
+    }
+}
+
+// ANCHOR: error_response
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: &'static str,
+    message: &'a str,
+}
+
+impl From<BlogError> for ApiResponse {
+    fn from(err: BlogError) -> Self {
+        // Details of server-side failures go to the log, never to the client.
+        match &err {
+            BlogError::StoreUnavailable { detail } => {
+                tracing::warn!(%detail, "store unavailable")
+            }
+            BlogError::Internal { detail } => tracing::error!(%detail, "internal error"),
+            _ => {}
+        }
+        let message = err.to_string();
+        let response = Self::json(
+            err.status(),
+            &ErrorBody {
+                code: err.code(),
+                message: &message,
+            },
+        );
+        match err {
+            BlogError::MethodNotAllowed { allow, .. } => response.with_header("allow", allow),
+            _ => response,
+        }
+    }
+}
+// ANCHOR_END: error_response
+
+#[derive(Serialize)]
+struct ListBody {
+    posts: Vec<Post>,
+    next_cursor: Option<String>,
+}
+
+// ANCHOR: blog
+/// The blog's operations over one store. Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct Blog {
+    store: Arc<dyn PostStore>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGenerator>,
+}
+
+impl Blog {
+    /// A blog on `store` with the real clock and random (UUID v4) ids.
+    pub fn new(store: Arc<dyn PostStore>) -> Self {
+        Self {
+            store,
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidIds),
+        }
+    }
+
+    /// Replaces the clock, so tests and snapshots see fixed `created_at` values.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Replaces the id generator, so tests and snapshots see fixed ids.
+    pub fn with_ids(mut self, ids: impl IdGenerator + 'static) -> Self {
+        self.ids = Arc::new(ids);
+        self
+    }
+
+    /// The store underneath, for callers that share it.
+    pub fn store(&self) -> &Arc<dyn PostStore> {
+        &self.store
+    }
+}
+// ANCHOR_END: blog
+
+impl std::fmt::Debug for Blog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blog").finish_non_exhaustive()
+    }
+}
+
+// ANCHOR: handle
+impl Blog {
+    /// Routes a request on `/blog` (no `id`) or `/blog/{id}` by method: what the container does
+    /// in code, and what API Gateway does in its configuration for the functions.
+    pub async fn handle(&self, request: &ApiRequest) -> ApiResponse {
+        let allow = match request.id {
+            None => COLLECTION_METHODS,
+            Some(_) => ITEM_METHODS,
+        };
+        match (&request.method, request.id.is_some()) {
+            (&Method::GET, false) => self.list_posts(request).await,
+            (&Method::POST, false) => self.create_post(request).await,
+            (&Method::GET, true) => self.get_post(request).await,
+            (&Method::DELETE, true) => self.delete_post(request).await,
+            (&Method::OPTIONS, _) => preflight(),
+            (method, _) => BlogError::MethodNotAllowed {
+                method: method.to_string(),
+                allow,
+            }
+            .into(),
+        }
+    }
+}
+
+/// The answer to a CORS preflight (`OPTIONS`): no body, just the CORS headers.
+pub fn preflight() -> ApiResponse {
+    ApiResponse::empty(StatusCode::NO_CONTENT).with_header("access-control-max-age", "600")
+}
+// ANCHOR_END: handle
+
+// ANCHOR: operations
+impl Blog {
+    /// `GET /blog?limit=N&cursor=C`
+    pub async fn list_posts(&self, request: &ApiRequest) -> ApiResponse {
+        respond(self.try_list_posts(request).await)
+    }
+
+    /// `POST /blog`
+    pub async fn create_post(&self, request: &ApiRequest) -> ApiResponse {
+        respond(self.try_create_post(request).await)
+    }
+
+    /// `GET /blog/{id}`
+    pub async fn get_post(&self, request: &ApiRequest) -> ApiResponse {
+        respond(self.try_get_post(request).await)
+    }
+
+    /// `DELETE /blog/{id}`
+    pub async fn delete_post(&self, request: &ApiRequest) -> ApiResponse {
+        respond(self.try_delete_post(request).await)
+    }
+
+    async fn try_list_posts(&self, request: &ApiRequest) -> Result<ApiResponse, BlogError> {
+        check_body_size(request)?;
+        let limit = match request.query_param("limit") {
+            None => DEFAULT_LIMIT,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| {
+                    BlogError::BadRequest(format!(
+                        "limit must be a whole number from 1 to {MAX_LIMIT}"
+                    ))
+                })?,
+        };
+        let cursor = request
+            .query_param("cursor")
+            .map(Cursor::decode)
+            .transpose()?;
+        let page = self.store.list(limit, cursor.as_ref()).await?;
+        let body = ListBody {
+            posts: page.posts,
+            next_cursor: page.next.as_ref().map(Cursor::encode),
+        };
+        Ok(ApiResponse::json(StatusCode::OK, &body))
+    }
+
+    async fn try_create_post(&self, request: &ApiRequest) -> Result<ApiResponse, BlogError> {
+        check_body_size(request)?;
+        request.require_json()?;
+        let post =
+            NewPost::from_json(&request.body)?.validate(|| self.ids.new_id(), self.clock.now())?;
+        self.store.create(&post).await?;
+        let location = format!("/blog/{}", post.id);
+        Ok(ApiResponse::json(StatusCode::CREATED, &post).with_header("location", location))
+    }
+
+    async fn try_get_post(&self, request: &ApiRequest) -> Result<ApiResponse, BlogError> {
+        check_body_size(request)?;
+        let id = path_id(request)?;
+        let post = self.store.get(id).await?;
+        Ok(ApiResponse::json(StatusCode::OK, &post))
+    }
+
+    async fn try_delete_post(&self, request: &ApiRequest) -> Result<ApiResponse, BlogError> {
+        check_body_size(request)?;
+        let id = path_id(request)?;
+        self.store.delete(id).await?;
+        Ok(ApiResponse::empty(StatusCode::NO_CONTENT))
+    }
+}
+
+fn respond(result: Result<ApiResponse, BlogError>) -> ApiResponse {
+    result.unwrap_or_else(ApiResponse::from)
+}
+
+fn check_body_size(request: &ApiRequest) -> Result<(), BlogError> {
+    if request.body.len() > MAX_BODY_BYTES {
+        return Err(BlogError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The `{id}` path parameter. An id that could never have been created cannot exist, so it is
+/// `not_found` without asking the store.
+fn path_id(request: &ApiRequest) -> Result<&str, BlogError> {
+    match request.id.as_deref() {
+        Some(id) if is_valid_id(id) => Ok(id),
+        _ => Err(BlogError::NotFound(
+            "there is no post with that id; ids are 1 to 64 characters of A-Z, a-z, 0-9, _ and -"
+                .to_owned(),
+        )),
+    }
+}
+// ANCHOR_END: operations
