@@ -1,1 +1,16 @@
+//! # Chapter 2: posts in DynamoDB
+//!
+//! [`DynamoStore`] implements chapter 1's `PostStore` on one DynamoDB table ([`table`] describes
+//! its keys and its feed index). [`client`] builds the SDK client with explicit timeouts and
+//! retries; [`local::LocalDynamo`] runs a real DynamoDB-compatible server (moto) for tests.
+//!
+//! Run the tour: `cargo run -p ch02-dynamodb --example tour`.
 
+pub mod client;
+pub mod local;
+mod store;
+pub mod table;
+
+pub use client::DEFAULT_TABLE_NAME;
+pub use store::DynamoStore;
+pub use table::create_table;

@@ -1,0 +1,65 @@
+//! Building the DynamoDB client: the same timeouts and retries in AWS and locally, and the
+//! configuration read from the environment as the AWS tools read it.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{Credentials, Region};
+
+use crate::DynamoStore;
+
+// ANCHOR: settings
+/// The table name when `TABLE_NAME` is not set.
+pub const DEFAULT_TABLE_NAME: &str = "ServerlessBlog";
+
+/// Bounds on every DynamoDB call. A request that cannot reach the table fails in seconds with a
+/// 503, well inside API Gateway's 29-second limit, instead of hanging until the caller gives up.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .operation_attempt_timeout(Duration::from_secs(5))
+        .operation_timeout(Duration::from_secs(12))
+        .build()
+}
+
+/// At most three attempts, with the SDK's standard jittered backoff: enough to ride out a
+/// throttled burst, few enough that a real outage is reported quickly.
+pub fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
+}
+// ANCHOR_END: settings
+
+// ANCHOR: from_env
+impl DynamoStore {
+    /// A store configured the way AWS configures a Lambda function or an ECS task:
+    /// `TABLE_NAME` (default `ServerlessBlog`), and for the SDK itself `AWS_REGION`, the
+    /// credentials chain, and `AWS_ENDPOINT_URL_DYNAMODB` to point it at a local server.
+    pub async fn from_env() -> Self {
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(timeouts())
+            .retry_config(retries())
+            .load()
+            .await;
+        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_owned());
+        Self::new(Client::new(&config), table)
+    }
+}
+// ANCHOR_END: from_env
+
+/// A client for a DynamoDB-compatible server at `endpoint` (moto, dynalite, DynamoDB Local), with
+/// fixed dummy credentials and region: nothing is read from the environment, so a test can never
+/// reach real AWS by accident.
+pub fn local_client(endpoint: &str) -> Client {
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("local", "local", None, None, "local"))
+        .endpoint_url(endpoint)
+        .timeout_config(timeouts())
+        .retry_config(retries())
+        .build();
+    Client::from_conf(config)
+}
