@@ -6,11 +6,13 @@
 //!
 //! Run the tour: `cargo run -p ch02-dynamodb --example tour`.
 
+mod choice;
 pub mod client;
 pub mod local;
 mod store;
 pub mod table;
 
+pub use choice::StoreChoice;
 pub use client::DEFAULT_TABLE_NAME;
 pub use store::DynamoStore;
 pub use table::create_table;

@@ -1,0 +1,41 @@
+//! The four functions behind a local API Gateway, on `http://127.0.0.1:<port>/Prod/`.
+//!
+//! `cargo run -p ch03-functions --bin local-api-gateway`
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use ch01_blog_core::Blog;
+use ch02_dynamodb::StoreChoice;
+use ch03_functions::LocalApiGateway;
+use clap::Parser;
+
+/// Runs the blog's four Lambda functions in this process behind a local API Gateway.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Port on 127.0.0.1.
+    #[arg(long, env = "PORT", default_value_t = 3001)]
+    port: u16,
+    /// Store: memory, or dynamodb (configured by TABLE_NAME, AWS_REGION and
+    /// AWS_ENDPOINT_URL_DYNAMODB).
+    #[arg(long, env = StoreChoice::ENV, default_value = "memory")]
+    store: StoreChoice,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    ch03_functions::logging::init_json_logs();
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|err| format!("cannot listen on {address}: {err}"))?;
+    let gateway = Arc::new(LocalApiGateway::new(Blog::new(args.store.open().await)));
+    println!("store: {}", args.store);
+    println!("FunctionsURL: http://{address}/{}/", gateway.stage());
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    gateway.serve(listener, shutdown).await?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The four functions, and the handler each of them runs.
+
+use ch01_blog_core::http::Method;
+use ch01_blog_core::{ApiRequest, ApiResponse, Blog};
+use ch02_dynamodb::StoreChoice;
+use lambda_http::request::LambdaRequest;
+use lambda_http::tower::Service;
+use lambda_http::{Adapter, Body, Context, Error, LambdaEvent, Request, Response, service_fn};
+
+use crate::translate::{to_api_request, to_lambda_response};
+
+// ANCHOR: endpoint
+/// One Lambda function per endpoint, as API Gateway routes to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    GetPosts,
+    CreatePost,
+    GetPost,
+    DeletePost,
+}
+
+impl Endpoint {
+    pub const ALL: [Self; 4] = [
+        Self::GetPosts,
+        Self::CreatePost,
+        Self::GetPost,
+        Self::DeletePost,
+    ];
+
+    /// The function's (and its binary's) name.
+    pub fn function_name(self) -> &'static str {
+        match self {
+            Self::GetPosts => "get-posts",
+            Self::CreatePost => "create-post",
+            Self::GetPost => "get-post",
+            Self::DeletePost => "delete-post",
+        }
+    }
+
+    /// The API Gateway method and resource that invoke this function.
+    pub fn route(self) -> (Method, &'static str) {
+        match self {
+            Self::GetPosts => (Method::GET, "/blog"),
+            Self::CreatePost => (Method::POST, "/blog"),
+            Self::GetPost => (Method::GET, "/blog/{id}"),
+            Self::DeletePost => (Method::DELETE, "/blog/{id}"),
+        }
+    }
+
+    /// The chapter 1 operation behind this function.
+    pub async fn call(self, blog: &Blog, request: &ApiRequest) -> ApiResponse {
+        match self {
+            Self::GetPosts => blog.list_posts(request).await,
+            Self::CreatePost => blog.create_post(request).await,
+            Self::GetPost => blog.get_post(request).await,
+            Self::DeletePost => blog.delete_post(request).await,
+        }
+    }
+}
+// ANCHOR_END: endpoint
+
+// ANCHOR: function
+/// A function's handler: `lambda_http::Request` in, `Response` out, through chapter 1.
+/// `Blog` is cheap to clone (it holds `Arc`s), so every invocation shares one store and client.
+pub fn function(
+    blog: Blog,
+    endpoint: Endpoint,
+) -> impl Service<Request, Response = Response<Body>, Error = Error, Future: Send> + Clone {
+    service_fn(move |request: Request| {
+        let blog = blog.clone();
+        async move {
+            let response = endpoint.call(&blog, &to_api_request(&request)).await;
+            tracing::info!(
+                function = endpoint.function_name(),
+                method = %request.method(),
+                status = response.status.as_u16(),
+                "handled"
+            );
+            Ok(to_lambda_response(response))
+        }
+    })
+}
+
+/// What every binary's `main` does: JSON logs, the store chosen by `BLOG_STORE` opened once at
+/// init (warm invocations reuse it and its connections), then the Lambda runtime loop.
+pub async fn run(endpoint: Endpoint) -> Result<(), Error> {
+    crate::logging::init_json_logs();
+    let store = StoreChoice::from_env()?;
+    tracing::info!(function = endpoint.function_name(), %store, "init");
+    let blog = Blog::new(store.open().await);
+    lambda_http::run(function(blog, endpoint)).await
+}
+// ANCHOR_END: function
+
+// ANCHOR: invoke
+/// Invokes a function in-process with a proxy event, the way the Lambda runtime does: the event
+/// JSON goes through `lambda_http`'s own `Adapter`, and what comes back is the proxy response
+/// JSON that API Gateway would receive.
+pub async fn invoke(
+    blog: &Blog,
+    endpoint: Endpoint,
+    event: serde_json::Value,
+) -> Result<serde_json::Value, Error> {
+    let request: LambdaRequest = serde_json::from_value(event)?;
+    let mut adapter = Adapter::from(function(blog.clone(), endpoint));
+    let response = adapter
+        .call(LambdaEvent::new(request, Context::default()))
+        .await?;
+    Ok(serde_json::to_value(response)?)
+}
+// ANCHOR_END: invoke

@@ -1,0 +1,15 @@
+//! # Chapter 3: serverless functions
+//!
+//! One Lambda function per endpoint. Each binary in `src/bin/` builds the blog once, at init,
+//! and hands [`function`] to `lambda_http::run`. [`translate`] is the only code that knows both
+//! `lambda_http` and chapter 1's types. [`local_gateway`] plays API Gateway on your machine: it
+//! turns an HTTP request into the proxy event API Gateway would send and invokes the function's
+//! handler in-process, through the same `lambda_http` adapter Lambda uses.
+
+pub mod endpoint;
+pub mod local_gateway;
+pub mod logging;
+pub mod translate;
+
+pub use endpoint::{Endpoint, function, invoke};
+pub use local_gateway::LocalApiGateway;
