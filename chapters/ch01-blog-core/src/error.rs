@@ -16,6 +16,10 @@ pub enum BlogError {
     UnsupportedMediaType,
     #[error("request body must be at most {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The client stopped sending its body (the container's read timeout; API Gateway buffers
+    /// whole requests, so the functions never see this).
+    #[error("the request body did not arrive within {seconds} s")]
+    RequestTimeout { seconds: u64 },
     #[error("{0}")]
     NotFound(String),
     #[error("a post with id {0} already exists")]
@@ -44,6 +48,7 @@ impl BlogError {
             }
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -62,7 +67,7 @@ impl BlogError {
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::BadRequest(_) => "bad_request",
+            Self::BadRequest(_) | Self::RequestTimeout { .. } => "bad_request",
             Self::StoreUnavailable { .. } => "store_unavailable",
             Self::Internal { .. } => "internal",
         }

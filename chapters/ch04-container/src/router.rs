@@ -1,0 +1,179 @@
+//! Routing in code, and the one translation layer between hyper and chapter 1.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use ch01_blog_core::http::header::CONTENT_LENGTH;
+use ch01_blog_core::http::{Method, Request, Response, StatusCode};
+use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogError, MAX_BODY_BYTES, preflight};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body;
+
+/// What the server needs to answer a request.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub blog: Blog,
+    /// How long a client may take to send its body.
+    pub body_timeout: Duration,
+}
+
+// ANCHOR: routes
+/// The paths this server knows. API Gateway does this matching in its configuration (chapter
+/// 3); here it is a `match` on the path's segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/blog` (`id` is `None`) or `/blog/{id}`.
+    Blog {
+        id: Option<String>,
+    },
+    /// `/health`, for the load balancer's health checks.
+    Health,
+    Unknown,
+}
+
+impl Route {
+    pub fn of(path: &str) -> Self {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match segments.as_slice() {
+            ["blog"] => Self::Blog { id: None },
+            ["blog", id] if !id.is_empty() => Self::Blog {
+                id: Some(percent_decode(id)),
+            },
+            ["health"] => Self::Health,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+fn percent_decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+// ANCHOR_END: routes
+
+// ANCHOR: handle
+/// Answers one request and writes one access log line for it.
+pub async fn handle<B>(app: &App, request: Request<B>) -> Response<Full<Bytes>>
+where
+    B: Body<Data = Bytes>,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = answer(app, request).await;
+    tracing::info!(
+        %method,
+        path,
+        status = response.status.as_u16(),
+        latency_ms = started.elapsed().as_micros() as f64 / 1000.0,
+        "request"
+    );
+    to_hyper(response)
+}
+
+async fn answer<B>(app: &App, request: Request<B>) -> ApiResponse
+where
+    B: Body<Data = Bytes>,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    match Route::of(request.uri().path()) {
+        Route::Blog { id } => match to_api_request(request, id, app.body_timeout).await {
+            Ok(api_request) => app.blog.handle(&api_request).await,
+            Err(err) => err.into(),
+        },
+        Route::Health => match *request.method() {
+            Method::GET | Method::HEAD => {
+                ApiResponse::json(StatusCode::OK, &serde_json::json!({ "status": "ok" }))
+            }
+            Method::OPTIONS => preflight(),
+            ref method => BlogError::MethodNotAllowed {
+                method: method.to_string(),
+                allow: "GET, OPTIONS",
+            }
+            .into(),
+        },
+        Route::Unknown => BlogError::NotFound(format!(
+            "nothing is served at {}; the API is at /blog",
+            request.uri().path()
+        ))
+        .into(),
+    }
+}
+// ANCHOR_END: handle
+
+// ANCHOR: to_api_request
+/// Reads a hyper request into chapter 1's description of it. The body is read with a limit and
+/// a deadline: a client cannot make the server buffer more than 64 KiB, nor hold a request open
+/// by sending its body slowly.
+pub async fn to_api_request<B>(
+    request: Request<B>,
+    id: Option<String>,
+    body_timeout: Duration,
+) -> Result<ApiRequest, BlogError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let (parts, body) = request.into_parts();
+    let too_large = BlogError::PayloadTooLarge {
+        limit: MAX_BODY_BYTES,
+    };
+    // A declared length over the limit is refused before a single body byte is read.
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(too_large);
+    }
+    // Otherwise (chunked, or a length that lies) the limit is enforced while reading.
+    let body = tokio::time::timeout(body_timeout, Limited::new(body, MAX_BODY_BYTES).collect())
+        .await
+        .map_err(|_| BlogError::RequestTimeout {
+            seconds: body_timeout.as_secs(),
+        })?
+        .map_err(|err| {
+            if err.downcast_ref::<LengthLimitError>().is_some() {
+                too_large.clone()
+            } else {
+                BlogError::BadRequest(format!("the request body could not be read: {err}"))
+            }
+        })?
+        .to_bytes();
+    let query = parts
+        .uri
+        .query()
+        .map(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let content_type = parts
+        .headers
+        .get(ch01_blog_core::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    Ok(ApiRequest {
+        method: parts.method,
+        id,
+        query,
+        content_type,
+        body: body.to_vec(),
+    })
+}
+
+/// Chapter 1's response as a hyper response.
+pub fn to_hyper(response: ApiResponse) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder().status(response.status);
+    for (name, value) in &response.headers {
+        builder = builder.header(*name, value);
+    }
+    builder
+        .body(Full::new(Bytes::from(response.body)))
+        .expect("statuses and headers come from chapter 1 and are valid")
+}
+// ANCHOR_END: to_api_request

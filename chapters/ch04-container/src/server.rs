@@ -1,0 +1,94 @@
+//! Accepting connections, with timeouts, and stopping gracefully.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ch01_blog_core::http::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+
+use crate::router::{App, handle};
+
+// ANCHOR: serve
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting connections and
+/// gives the requests in flight up to `grace` to finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    idle_timeout: Duration,
+    grace: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut http = http1::Builder::new();
+    // Closes a connection that sends no complete request head within the timeout; this covers
+    // both slow clients and idle keep-alive connections waiting for their next request.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(idle_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Usually out of file descriptors: wait a moment instead of spinning.
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = Arc::clone(&app);
+        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+            let app = Arc::clone(&app);
+            async move { Ok::<_, Infallible>(handle(&app, request).await) }
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, %peer, "connection closed with an error");
+            }
+        });
+    }
+
+    // Stop accepting: new connections are now refused by the operating system.
+    drop(listener);
+    tracing::info!("shutting down: finishing requests in flight");
+    // Idle keep-alive connections close at once; busy ones after their current response.
+    match tokio::time::timeout(grace, graceful.shutdown()).await {
+        Ok(()) => tracing::info!("all connections closed"),
+        Err(_) => tracing::warn!(?grace, "grace period over; dropping remaining connections"),
+    }
+}
+// ANCHOR_END: serve
+
+// ANCHOR: signal
+/// Completes on SIGTERM (what ECS sends to stop a task) or Ctrl-C (SIGINT).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!(signal = "SIGINT", "stop requested"),
+        () = terminate => tracing::info!(signal = "SIGTERM", "stop requested"),
+    }
+}
+// ANCHOR_END: signal

@@ -1,0 +1,222 @@
+//! The router in process: every endpoint and every contract error, without a socket.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use ch01_blog_core::http::{Request, Response, StatusCode};
+use ch01_blog_core::{Blog, MemoryStore, SequentialIds, SteppingClock};
+use ch04_container::router::{App, Route, handle};
+use http_body_util::{BodyExt, Full};
+use serde_json::{Value, json};
+
+fn app() -> App {
+    App {
+        blog: Blog::new(Arc::new(MemoryStore::new()))
+            .with_clock(SteppingClock::new())
+            .with_ids(SequentialIds::default()),
+        body_timeout: Duration::from_secs(2),
+    }
+}
+
+async fn call(
+    app: &App,
+    method: &str,
+    uri: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> (Response<Full<Bytes>>, Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let request = request
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .unwrap();
+    let response = handle(app, request).await;
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    let json = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    (Response::from_parts(parts, Full::new(bytes)), json)
+}
+
+const JSON: Option<&str> = Some("application/json");
+
+/// A request (method, URI, content type, body) and the status and error code it must get.
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a [u8], u16, &'a str);
+const HELLO: &[u8] = br#"{"title":"Hello","author":"Ada","contents":"First"}"#;
+
+#[test]
+fn paths_route_in_code() {
+    assert_eq!(Route::of("/blog"), Route::Blog { id: None });
+    assert_eq!(
+        Route::of("/blog/abc"),
+        Route::Blog {
+            id: Some("abc".into())
+        }
+    );
+    assert_eq!(
+        Route::of("/blog/a%2Db"),
+        Route::Blog {
+            id: Some("a-b".into())
+        }
+    );
+    assert_eq!(Route::of("/health"), Route::Health);
+    for unknown in ["/", "/blog/", "/blog/a/b", "/Prod/blog", "/healthz"] {
+        assert_eq!(Route::of(unknown), Route::Unknown, "{unknown}");
+    }
+}
+
+#[tokio::test]
+async fn create_get_list_delete() {
+    let app = app();
+    let (created, post) = call(&app, "POST", "/blog", JSON, HELLO).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created.headers()["location"], "/blog/post-1");
+    assert_eq!(post["created_at"], "2026-01-01T00:00:00.000Z");
+    let (got, body) = call(&app, "GET", "/blog/post-1", None, b"").await;
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(body, post);
+    let (listed, body) = call(&app, "GET", "/blog?limit=5", None, b"").await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    assert_eq!(body, json!({"posts": [post], "next_cursor": null}));
+    let (deleted, body) = call(&app, "DELETE", "/blog/post-1", None, b"").await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(body, Value::Null);
+    assert!(deleted.headers().get("content-type").is_none());
+}
+
+#[tokio::test]
+async fn every_contract_error() {
+    let app = app();
+    call(
+        &app,
+        "POST",
+        "/blog",
+        JSON,
+        br#"{"id":"taken","title":"t","author":"a","contents":"c"}"#,
+    )
+    .await;
+    let big = vec![b' '; 64 * 1024 + 1];
+    let cases: [Case; 11] = [
+        ("POST", "/blog", JSON, b"{not json", 400, "invalid_json"),
+        (
+            "POST",
+            "/blog",
+            JSON,
+            br#"{"title":"","author":"a","contents":"c"}"#,
+            400,
+            "validation_failed",
+        ),
+        (
+            "POST",
+            "/blog",
+            JSON,
+            br#"{"title":"t","author":"a","contents":"c","x":1}"#,
+            400,
+            "validation_failed",
+        ),
+        ("POST", "/blog", None, HELLO, 415, "unsupported_media_type"),
+        (
+            "POST",
+            "/blog",
+            Some("text/plain"),
+            HELLO,
+            415,
+            "unsupported_media_type",
+        ),
+        ("POST", "/blog", JSON, &big, 413, "payload_too_large"),
+        (
+            "POST",
+            "/blog",
+            JSON,
+            br#"{"id":"taken","title":"t","author":"a","contents":"c"}"#,
+            409,
+            "conflict",
+        ),
+        ("GET", "/blog?limit=0", None, b"", 400, "bad_request"),
+        ("GET", "/blog?cursor=zzz", None, b"", 400, "bad_request"),
+        ("GET", "/blog/missing", None, b"", 404, "not_found"),
+        ("DELETE", "/blog/missing", None, b"", 404, "not_found"),
+    ];
+    for (method, uri, content_type, body, status, code) in cases {
+        let (response, json) = call(&app, method, uri, content_type, body).await;
+        assert_eq!(response.status().as_u16(), status, "{method} {uri}: {json}");
+        assert_eq!(json["code"], code, "{method} {uri}");
+        assert_eq!(response.headers()["access-control-allow-origin"], "*");
+        assert_eq!(response.headers()["content-type"], "application/json");
+    }
+}
+
+#[tokio::test]
+async fn other_methods_are_405_with_allow_and_options_is_a_preflight() {
+    let app = app();
+    for (uri, allow) in [
+        ("/blog", "GET, POST, OPTIONS"),
+        ("/blog/x", "GET, DELETE, OPTIONS"),
+        ("/health", "GET, OPTIONS"),
+    ] {
+        let (response, json) = call(&app, "PUT", uri, None, b"").await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()["allow"], allow);
+        assert_eq!(json["code"], "method_not_allowed");
+        let (preflight, _) = call(&app, "OPTIONS", uri, None, b"").await;
+        assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            preflight.headers()["access-control-allow-methods"],
+            "GET, POST, DELETE, OPTIONS"
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_and_unknown_paths() {
+    let app = app();
+    let (health, json) = call(&app, "GET", "/health", None, b"").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(json, json!({"status": "ok"}));
+    let (unknown, json) = call(&app, "GET", "/nothing/here", None, b"").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(json["code"], "not_found");
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_413_without_a_content_length() {
+    // No Content-Length: the limit must hold while reading, one chunk at a time.
+    let body = Chunks { left: 20 };
+    let request = Request::builder()
+        .method("POST")
+        .uri("/blog")
+        .header("content-type", "application/json")
+        .body(body)
+        .unwrap();
+    let response = handle(&app(), request).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// A body of `left` chunks of 8 KiB with no declared length, like `Transfer-Encoding: chunked`.
+struct Chunks {
+    left: usize,
+}
+
+impl hyper::body::Body for Chunks {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        if self.left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.left -= 1;
+        std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(Bytes::from(
+            vec![b'x'; 8 * 1024],
+        )))))
+    }
+}
