@@ -12,6 +12,8 @@ use tokio::net::TcpStream;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResponse {
     pub status: u16,
+    /// The status line and headers exactly as received.
+    pub head: String,
     /// Header names in lower case.
     pub headers: BTreeMap<String, String>,
     pub body: Vec<u8>,
@@ -27,7 +29,7 @@ impl RawResponse {
         }
     }
 
-    /// Parses a whole response (the server closed the connection after it).
+    /// Parses a response read off the wire.
     pub fn parse(raw: &[u8]) -> Option<Self> {
         let split = raw.windows(4).position(|window| window == b"\r\n\r\n")?;
         let head = std::str::from_utf8(&raw[..split]).ok()?;
@@ -39,16 +41,16 @@ impl RawResponse {
             .collect();
         Some(Self {
             status,
+            head: head.to_owned(),
             headers,
             body: raw[split + 4..].to_vec(),
         })
     }
 }
 
-/// The head of a request with `connection: close`, so the response ends when the socket does.
+/// The head of a request, as `curl` would send it (less its `user-agent` and `accept`).
 pub fn request_head(method: &str, target: &str, headers: &[(&str, &str)]) -> String {
-    let mut head =
-        format!("{method} {target} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n");
+    let mut head = format!("{method} {target} HTTP/1.1\r\nhost: localhost\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -76,11 +78,30 @@ pub async fn send(
     read_response(stream).await
 }
 
-/// Reads until the server closes the connection, then parses what came.
+/// Reads one response: the head, then `content-length` bytes of body (or, without that header,
+/// everything until the server closes the connection).
 pub async fn read_response(mut stream: TcpStream) -> std::io::Result<RawResponse> {
     let mut raw = Vec::new();
-    // A reset after the response (the server closed with unread input) still leaves the response.
-    let _ = stream.read_to_end(&mut raw).await;
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        if let Some(end) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse::<usize>().ok());
+            if length.is_some_and(|length| raw.len() >= end + 4 + length) {
+                raw.truncate(end + 4 + length.unwrap_or_default());
+                break;
+            }
+        }
+        match stream.read(&mut buffer).await {
+            // A reset after the response (the server closed with unread input) still leaves
+            // the response in `raw`.
+            Ok(0) | Err(_) => break,
+            Ok(read) => raw.extend_from_slice(&buffer[..read]),
+        }
+    }
     RawResponse::parse(&raw).ok_or_else(|| {
         std::io::Error::other(format!(
             "not an HTTP response: {:?}",
