@@ -78,18 +78,21 @@ pub async fn send(
     read_response(stream).await
 }
 
-/// Reads one response: the head, then `content-length` bytes of body (or, without that header,
-/// everything until the server closes the connection).
+/// Reads one response: the head, then `content-length` bytes of body (none for 204 and 304;
+/// without that header, everything until the server closes the connection).
 pub async fn read_response(mut stream: TcpStream) -> std::io::Result<RawResponse> {
     let mut raw = Vec::new();
     let mut buffer = [0u8; 16 * 1024];
     loop {
         if let Some(end) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            // 204 and 304 never have a body (RFC 9112, section 6.3).
+            let bodyless = head.starts_with("http/1.1 204") || head.starts_with("http/1.1 304");
             let length = head
                 .lines()
                 .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|value| value.trim().parse::<usize>().ok());
+                .and_then(|value| value.trim().parse::<usize>().ok())
+                .or(bodyless.then_some(0));
             if length.is_some_and(|length| raw.len() >= end + 4 + length) {
                 raw.truncate(end + 4 + length.unwrap_or_default());
                 break;

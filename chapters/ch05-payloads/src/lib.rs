@@ -1,0 +1,287 @@
+//! # Chapter 5: where the payloads differ
+//!
+//! One logical request, two journeys. [`functions_side`] follows it through API Gateway: the
+//! proxy event, the `lambda_http::Request` the handler sees, the proxy response. [`container_side`]
+//! follows it to the hyper server: the raw HTTP/1.1 bytes in and out. [`Backends`] runs both
+//! variants on loopback ports for the parity suite and the example.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use ch01_blog_core::http::{Method, Request};
+use ch01_blog_core::{ApiRequest, Blog, MemoryStore, SequentialIds, SteppingClock};
+use ch03_functions::LocalApiGateway;
+use ch03_functions::local_gateway::{Route, route};
+use ch04_container::raw_http::read_response;
+use ch04_container::router::App;
+use lambda_http::RequestExt;
+use lambda_http::request::LambdaRequest;
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+// ANCHOR: logical_request
+/// A request as a client means it, before either runtime has touched it.
+#[derive(Debug, Clone)]
+pub struct LogicalRequest {
+    pub method: Method,
+    /// The path and query below the API's base URL, e.g. `/blog/hello` or `/blog?limit=2`.
+    pub target: String,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+// ANCHOR_END: logical_request
+
+impl LogicalRequest {
+    pub fn new(method: Method, target: impl Into<String>) -> Self {
+        Self {
+            method,
+            target: target.into(),
+            content_type: None,
+            body: Vec::new(),
+        }
+    }
+
+    /// With a JSON body and `Content-Type: application/json`.
+    pub fn json(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.content_type = Some("application/json".to_owned());
+        self.body = body.into();
+        self
+    }
+
+    /// The HTTP/1.1 request curl sends for it, byte for byte, plus `extra` headers (what a load
+    /// balancer adds on the way).
+    pub fn raw_http(&self, host: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nhost: {host}\r\nuser-agent: curl/8.5.0\r\naccept: */*\r\n",
+            self.method, self.target
+        );
+        for (name, value) in extra {
+            writeln!(head, "{name}: {value}\r").expect("writing to a String");
+        }
+        if let Some(content_type) = &self.content_type {
+            writeln!(head, "content-type: {content_type}\r").expect("writing to a String");
+        }
+        if !self.body.is_empty() {
+            writeln!(head, "content-length: {}\r", self.body.len()).expect("writing to a String");
+        }
+        head.push_str("\r\n");
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(&self.body);
+        raw
+    }
+}
+
+/// The three posts every comparison starts from, with a fixed clock and ids so that both
+/// variants (and every run) produce the same bytes.
+pub async fn seeded_blog() -> Blog {
+    let blog = Blog::new(Arc::new(MemoryStore::new()))
+        .with_clock(SteppingClock::new())
+        .with_ids(SequentialIds::default());
+    for body in [
+        r#"{"id":"hello","title":"Hello","author":"Ada","contents":"The first post"}"#,
+        r#"{"title":"Second","author":"Grace","contents":"Another one"}"#,
+        r#"{"title":"Third","author":"Edsger","contents":"And one more"}"#,
+    ] {
+        let request = ApiRequest {
+            method: Method::POST,
+            content_type: Some("application/json".into()),
+            body: body.as_bytes().to_vec(),
+            ..ApiRequest::default()
+        };
+        let created = blog.create_post(&request).await;
+        assert_eq!(created.status.as_u16(), 201, "seeding the blog");
+    }
+    blog
+}
+
+// ANCHOR: functions_side
+/// What the functions variant sees and says for one request.
+#[derive(Debug, Clone)]
+pub struct FunctionsSide {
+    /// The REST API (v1) proxy event API Gateway sends to the function.
+    pub event: Value,
+    /// The `lambda_http::Request` the handler receives, described field by field.
+    pub request_seen: String,
+    /// The proxy response JSON the function returns to API Gateway.
+    pub proxy_response: Value,
+}
+
+/// Sends `request` through the local API Gateway's event builder and the function it routes to.
+pub async fn functions_side(blog: &Blog, request: &LogicalRequest) -> FunctionsSide {
+    let gateway = LocalApiGateway::new(blog.clone());
+    let (path, _) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
+    let Route::Function {
+        endpoint,
+        resource,
+        id,
+    } = route(&request.method, path)
+    else {
+        panic!("{} {} reaches no function", request.method, request.target);
+    };
+    let mut http = Request::builder()
+        .method(request.method.clone())
+        .uri(format!("/Prod{}", request.target))
+        .header("host", "abcdef1234.execute-api.us-east-1.amazonaws.com")
+        .header("user-agent", "curl/8.5.0")
+        .header("accept", "*/*");
+    if let Some(content_type) = &request.content_type {
+        http = http.header("content-type", content_type);
+    }
+    let http = http
+        .body(Bytes::from(request.body.clone()))
+        .expect("a valid request");
+    let mut event = gateway.proxy_event(&http, resource, id.as_deref(), "198.51.100.7", "req-1");
+    // The one field that changes on every run.
+    event["requestContext"]["requestTimeEpoch"] = Value::from(1_767_225_600_000_u64);
+    let request_seen = describe_lambda_event(&event);
+    let proxy_response = ch03_functions::invoke(blog, endpoint, event.clone())
+        .await
+        .expect("the function answers");
+    FunctionsSide {
+        event,
+        request_seen,
+        proxy_response,
+    }
+}
+
+/// Describes the `lambda_http::Request` built from an event (of any source), as a handler sees it.
+pub fn describe_lambda_event(event: &Value) -> String {
+    let request: LambdaRequest = serde_json::from_value(event.clone()).expect("a supported event");
+    let request: lambda_http::Request = request.into();
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(format!("method:       {}", request.method()));
+    line(format!("uri:          {}", request.uri()));
+    line(format!("uri().path(): {}", request.uri().path()));
+    line(format!(
+        "path params:  {:?}",
+        request
+            .path_parameters_ref()
+            .map(|params| params.iter().collect::<Vec<_>>())
+    ));
+    line(format!(
+        "query params: {:?}",
+        request
+            .query_string_parameters_ref()
+            .map(|params| params.iter().collect::<Vec<_>>())
+    ));
+    let mut headers: Vec<String> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("<binary>")))
+        .collect();
+    headers.sort();
+    line(format!(
+        "headers:      {}",
+        headers.join("\n              ")
+    ));
+    let body = request.body();
+    line(format!(
+        "body:         {}",
+        if body.is_empty() {
+            "(empty)".to_owned()
+        } else {
+            String::from_utf8_lossy(body).into_owned()
+        }
+    ));
+    out
+}
+// ANCHOR_END: functions_side
+
+// ANCHOR: container_side
+/// What the container variant receives and sends for one request, as raw HTTP/1.1.
+#[derive(Debug, Clone)]
+pub struct ContainerSide {
+    pub raw_request: String,
+    pub raw_response: String,
+}
+
+/// The headers an Application Load Balancer adds to every request it forwards to a target.
+pub const ALB_HEADERS: [(&str, &str); 4] = [
+    ("x-forwarded-for", "198.51.100.7"),
+    ("x-forwarded-proto", "http"),
+    ("x-forwarded-port", "80"),
+    (
+        "x-amzn-trace-id",
+        "Root=1-6565a1b2-0123456789abcdef01234567",
+    ),
+];
+
+/// Sends `request` to the container server at `address`, as the load balancer forwards it, and
+/// records both directions.
+pub async fn container_side(address: SocketAddr, request: &LogicalRequest) -> ContainerSide {
+    let raw = request.raw_http(
+        "blog-alb-1234567890.us-east-1.elb.amazonaws.com",
+        &ALB_HEADERS,
+    );
+    let mut stream = TcpStream::connect(address).await.expect("connect");
+    stream.write_all(&raw).await.expect("send");
+    let response = read_response(stream).await.expect("a response");
+    let head: Vec<&str> = response
+        .head
+        .lines()
+        .map(|line| {
+            if line.starts_with("date:") {
+                "date: <date>"
+            } else {
+                line
+            }
+        })
+        .collect();
+    ContainerSide {
+        raw_request: String::from_utf8_lossy(&raw).replace("\r\n", "\n"),
+        raw_response: format!(
+            "{}\n\n{}",
+            head.join("\n"),
+            String::from_utf8_lossy(&response.body)
+        ),
+    }
+}
+// ANCHOR_END: container_side
+
+// ANCHOR: backends
+/// Both variants on loopback, each on its own blog: the functions behind the local API Gateway
+/// (base URL `/Prod/`), the container's router behind chapter 4's server.
+#[derive(Debug)]
+pub struct Backends {
+    pub functions: SocketAddr,
+    pub container: SocketAddr,
+}
+
+impl Backends {
+    pub async fn start(functions_blog: Blog, container_blog: Blog) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let functions = listener.local_addr().expect("an address");
+        let gateway = Arc::new(LocalApiGateway::new(functions_blog));
+        tokio::spawn(gateway.serve(listener, std::future::pending()));
+
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let container = listener.local_addr().expect("an address");
+        let app = Arc::new(App {
+            blog: container_blog,
+            body_timeout: Duration::from_secs(10),
+        });
+        tokio::spawn(ch04_container::server::serve(
+            listener,
+            app,
+            Duration::from_secs(75),
+            Duration::from_secs(1),
+            std::future::pending(),
+        ));
+        Self {
+            functions,
+            container,
+        }
+    }
+}
+// ANCHOR_END: backends
