@@ -1,7 +1,7 @@
 //! The project's own commands, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
 //! - `cargo xtask test`: every check of the project, installing what it needs on first use.
-//! - `cargo xtask demo`: build the book and serve it on localhost.
+//! - `cargo xtask demo`: build the book, then run both backends, the demo page and the book.
 
 use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, TcpListener};
@@ -27,11 +27,11 @@ struct Cli {
 enum Task {
     /// Run every check: fmt, clippy, all tests (DynamoDB suites on moto), the book build.
     Test,
-    /// Build the book and serve it on localhost.
+    /// Build the book, then run both backends, the demo page and the book on localhost.
     Demo {
-        /// Port for the book.
-        #[arg(long, default_value_t = 3000, env = "BOOK_PORT")]
-        book_port: u16,
+        /// Options for the demo (ports, --store); see `cargo xtask demo -- --help`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        options: Vec<String>,
     },
 }
 
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Task::Test => test(),
-        Task::Demo { book_port } => demo(book_port),
+        Task::Demo { options } => demo(&options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -183,7 +183,11 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts) -> Result {
             cargo_test(&python, counts)
         },
     )?;
-    stages.run("mdbook build", || build_book(&mdbook))
+    // The book first: the local demo serves it, and the browser tests check that it does.
+    stages.run("mdbook build", || build_book(&mdbook))?;
+    stages.run("browser tests (Chromium) against the local demo", || {
+        browser_tests(counts)
+    })
 }
 
 /// Creates `.venv` with moto on first use; afterwards only checks that it is there.
@@ -291,22 +295,188 @@ fn build_book(mdbook: &Path) -> Result {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Browser tests
+
+const BROWSER_TESTS: &str = "chapters/ch07-local-demo/browser";
+const SCREENSHOT: &str = "book/src/images/local-demo.png";
+
+/// Installs Debian's Chromium when it is missing (CI runs as root; elsewhere, say what to do).
+fn ensure_chromium() -> Result {
+    if Path::new("/usr/bin/chromium").exists() {
+        println!("using /usr/bin/chromium");
+        return Ok(());
+    }
+    println!("installing Debian's chromium with apt-get (once)");
+    run(Command::new("apt-get").arg("update").arg("-qq"))
+        .and_then(|()| run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium"])))
+        .map_err(|err| {
+            format!(
+                "{err}\nthe browser tests need /usr/bin/chromium: `sudo apt-get install chromium`"
+            )
+        })
+}
+
+/// `npm ci` when the installed packages do not match the lock file.
+fn ensure_npm_packages(folder: &Path) -> Result {
+    let lock = std::fs::read(folder.join("package-lock.json")).map_err(|err| err.to_string())?;
+    let stamp = folder.join("node_modules/.installed-lock");
+    if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
+        println!("npm packages are installed in {}", folder.display());
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(folder))?;
+    std::fs::write(&stamp, lock).map_err(|err| err.to_string())
+}
+
+/// A `local-demo` process and the URLs it printed; stopped with SIGTERM when dropped.
+struct DemoProcess {
+    child: std::process::Child,
+    urls: std::collections::HashMap<String, String>,
+}
+
+impl DemoProcess {
+    fn start(binary: &Path, args: &[&str]) -> Result<Self> {
+        let mut child = Command::new(binary)
+            .args([
+                "--functions-port",
+                "0",
+                "--containers-port",
+                "0",
+                "--demo-port",
+                "0",
+                "--book-port",
+                "0",
+                "--store",
+                "memory",
+            ])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|err| format!("cannot start {}: {err}", binary.display()))?;
+        let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        let mut urls = std::collections::HashMap::new();
+        for line in lines.by_ref() {
+            let line = line.map_err(|err| err.to_string())?;
+            println!("  demo: {line}");
+            if line.starts_with("Ctrl-C") {
+                break;
+            }
+            if let Some((key, value)) = line.split_once(": ") {
+                urls.insert(key.to_owned(), value.to_owned());
+            }
+        }
+        // Keep reading (and showing) what it prints later, so its stdout never breaks.
+        std::thread::spawn(move || {
+            for line in lines.map_while(std::result::Result::ok) {
+                println!("  demo: {line}");
+            }
+        });
+        for key in ["FunctionsURL", "ContainersURL", "Demo", "Book"] {
+            if !urls.contains_key(key) {
+                return Err(format!("local-demo did not print {key}"));
+            }
+        }
+        Ok(Self { child, urls })
+    }
+
+    /// SIGTERM, then the exit status must be 0: the demo stops cleanly.
+    fn stop(mut self) -> Result {
+        run(Command::new("kill").args(["-TERM", &self.child.id().to_string()]))?;
+        let status = self.child.wait().map_err(|err| err.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("local-demo exited with {status} after SIGTERM"))
+        }
+    }
+}
+
+impl Drop for DemoProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn browser_tests(counts: &mut TestCounts) -> Result {
+    ensure_chromium()?;
+    let folder = root().join(BROWSER_TESTS);
+    ensure_npm_packages(&folder)?;
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "ch07-local-demo",
+        "--bin",
+        "local-demo",
+    ]))?;
+    let binary = root().join("target/debug/local-demo");
+
+    let demo = DemoProcess::start(&binary, &[])?;
+    // A second demo whose containers backend is not running: nothing listens at that URL.
+    let unused = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|err| err.to_string())?;
+    let dead_url = format!(
+        "http://{}/",
+        unused.local_addr().map_err(|err| err.to_string())?
+    );
+    drop(unused);
+    let stopped = DemoProcess::start(&binary, &["--containers-url", &dead_url])?;
+
+    let output = Command::new("node")
+        .args(["--test", "--test-reporter=tap"])
+        .current_dir(&folder)
+        .env("DEMO_URL", &demo.urls["Demo"])
+        .env("DEMO_STOPPED_URL", &stopped.urls["Demo"])
+        .env("BOOK_URL", &demo.urls["Book"])
+        .env("SCREENSHOT_PATH", root().join(SCREENSHOT))
+        .output()
+        .map_err(|err| format!("cannot run node: {err}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    print!("{text}{}", String::from_utf8_lossy(&output.stderr));
+    for line in text.lines() {
+        if let Some(n) = line
+            .strip_prefix("# pass ")
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            counts.passed += n;
+        }
+        if let Some(n) = line
+            .strip_prefix("# fail ")
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            counts.failed += n;
+        }
+    }
+    demo.stop()?;
+    stopped.stop()?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err("browser tests failed".to_owned())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // cargo xtask demo
 
-fn demo(book_port: u16) -> Result {
-    // Fail early and clearly if the port is taken, rather than deep inside mdbook.
-    TcpListener::bind((Ipv4Addr::LOCALHOST, book_port)).map_err(|err| {
-        format!("port {book_port} is not free ({err}); pick another with --book-port")
-    })?;
+fn demo(options: &[String]) -> Result {
     let mdbook = ensure_mdbook()?;
     println!("Building the book...");
     build_book(&mdbook)?;
-    println!("Book: http://127.0.0.1:{book_port}");
-    println!("(Ctrl-C stops it)");
-    run(Command::new(mdbook)
-        .arg("serve")
-        .arg(root().join("book"))
-        .args(["--hostname", "127.0.0.1", "--port"])
-        .arg(book_port.to_string())
-        .stdout(Stdio::null()))
+    println!(
+        "Building and starting the demo (the first build compiles the AWS SDK: a few minutes)..."
+    );
+    run(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "ch07-local-demo",
+            "--bin",
+            "local-demo",
+            "--",
+        ])
+        .args(options))
 }

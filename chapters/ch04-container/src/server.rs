@@ -4,7 +4,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ch01_blog_core::http::Request;
+use ch01_blog_core::http::{Request, Response};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -23,6 +23,30 @@ pub async fn serve(
     grace: Duration,
     shutdown: impl Future<Output = ()>,
 ) {
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let app = Arc::clone(&app);
+        async move { Ok::<_, Infallible>(handle(&app, request).await) }
+    });
+    serve_service(listener, service, idle_timeout, grace, shutdown).await;
+}
+
+/// The accept loop of [`serve`], for any hyper service (chapter 7 serves static files with it).
+pub async fn serve_service<S, B>(
+    listener: TcpListener,
+    service: S,
+    idle_timeout: Duration,
+    grace: Duration,
+    shutdown: impl Future<Output = ()>,
+) where
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let mut http = http1::Builder::new();
     // Closes a connection that sends no complete request head within the timeout; this covers
     // both slow clients and idle keep-alive connections waiting for their next request.
@@ -44,12 +68,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let app = Arc::clone(&app);
-        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            let app = Arc::clone(&app);
-            async move { Ok::<_, Infallible>(handle(&app, request).await) }
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let connection =
+            graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(%err, %peer, "connection closed with an error");

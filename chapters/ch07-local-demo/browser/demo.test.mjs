@@ -1,0 +1,178 @@
+// Browser tests of the demo page, in Debian's Chromium driven by playwright-core.
+// `cargo xtask test` starts the local demo and passes its URLs in the environment:
+//   DEMO_URL          the page, with both backends running
+//   DEMO_STOPPED_URL  the page of a second demo whose containers backend is not running
+//   BOOK_URL          the book
+//   SCREENSHOT_PATH   where to save the screenshot the book shows
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const { DEMO_URL, DEMO_STOPPED_URL, BOOK_URL, SCREENSHOT_PATH } = process.env;
+
+let browser;
+
+before(async () => {
+  for (const [name, value] of Object.entries({ DEMO_URL, DEMO_STOPPED_URL, BOOK_URL })) {
+    assert.ok(value, `${name} must be set: run the browser tests with cargo xtask test`);
+  }
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens the page; records every dialog (and dismisses it) and every script error. */
+async function open(url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const dialogs = [];
+  const errors = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss();
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.locator('#backends input[value="FunctionsURL"]').waitFor();
+  return { page, dialogs, errors };
+}
+
+async function useBackend(page, key) {
+  await page.locator(`#backends input[value="${key}"]`).check();
+}
+
+async function publish(page, { title, author = 'Browser', contents = 'Written by the browser test' }) {
+  await page.fill('#new-post [name=title]', title);
+  await page.fill('#new-post [name=author]', author);
+  await page.fill('#new-post [name=contents]', contents);
+  await page.click('#new-post button[type=submit]');
+}
+
+/** The newest line of the call log. */
+async function lastCall(page) {
+  const line = page.locator('#call-log li').first();
+  return {
+    backend: await line.getAttribute('data-backend'),
+    status: await line.getAttribute('data-status'),
+    text: await line.textContent(),
+  };
+}
+
+test('a post added through the functions is seen and deleted through the containers', async () => {
+  const { page, errors } = await open(DEMO_URL);
+  const title = `Shared ${Date.now()}`;
+  await useBackend(page, 'FunctionsURL');
+  await publish(page, { title });
+  const post = page.locator('#posts .post', { hasText: title });
+  await post.waitFor();
+  // The list reloads after the create; the create itself is the call before it.
+  const calls = await page.locator('#call-log li').allTextContents();
+  assert.ok(calls.some((line) => /functions POST \/blog → 201 in \d+ ms/.test(line)), calls.join('\n'));
+
+  await useBackend(page, 'ContainersURL');
+  await page.locator('#call-log li[data-backend="containers"]').first().waitFor();
+  await post.waitFor();
+  assert.deepEqual(await lastCall(page).then(({ backend, status }) => [backend, status]), ['containers', '200']);
+
+  await post.locator('.delete').click();
+  await post.locator('.confirm-yes').click();
+  await post.waitFor({ state: 'detached' });
+  const deleted = await lastCall(page);
+  assert.equal(deleted.backend, 'containers');
+  assert.equal(deleted.status, '204');
+  assert.match(deleted.text, /DELETE \/blog\/.+ → 204 in \d+ ms/);
+
+  await useBackend(page, 'FunctionsURL');
+  await page.locator('#call-log li[data-backend="functions"][data-status="200"]').first().waitFor();
+  assert.equal(await page.locator('#posts .post', { hasText: title }).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a title that looks like HTML is shown as text and runs nothing', async () => {
+  const { page, dialogs, errors } = await open(DEMO_URL);
+  const title = '<img src=x onerror=alert(1)>';
+  await publish(page, { title, contents: '<script>alert(2)</script>' });
+  const post = page.locator('#posts .post', { hasText: title }).first();
+  await post.waitFor();
+  assert.equal(await post.locator('.title').textContent(), title);
+  assert.equal(await page.locator('#posts img').count(), 0);
+  assert.equal(await page.locator('#posts script').count(), 0);
+  // Give a would-be onerror handler time to fire.
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors, []);
+  await post.locator('.delete').click();
+  await post.locator('.confirm-yes').click();
+  await post.waitFor({ state: 'detached' });
+  await page.close();
+});
+
+test("an invalid post shows the server's own message", async () => {
+  for (const key of ['FunctionsURL', 'ContainersURL']) {
+    const { page } = await open(DEMO_URL);
+    await useBackend(page, key);
+    await publish(page, { title: '' });
+    const error = page.locator('#form-error');
+    await error.waitFor({ state: 'visible' });
+    assert.equal(
+      await error.textContent(),
+      'title must be 1 to 200 characters (got 0) (400 validation_failed)',
+    );
+    await page.close();
+  }
+});
+
+test('a backend that is not running is reported as such', async () => {
+  const { page } = await open(DEMO_STOPPED_URL);
+  await useBackend(page, 'ContainersURL');
+  const error = page.locator('#list-error');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /ContainersURL could not be reached .*Is it running\?/);
+  const failed = await lastCall(page);
+  assert.equal(failed.backend, 'containers');
+  assert.equal(failed.status, '0');
+  assert.match(failed.text, /no answer/);
+  // The other backend still works.
+  await useBackend(page, 'FunctionsURL');
+  await error.waitFor({ state: 'hidden' });
+  await page.close();
+});
+
+test('the book is served', async () => {
+  const page = await browser.newPage();
+  await page.goto(BOOK_URL);
+  assert.match(await page.title(), /Introduction/);
+  await page.close();
+});
+
+test('screenshot for the book', async () => {
+  const { page } = await open(DEMO_URL);
+  await useBackend(page, 'FunctionsURL');
+  await publish(page, {
+    title: 'Hello from a Lambda function',
+    author: 'Ada',
+    contents: 'Created through the local API Gateway.',
+  });
+  await page.locator('#posts .post', { hasText: 'Hello from a Lambda function' }).waitFor();
+  await useBackend(page, 'ContainersURL');
+  await publish(page, {
+    title: 'And hello from a container',
+    author: 'Grace',
+    contents: 'Created through the hyper server; both read the same store.',
+  });
+  await page.locator('#posts .post', { hasText: 'And hello from a container' }).waitFor();
+  await publish(page, { title: '' });
+  await page.locator('#form-error').waitFor({ state: 'visible' });
+  if (SCREENSHOT_PATH) {
+    await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
+  }
+  await page.close();
+});

@@ -1,0 +1,216 @@
+//! `local-demo`: both backends, the demo page and the book, on 127.0.0.1.
+//!
+//! `cargo xtask demo` builds the book and runs this; `cargo run -p ch07-local-demo -- --help`
+//! lists the ports and options.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ch01_blog_core::Blog;
+use ch02_dynamodb::StoreChoice;
+use ch03_functions::LocalApiGateway;
+use ch04_container::router::App;
+use ch04_container::server::{serve, serve_service, shutdown_signal};
+use ch07_local_demo::{BackendUrl, shared_store, startup_lines, static_site, urls_js};
+use clap::Parser;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+// ANCHOR: args
+/// Runs the blog's two backends on one shared store, the demo page and the book, on 127.0.0.1.
+#[derive(Debug, Parser)]
+#[command(name = "local-demo")]
+struct Args {
+    /// Port of the functions backend (the local API Gateway; its URL ends in /Prod/).
+    #[arg(long, default_value_t = 3001)]
+    functions_port: u16,
+    /// Port of the containers backend (the hyper server).
+    #[arg(long, default_value_t = 8080)]
+    containers_port: u16,
+    /// Port of the demo page.
+    #[arg(long, default_value_t = 3002)]
+    demo_port: u16,
+    /// Port of the book.
+    #[arg(long, default_value_t = 3000)]
+    book_port: u16,
+    /// Store shared by both backends: memory, or dynamodb (TABLE_NAME, AWS_REGION,
+    /// AWS_ENDPOINT_URL_DYNAMODB; the table is created if missing). Default: dynamodb when
+    /// AWS_ENDPOINT_URL_DYNAMODB is set, else memory.
+    #[arg(long, env = StoreChoice::ENV)]
+    store: Option<StoreChoice>,
+    /// Use a containers backend that is already running at this URL (say, the Docker image)
+    /// instead of starting one.
+    #[arg(long)]
+    containers_url: Option<String>,
+    /// Use a functions backend that is already running at this URL instead of starting one.
+    #[arg(long)]
+    functions_url: Option<String>,
+    /// The demo page's folder.
+    #[arg(long, default_value_os_t = workspace().join("html"))]
+    html_dir: PathBuf,
+    /// The built book (`mdbook build book` writes it).
+    #[arg(long, default_value_os_t = workspace().join("book/book"))]
+    book_dir: PathBuf,
+}
+// ANCHOR_END: args
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+async fn bind(port: u16, what: &str) -> Result<TcpListener, String> {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    TcpListener::bind(address).await.map_err(|err| {
+        format!("cannot listen on {address} for the {what} ({err}); pick another port with --{what}-port")
+    })
+}
+
+fn url_of(listener: &TcpListener, path: &str) -> String {
+    format!(
+        "http://{}{path}",
+        listener.local_addr().expect("a bound listener")
+    )
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("local-demo: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ANCHOR: run
+async fn run(args: Args) -> Result<(), String> {
+    // Every port first, so that one in use fails at once with a clear message.
+    let functions = match &args.functions_url {
+        None => Some(bind(args.functions_port, "functions").await?),
+        Some(_) => None,
+    };
+    let containers = match &args.containers_url {
+        None => Some(bind(args.containers_port, "containers").await?),
+        Some(_) => None,
+    };
+    let demo = bind(args.demo_port, "demo").await?;
+    let book = bind(args.book_port, "book").await?;
+
+    let choice = args
+        .store
+        .unwrap_or(if std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some() {
+            StoreChoice::DynamoDb
+        } else {
+            StoreChoice::Memory
+        });
+    let store = shared_store(choice).await?;
+
+    let functions_url = match (&functions, &args.functions_url) {
+        (Some(listener), _) => url_of(listener, "/Prod/"),
+        (None, url) => url.clone().unwrap_or_default(),
+    };
+    let containers_url = match (&containers, &args.containers_url) {
+        (Some(listener), _) => url_of(listener, "/"),
+        (None, url) => url.clone().unwrap_or_default(),
+    };
+    let urls: Arc<str> = urls_js(&[
+        BackendUrl {
+            key: "FunctionsURL",
+            url: functions_url.clone(),
+            description: "Lambda functions behind API Gateway (locally: chapter 3's local API Gateway)",
+        },
+        BackendUrl {
+            key: "ContainersURL",
+            url: containers_url.clone(),
+            description: "The hyper server behind a load balancer (locally: chapter 4's server)",
+        },
+    ])
+    .into();
+
+    let (stop, stopped) = watch::channel(false);
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    let mut servers = tokio::task::JoinSet::new();
+    if let Some(listener) = functions {
+        let gateway = Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(&store))));
+        let shutdown = until_stopped();
+        servers.spawn(async move {
+            let _ = gateway.serve(listener, shutdown).await;
+        });
+    }
+    if let Some(listener) = containers {
+        let app = Arc::new(App {
+            blog: Blog::new(Arc::clone(&store)),
+            body_timeout: Duration::from_secs(10),
+        });
+        servers.spawn(serve(
+            listener,
+            app,
+            Duration::from_secs(75),
+            Duration::from_secs(5),
+            until_stopped(),
+        ));
+    }
+    let demo_url = url_of(&demo, "/");
+    let idle = Duration::from_secs(75);
+    let grace = Duration::from_secs(5);
+    servers.spawn(serve_service(
+        demo,
+        static_site(args.html_dir.clone(), Some(urls)),
+        idle,
+        grace,
+        until_stopped(),
+    ));
+    let book_url = if args.book_dir.join("index.html").exists() {
+        let url = url_of(&book, "/");
+        servers.spawn(serve_service(
+            book,
+            static_site(args.book_dir.clone(), None),
+            idle,
+            grace,
+            until_stopped(),
+        ));
+        url
+    } else {
+        format!(
+            "(not built: run `mdbook build book` or `cargo xtask demo`; expected {})",
+            args.book_dir.display()
+        )
+    };
+
+    print!(
+        "{}",
+        startup_lines(
+            choice,
+            &[
+                ("FunctionsURL", &functions_url),
+                ("ContainersURL", &containers_url),
+                ("Demo", &demo_url),
+                ("Book", &book_url),
+            ],
+        )
+    );
+
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    while servers.join_next().await.is_some() {}
+    println!("stopped");
+    Ok(())
+}
+// ANCHOR_END: run

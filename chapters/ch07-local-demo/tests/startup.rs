@@ -1,0 +1,35 @@
+//! What the demo prints at start with its default ports; the book shows this snapshot.
+
+use ch02_dynamodb::StoreChoice;
+use ch07_local_demo::{BackendUrl, startup_lines, urls_js};
+
+#[test]
+fn the_startup_lines_with_default_ports() {
+    let lines = startup_lines(
+        StoreChoice::Memory,
+        &[
+            ("FunctionsURL", "http://127.0.0.1:3001/Prod/"),
+            ("ContainersURL", "http://127.0.0.1:8080/"),
+            ("Demo", "http://127.0.0.1:3002/"),
+            ("Book", "http://127.0.0.1:3000/"),
+        ],
+    );
+    insta::assert_snapshot!(lines);
+}
+
+#[test]
+fn urls_js_has_the_shape_of_stack_outputs() {
+    let script = urls_js(&[BackendUrl {
+        key: "FunctionsURL",
+        url: "http://127.0.0.1:3001/Prod/".into(),
+        description: "the functions",
+    }]);
+    let json = script
+        .split_once("window.BLOG_URLS = ")
+        .and_then(|(_, rest)| rest.trim().strip_suffix(';'))
+        .expect("an assignment");
+    let outputs: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(outputs[0]["OutputKey"], "FunctionsURL");
+    assert_eq!(outputs[0]["OutputValue"], "http://127.0.0.1:3001/Prod/");
+    assert_eq!(outputs[0]["Description"], "the functions");
+}

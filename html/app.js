@@ -1,0 +1,186 @@
+// The demo page: one blog, two backends. Plain JavaScript, no dependencies, no external requests.
+// Every piece of text that comes from a server is inserted with textContent, never as HTML.
+'use strict';
+
+const PAGE_SIZE = 10;
+
+// urls.js defines BLOG_URLS in the shape of the stack's outputs: {OutputKey, OutputValue, Description}.
+const backends = (window.BLOG_URLS || []).map((output) => ({
+  key: output.OutputKey,
+  url: output.OutputValue.endsWith('/') ? output.OutputValue : `${output.OutputValue}/`,
+  description: output.Description || '',
+  kind: output.OutputKey.toLowerCase().startsWith('functions') ? 'functions' : 'containers',
+}));
+
+let current = backends[0];
+let nextCursor = null;
+
+const $ = (selector) => document.querySelector(selector);
+
+/** A failed call, with a message worth showing to a person. */
+class CallError extends Error {}
+
+/** Calls the current backend; logs which one answered and how long it took. */
+async function call(method, path, body) {
+  const backend = current;
+  const url = new URL(path.replace(/^\//, ''), backend.url);
+  const options = { method };
+  if (body !== undefined) {
+    options.headers = { 'content-type': 'application/json' };
+    options.body = JSON.stringify(body);
+  }
+  const started = performance.now();
+  let response;
+  let json = null;
+  try {
+    response = await fetch(url, options);
+    const text = await response.text();
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = { message: text };
+      }
+    }
+  } catch (error) {
+    logCall(backend, method, path, null, performance.now() - started);
+    throw new CallError(`${backend.key} could not be reached (${error.message}). Is it running?`);
+  }
+  logCall(backend, method, path, response, performance.now() - started);
+  if (!response.ok) {
+    throw new CallError(describeFailure(response, json));
+  }
+  return json;
+}
+
+/** Our API's errors are {code, message}; API Gateway's and the load balancer's are not. */
+function describeFailure(response, json) {
+  if (json && typeof json.message === 'string' && typeof json.code === 'string') {
+    return `${json.message} (${response.status} ${json.code})`;
+  }
+  if (json && typeof json.message === 'string') {
+    return `${response.status}: ${json.message}`;
+  }
+  return `${response.status} ${response.statusText || 'error'}`;
+}
+
+function logCall(backend, method, path, response, elapsed) {
+  const item = document.createElement('li');
+  const who = document.createElement('span');
+  who.className = backend.kind;
+  who.textContent = backend.kind;
+  const outcome = response ? `${response.status}` : 'no answer';
+  item.append(who, ` ${method} ${path} → ${outcome} in ${Math.round(elapsed)} ms`);
+  if (!response || !response.ok) {
+    item.classList.add('failed');
+  }
+  item.dataset.backend = backend.kind;
+  item.dataset.status = response ? String(response.status) : '0';
+  $('#call-log').prepend(item);
+}
+
+function showError(element, message) {
+  element.textContent = message;
+  element.hidden = !message;
+}
+
+function renderPost(post) {
+  const item = $('#post-template').content.firstElementChild.cloneNode(true);
+  item.dataset.id = post.id;
+  item.querySelector('.title').textContent = post.title;
+  item.querySelector('.author').textContent = post.author;
+  item.querySelector('.created').textContent = new Date(post.created_at).toLocaleString();
+  item.querySelector('.created').dateTime = post.created_at;
+  item.querySelector('.id').textContent = post.id;
+  item.querySelector('.contents').textContent = post.contents;
+  const confirm = item.querySelector('.confirm');
+  item.querySelector('.delete').addEventListener('click', () => {
+    confirm.hidden = false;
+  });
+  item.querySelector('.confirm-no').addEventListener('click', () => {
+    confirm.hidden = true;
+  });
+  item.querySelector('.confirm-yes').addEventListener('click', async () => {
+    try {
+      await call('DELETE', `/blog/${encodeURIComponent(post.id)}`);
+      item.remove();
+      showError($('#list-error'), '');
+    } catch (error) {
+      confirm.hidden = true;
+      showError($('#list-error'), error.message);
+    }
+  });
+  return item;
+}
+
+/** Loads the first page (reset) or the next one. */
+async function loadPosts(reset) {
+  if (!current) return;
+  let path = `/blog?limit=${PAGE_SIZE}`;
+  if (!reset && nextCursor) {
+    path += `&cursor=${encodeURIComponent(nextCursor)}`;
+  }
+  try {
+    const page = await call('GET', path);
+    if (reset) $('#posts').replaceChildren();
+    $('#posts').append(...page.posts.map(renderPost));
+    nextCursor = page.next_cursor;
+    $('#more').hidden = !nextCursor;
+    showError($('#list-error'), '');
+  } catch (error) {
+    if (reset) $('#posts').replaceChildren();
+    $('#more').hidden = true;
+    showError($('#list-error'), error.message);
+  }
+}
+
+async function publish(event) {
+  event.preventDefault();
+  const form = event.target;
+  const post = {
+    title: form.elements.title.value,
+    author: form.elements.author.value,
+    contents: form.elements.contents.value,
+  };
+  try {
+    await call('POST', '/blog', post);
+    form.reset();
+    showError($('#form-error'), '');
+    await loadPosts(true);
+  } catch (error) {
+    // The server's validation message, as it came back.
+    showError($('#form-error'), error.message);
+  }
+}
+
+function renderBackends() {
+  const fieldset = $('#backends');
+  $('#no-backends').hidden = backends.length > 0;
+  for (const backend of backends) {
+    const label = document.createElement('label');
+    const radio = document.createElement('input');
+    radio.type = 'radio';
+    radio.name = 'backend';
+    radio.value = backend.key;
+    radio.checked = backend === current;
+    radio.addEventListener('change', () => {
+      current = backend;
+      nextCursor = null;
+      loadPosts(true);
+    });
+    const name = document.createElement('strong');
+    name.textContent = backend.key;
+    const url = document.createElement('span');
+    url.className = 'url';
+    url.textContent = backend.url;
+    label.title = backend.description;
+    label.append(radio, name, url);
+    fieldset.append(label);
+  }
+}
+
+renderBackends();
+$('#new-post').addEventListener('submit', publish);
+$('#refresh').addEventListener('click', () => loadPosts(true));
+$('#more').addEventListener('click', () => loadPosts(false));
+loadPosts(true);
