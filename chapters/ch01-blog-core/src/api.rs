@@ -118,6 +118,18 @@ impl ApiResponse {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The same response as an `http::Response`, for frameworks built on the `http` crate
+    /// (hyper, lambda_http): each backend then only converts the body type.
+    pub fn into_http(self) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::new(self.body);
+        *response.status_mut() = self.status;
+        for (name, value) in self.headers {
+            let value = http::HeaderValue::try_from(value).expect("header values are ASCII");
+            response.headers_mut().append(name, value);
+        }
+        response
+    }
+
     /// The body parsed as JSON (`Null` when empty); for tests and tools.
     pub fn json_body(&self) -> serde_json::Value {
         if self.body.is_empty() {

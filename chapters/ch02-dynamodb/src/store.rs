@@ -109,16 +109,7 @@ impl PostStore for DynamoStore {
             .expression_attribute_names("#id", ID)
             .send()
             .await
-            .map_err(|err| {
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception())
-                {
-                    BlogError::Conflict(post.id.clone())
-                } else {
-                    classify(err)
-                }
-            })?;
+            .map_err(|err| when_condition_fails(err, || BlogError::Conflict(post.id.clone())))?;
         Ok(())
     }
 
@@ -149,16 +140,7 @@ impl PostStore for DynamoStore {
             .expression_attribute_names("#id", ID)
             .send()
             .await
-            .map_err(|err| {
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception())
-                {
-                    not_found(id)
-                } else {
-                    classify(err)
-                }
-            })?;
+            .map_err(|err| when_condition_fails(err, || not_found(id)))?;
         Ok(())
     }
     // ANCHOR_END: store
@@ -216,6 +198,19 @@ impl PostStore for DynamoStore {
 }
 
 // ANCHOR: classify
+/// The error of a conditional write: `refused()` when DynamoDB refused the write because its
+/// condition did not hold (`ConditionalCheckFailedException`), else what [`classify`] says.
+fn when_condition_fails<E, R>(err: SdkError<E, R>, refused: impl FnOnce() -> BlogError) -> BlogError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match err.as_service_error().and_then(ProvideErrorMetadata::code) {
+        Some("ConditionalCheckFailedException") => refused(),
+        _ => classify(err),
+    }
+}
+
 /// Sorts an SDK failure into the contract's two server-side errors. What a client can wait out
 /// (throttling, a timeout, a refused connection, DynamoDB's own 5xx) is `store_unavailable`
 /// (503); anything else is a bug or a misconfiguration and is `internal` (500).

@@ -303,13 +303,7 @@ impl LocalApiGateway {
 
 /// A response from chapter 1 (a mock integration's answer) as HTTP.
 fn to_http(response: ApiResponse) -> Response<Bytes> {
-    let mut builder = Response::builder().status(response.status);
-    for (name, value) in &response.headers {
-        builder = builder.header(*name, value);
-    }
-    builder
-        .body(Bytes::from(response.body))
-        .expect("a valid response")
+    response.into_http().map(Bytes::from)
 }
 
 // ANCHOR: from_proxy_response

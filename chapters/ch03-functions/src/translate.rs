@@ -47,18 +47,13 @@ pub fn to_api_request(request: &Request) -> ApiRequest {
 /// Builds the response `lambda_http` turns into the proxy response JSON. A REST API expects
 /// headers in `multiValueHeaders`; lambda_http puts them there.
 pub fn to_lambda_response(response: ch01_blog_core::ApiResponse) -> Response<Body> {
-    let mut builder = Response::builder().status(response.status);
-    for (name, value) in &response.headers {
-        builder = builder.header(*name, value);
-    }
-    let body = if response.body.is_empty() {
-        Body::Empty
-    } else {
-        // Our bodies are JSON, always UTF-8: sent as text, not base64.
-        Body::Text(String::from_utf8(response.body).expect("JSON is UTF-8"))
-    };
-    builder
-        .body(body)
-        .expect("statuses and headers come from ch01 and are valid")
+    response.into_http().map(|body| {
+        if body.is_empty() {
+            Body::Empty
+        } else {
+            // Our bodies are JSON, always UTF-8: sent as text, not base64.
+            Body::Text(String::from_utf8(body).expect("JSON is UTF-8"))
+        }
+    })
 }
 // ANCHOR_END: to_lambda_response
