@@ -468,15 +468,18 @@ fn demo(options: &[String]) -> Result {
     println!(
         "Building and starting the demo (the first build compiles the AWS SDK: a few minutes)..."
     );
-    run(cargo()
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "ch07-local-demo",
-            "--bin",
-            "local-demo",
-            "--",
-        ])
-        .args(options))
+    let mut command = cargo();
+    command
+        .args(["run", "-p", "ch07-local-demo", "--bin", "local-demo", "--"])
+        .args(options);
+    // Become the demo (cargo run does the same), so that Ctrl-C reaches only the demo, which
+    // stops its servers cleanly, and the shell gets its prompt back when it has.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = command.exec();
+        Err(format!("cannot run cargo: {err}"))
+    }
+    #[cfg(not(unix))]
+    run(&mut command)
 }
