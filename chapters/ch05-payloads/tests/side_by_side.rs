@@ -123,8 +123,8 @@ async fn the_two_journeys_table() {
         ],
         vec![
             "request headers".into(),
-            "`headers` and `multiValueHeaders`, as sent plus CloudFront's".into(),
-            "as sent".into(),
+            "`headers` and `multiValueHeaders`: as sent, plus `x-forwarded-*` (and CloudFront's, for an edge API) in AWS".into(),
+            "as sent, plus the load balancer's `x-forwarded-*` and `x-amzn-trace-id`".into(),
         ],
         vec![
             "body".into(),
