@@ -25,8 +25,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Run every check: fmt, clippy, all tests (DynamoDB suites on moto), the book build.
-    Test,
+    /// Run every check: fmt, clippy, all tests (DynamoDB suites on moto, the page in Chromium),
+    /// the book build.
+    Test {
+        /// Also copy the browser test's screenshot into the book (book/src/images/).
+        #[arg(long)]
+        update_screenshot: bool,
+    },
     /// Build the book, then run both backends, the demo page and the book on localhost.
     Demo {
         /// Options for the demo (ports, --store); see `cargo xtask demo -- --help`.
@@ -38,7 +43,7 @@ enum Task {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Task::Test => test(),
+        Task::Test { update_screenshot } => test(update_screenshot),
         Task::Demo { options } => demo(&options),
     };
     match result {
@@ -128,11 +133,11 @@ impl Stages {
     }
 }
 
-fn test() -> Result {
+fn test(update_screenshot: bool) -> Result {
     let started = Instant::now();
     let mut stages = Stages { done: Vec::new() };
     let mut counts = TestCounts::default();
-    let result = run_checks(&mut stages, &mut counts);
+    let result = run_checks(&mut stages, &mut counts, update_screenshot);
 
     println!("\nSummary");
     for (name, took) in &stages.done {
@@ -146,7 +151,7 @@ fn test() -> Result {
     result
 }
 
-fn run_checks(stages: &mut Stages, counts: &mut TestCounts) -> Result {
+fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: bool) -> Result {
     let python = {
         let mut python = PathBuf::new();
         stages.run("tools: moto (local DynamoDB) in .venv", || {
@@ -186,7 +191,7 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts) -> Result {
     // The book first: the local demo serves it, and the browser tests check that it does.
     stages.run("mdbook build", || build_book(&mdbook))?;
     stages.run("browser tests (Chromium) against the local demo", || {
-        browser_tests(counts)
+        browser_tests(counts, update_screenshot)
     })
 }
 
@@ -298,7 +303,10 @@ fn build_book(mdbook: &Path) -> Result {
 // Browser tests
 
 const BROWSER_TESTS: &str = "chapters/ch07-local-demo/browser";
-const SCREENSHOT: &str = "book/src/images/local-demo.png";
+/// Where the browser test saves its screenshot on every run, and where the book keeps the one it
+/// shows (refreshed by `cargo xtask test --update-screenshot`).
+const SCREENSHOT: &str = "target/screenshots/local-demo.png";
+const BOOK_SCREENSHOT: &str = "book/src/images/local-demo.png";
 
 /// Installs Debian's Chromium when it is missing (CI runs as root; elsewhere, say what to do).
 fn ensure_chromium() -> Result {
@@ -400,10 +408,14 @@ impl Drop for DemoProcess {
     }
 }
 
-fn browser_tests(counts: &mut TestCounts) -> Result {
+fn browser_tests(counts: &mut TestCounts, update_screenshot: bool) -> Result {
     ensure_chromium()?;
     let folder = root().join(BROWSER_TESTS);
     ensure_npm_packages(&folder)?;
+    let screenshot = root().join(SCREENSHOT);
+    let _ = std::fs::remove_file(&screenshot);
+    std::fs::create_dir_all(screenshot.parent().expect("a folder"))
+        .map_err(|err| err.to_string())?;
     run(cargo().args([
         "build",
         "--quiet",
@@ -451,11 +463,20 @@ fn browser_tests(counts: &mut TestCounts) -> Result {
     }
     demo.stop()?;
     stopped.stop()?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err("browser tests failed".to_owned())
+    if !output.status.success() {
+        return Err("browser tests failed".to_owned());
     }
+    let screenshot = root().join(SCREENSHOT);
+    if !screenshot.exists() {
+        return Err(format!(
+            "the browser tests saved no screenshot at {SCREENSHOT}"
+        ));
+    }
+    if update_screenshot {
+        std::fs::copy(&screenshot, root().join(BOOK_SCREENSHOT)).map_err(|err| err.to_string())?;
+        println!("copied the screenshot to {BOOK_SCREENSHOT}");
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
