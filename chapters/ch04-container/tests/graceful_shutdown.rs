@@ -37,17 +37,24 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_0() {
         stream.write_all(first.as_bytes()).await.unwrap();
         slow.push((stream, rest.to_owned()));
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Let the server accept all three and start reading their bodies.
+    tokio::time::sleep(Duration::from_millis(500)).await;
 
     server.terminate();
-    tokio::time::sleep(Duration::from_millis(300)).await;
 
-    // The listener is closed: a new connection is refused by the operating system.
-    let refused = TcpStream::connect(server.address).await;
-    assert!(
-        refused.is_err(),
-        "a new connection was accepted after SIGTERM"
-    );
+    // The listener closes: a new connection is soon refused by the operating system. (Polled,
+    // not slept on, so a slow machine does not make the test flaky.)
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match TcpStream::connect(server.address).await {
+            Err(_) => break,
+            Ok(_) => assert!(
+                Instant::now() < deadline,
+                "new connections still accepted after SIGTERM"
+            ),
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     // The requests in flight still complete.
     for (mut stream, rest) in slow {
