@@ -139,6 +139,9 @@ async fn run(args: Args) -> Result<(), String> {
     ])
     .into();
 
+    // The same timeouts as chapter 4's defaults, and a short grace: locally nothing waits on us.
+    let idle = Duration::from_secs(75);
+    let grace = Duration::from_secs(5);
     let (stop, stopped) = watch::channel(false);
     let until_stopped = move || {
         let mut stopped = stopped.clone();
@@ -159,17 +162,9 @@ async fn run(args: Args) -> Result<(), String> {
             blog: Blog::new(Arc::clone(&store)),
             body_timeout: Duration::from_secs(10),
         });
-        servers.spawn(serve(
-            listener,
-            app,
-            Duration::from_secs(75),
-            Duration::from_secs(5),
-            until_stopped(),
-        ));
+        servers.spawn(serve(listener, app, idle, grace, until_stopped()));
     }
     let demo_url = url_of(&demo, "/");
-    let idle = Duration::from_secs(75);
-    let grace = Duration::from_secs(5);
     servers.spawn(serve_service(
         demo,
         static_site(args.html_dir.clone(), Some(urls)),
