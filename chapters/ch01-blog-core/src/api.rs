@@ -4,10 +4,12 @@
 
 use std::sync::Arc;
 
-use http::{Method, StatusCode};
+use http::header::{ALLOW, CONTENT_TYPE, LOCATION};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 
 use crate::BlogError;
+use crate::BlogPath;
 use crate::clock::{Clock, IdGenerator, SystemClock, UuidIds};
 use crate::post::{NewPost, Post, is_valid_id};
 use crate::store::{Cursor, PostStore};
@@ -36,8 +38,9 @@ pub struct ApiRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiResponse {
     pub status: StatusCode,
-    /// Header names in lower case, in the order they should be sent.
-    pub headers: Vec<(&'static str, String)>,
+    /// `http`'s own header map: names are checked when they are made, and it keeps the order
+    /// in which headers were added.
+    pub headers: HeaderMap,
     /// JSON, or empty for `204 No Content`.
     pub body: Vec<u8>,
 }
@@ -50,7 +53,7 @@ pub const ITEM_METHODS: &str = "GET, DELETE, OPTIONS";
 
 /// CORS headers on every response, so the demo page may call either backend from any origin.
 /// The API has no cookies or credentials, so a wildcard origin is safe here.
-const CORS_HEADERS: [(&str, &str); 4] = [
+pub const CORS_HEADERS: [(&str, &str); 4] = [
     ("access-control-allow-origin", "*"),
     ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
     ("access-control-allow-headers", "content-type"),
@@ -84,38 +87,35 @@ impl ApiResponse {
     /// A response with a JSON body and the headers every response carries.
     pub fn json(status: StatusCode, body: &impl Serialize) -> Self {
         let body = serde_json::to_vec(body).expect("API types always serialize");
-        let mut response = Self::empty(status);
-        response
-            .headers
-            .insert(0, ("content-type", "application/json".to_owned()));
-        response.body = body;
-        response
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.extend(every_response_headers());
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
-    /// A response with no body (`204 No Content`), CORS headers only.
+    /// A response with no body (`204 No Content`): the headers every response carries, and no
+    /// `Content-Type`.
     pub fn empty(status: StatusCode) -> Self {
         Self {
             status,
-            headers: CORS_HEADERS
-                .iter()
-                .map(|(name, value)| (*name, (*value).to_owned()))
-                .collect(),
+            headers: every_response_headers().collect(),
             body: Vec::new(),
         }
     }
 
     /// Adds a header after the standard ones.
-    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.append(name, value);
         self
     }
 
-    /// The value of a header, by its lower-case name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.as_str())
+    /// The value of a header, if it is there and readable as text.
+    pub fn header(&self, name: impl http::header::AsHeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
     /// The same response as an `http::Response`, for frameworks built on the `http` crate
@@ -123,21 +123,19 @@ impl ApiResponse {
     pub fn into_http(self) -> http::Response<Vec<u8>> {
         let mut response = http::Response::new(self.body);
         *response.status_mut() = self.status;
-        for (name, value) in self.headers {
-            let value = http::HeaderValue::try_from(value).expect("header values are ASCII");
-            response.headers_mut().append(name, value);
-        }
+        *response.headers_mut() = self.headers;
         response
     }
+}
 
-    /// The body parsed as JSON (`Null` when empty); for tests and tools.
-    pub fn json_body(&self) -> serde_json::Value {
-        if self.body.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(&self.body).expect("API bodies are JSON")
-        }
-    }
+/// [`CORS_HEADERS`] as typed header names and values.
+fn every_response_headers() -> impl Iterator<Item = (HeaderName, HeaderValue)> {
+    CORS_HEADERS.iter().map(|(name, value)| {
+        (
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
+    })
 }
 
 // ANCHOR: error_response
@@ -166,7 +164,9 @@ impl From<BlogError> for ApiResponse {
             },
         );
         match err {
-            BlogError::MethodNotAllowed { allow, .. } => response.with_header("allow", allow),
+            BlogError::MethodNotAllowed { allow, .. } => {
+                response.with_header(ALLOW, HeaderValue::from_static(allow))
+            }
             _ => response,
         }
     }
@@ -249,8 +249,14 @@ impl Blog {
 
 /// The answer to a CORS preflight (`OPTIONS`): no body, just the CORS headers.
 pub fn preflight() -> ApiResponse {
-    ApiResponse::empty(StatusCode::NO_CONTENT).with_header("access-control-max-age", "600")
+    ApiResponse::empty(StatusCode::NO_CONTENT).with_header(
+        http::header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static(PREFLIGHT_MAX_AGE),
+    )
 }
+
+/// How long (seconds) a browser may cache a preflight's answer.
+pub const PREFLIGHT_MAX_AGE: &str = "600";
 // ANCHOR_END: handle
 
 // ANCHOR: operations
@@ -307,8 +313,15 @@ impl Blog {
         let post =
             NewPost::from_json(&request.body)?.validate(|| self.ids.new_id(), self.clock.now())?;
         self.store.create(&post).await?;
-        let location = format!("/blog/{}", post.id);
-        Ok(ApiResponse::json(StatusCode::CREATED, &post).with_header("location", location))
+        let location = HeaderValue::try_from(BlogPath::location(&post.id)).map_err(|err| {
+            BlogError::Internal {
+                detail: format!(
+                    "post {} has an id that is not a header value: {err}",
+                    post.id
+                ),
+            }
+        })?;
+        Ok(ApiResponse::json(StatusCode::CREATED, &post).with_header(LOCATION, location))
     }
 
     async fn try_get_post(&self, request: &ApiRequest) -> Result<ApiResponse, BlogError> {

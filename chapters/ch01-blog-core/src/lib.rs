@@ -1,27 +1,32 @@
 //! # Chapter 1: the blog's core
 //!
 //! The domain both backends share: a [`Post`], its validation, the [`PostStore`] trait with an
-//! in-memory [`MemoryStore`], and the framework-free operations on [`Blog`] that take an
-//! [`ApiRequest`] and return an [`ApiResponse`]. [`BlogError`] is the one error type, and
-//! `error.rs` the one place it becomes an HTTP status and the JSON error shape.
+//! in-memory [`MemoryStore`], the API's two resources ([`BlogPath`]), and the framework-free
+//! operations on [`Blog`] that take an [`ApiRequest`] and return an [`ApiResponse`].
+//! [`BlogError`] is the one error type, and `error.rs` the one place it becomes an HTTP status and
+//! the JSON error shape.
 //!
 //! Run the tour: `cargo run -p ch01-blog-core --example tour`.
 
 mod api;
 mod clock;
 mod error;
+mod path;
 mod post;
 mod store;
 
-#[cfg(feature = "contract-tests")]
+#[cfg(feature = "test-support")]
 pub mod contract;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use api::{
-    ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, DEFAULT_LIMIT, ITEM_METHODS, MAX_BODY_BYTES,
-    MAX_LIMIT, preflight,
+    ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_HEADERS, DEFAULT_LIMIT, ITEM_METHODS,
+    MAX_BODY_BYTES, MAX_LIMIT, PREFLIGHT_MAX_AGE, preflight,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;
+pub use path::BlogPath;
 pub use post::{
     AUTHOR_MAX_CHARS, CONTENTS_MAX_CHARS, ID_MAX_CHARS, NewPost, Post, TITLE_MAX_CHARS,
     format_timestamp, is_valid_id, rfc3339_millis,

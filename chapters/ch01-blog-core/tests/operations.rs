@@ -5,17 +5,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use ch01_blog_core::http::{Method, StatusCode};
+use ch01_blog_core::test_support::{JsonBody, deterministic_blog as blog};
 use ch01_blog_core::{
-    ApiRequest, ApiResponse, Blog, BlogError, Cursor, MAX_BODY_BYTES, MemoryStore, Page, Post,
-    PostStore, SequentialIds, SteppingClock,
+    ApiRequest, ApiResponse, Blog, BlogError, Cursor, MAX_BODY_BYTES, Page, Post, PostStore,
 };
 use serde_json::{Value, json};
-
-fn blog() -> Blog {
-    Blog::new(Arc::new(MemoryStore::new()))
-        .with_clock(SteppingClock::new())
-        .with_ids(SequentialIds::default())
-}
 
 fn create(body: impl Into<Vec<u8>>) -> ApiRequest {
     ApiRequest {

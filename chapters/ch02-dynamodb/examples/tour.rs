@@ -85,7 +85,7 @@ pub async fn tour(store: DynamoStore) -> Result<String, Box<dyn Error>> {
             query: query.clone(),
             ..ApiRequest::default()
         };
-        let page = blog.handle(&request).await.json_body();
+        let page: serde_json::Value = serde_json::from_slice(&blog.handle(&request).await.body)?;
         let ids: Vec<&str> = page["posts"]
             .as_array()
             .into_iter()

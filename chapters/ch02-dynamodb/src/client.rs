@@ -9,8 +9,6 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 
-use crate::DynamoStore;
-
 // ANCHOR: settings
 /// The table name when `TABLE_NAME` is not set.
 pub const DEFAULT_TABLE_NAME: &str = "ServerlessBlog";
@@ -33,19 +31,16 @@ pub fn retries() -> RetryConfig {
 // ANCHOR_END: settings
 
 // ANCHOR: from_env
-impl DynamoStore {
-    /// A store configured the way AWS configures a Lambda function or an ECS task:
-    /// `TABLE_NAME` (default `ServerlessBlog`), and for the SDK itself `AWS_REGION`, the
-    /// credentials chain, and `AWS_ENDPOINT_URL_DYNAMODB` to point it at a local server.
-    pub async fn from_env() -> Self {
-        let config = aws_config::defaults(BehaviorVersion::latest())
-            .timeout_config(timeouts())
-            .retry_config(retries())
-            .load()
-            .await;
-        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_owned());
-        Self::new(Client::new(&config), table)
-    }
+/// A client configured the way AWS configures a Lambda function or an ECS task: `AWS_REGION`,
+/// the credentials chain, and `AWS_ENDPOINT_URL_DYNAMODB` to point it at a local server; with
+/// this module's timeouts and retries.
+pub async fn client_from_env() -> Client {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts())
+        .retry_config(retries())
+        .load()
+        .await;
+    Client::new(&config)
 }
 // ANCHOR_END: from_env
 

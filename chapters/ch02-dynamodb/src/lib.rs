@@ -2,12 +2,14 @@
 //!
 //! [`DynamoStore`] implements chapter 1's `PostStore` on one DynamoDB table ([`table`] describes
 //! its keys and its feed index). [`client`] builds the SDK client with explicit timeouts and
-//! retries; [`local::LocalDynamo`] runs a real DynamoDB-compatible server (moto) for tests.
+//! retries; `errors.rs` sorts its failures into the contract's errors; [`local::LocalDynamo`]
+//! runs a real DynamoDB-compatible server (moto) for the tests and the tour.
 //!
 //! Run the tour: `cargo run -p ch02-dynamodb --example tour`.
 
 mod choice;
 pub mod client;
+mod errors;
 pub mod local;
 mod store;
 pub mod table;

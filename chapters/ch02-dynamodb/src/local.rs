@@ -106,6 +106,22 @@ impl LocalDynamo {
         &self.endpoint
     }
 
+    /// The environment that makes a process (a function, the server, `from_env`) use this
+    /// server as its DynamoDB: the endpoint override, a region, dummy credentials, and nothing
+    /// read from a developer's `~/.aws` files or asked of the EC2 metadata service.
+    pub fn aws_env(&self) -> [(&'static str, &str); 7] {
+        [
+            ("AWS_ENDPOINT_URL_DYNAMODB", &self.endpoint),
+            // moto keeps one set of tables per region; `client()` uses us-east-1 too.
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "local"),
+            ("AWS_SECRET_ACCESS_KEY", "local"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]
+    }
+
     /// A client for this server with dummy credentials.
     pub fn client(&self) -> Client {
         local_client(&self.endpoint)
@@ -142,9 +158,10 @@ fn python() -> io::Result<PathBuf> {
     Ok(PathBuf::from("python3"))
 }
 
-/// A port the OS says is free right now. Another process could take it before moto binds it; on
-/// a test machine that is rare, and moto then fails to start with a clear log.
-fn free_port() -> io::Result<u16> {
+/// A loopback port the OS says is free right now: nothing listens on it, so a connection to it
+/// is refused. Another process could take it before it is used; on a test machine that is rare
+/// (moto then fails to start with a clear log).
+pub fn free_port() -> io::Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     Ok(listener.local_addr()?.port())
 }

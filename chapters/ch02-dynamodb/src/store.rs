@@ -4,12 +4,15 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use ch01_blog_core::{BlogError, Cursor, Page, Post, PostStore, not_found, rfc3339_millis};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::client::{DEFAULT_TABLE_NAME, client_from_env};
+use crate::errors::classify;
 use crate::table::{FEED, FEED_INDEX, FEED_POSITION, FEED_VALUE, ID};
 
 // ANCHOR: item
@@ -70,6 +73,14 @@ impl DynamoStore {
         }
     }
 
+    /// A store configured the way AWS configures a Lambda function or an ECS task:
+    /// `TABLE_NAME` (default `ServerlessBlog`), and for the SDK itself `AWS_REGION`, the
+    /// credentials chain, and `AWS_ENDPOINT_URL_DYNAMODB` to point it at a local server.
+    pub async fn from_env() -> Self {
+        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_owned());
+        Self::new(client_from_env().await, table)
+    }
+
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -109,7 +120,16 @@ impl PostStore for DynamoStore {
             .expression_attribute_names("#id", ID)
             .send()
             .await
-            .map_err(|err| when_condition_fails(err, || BlogError::Conflict(post.id.clone())))?;
+            .map_err(|err| {
+                if err
+                    .as_service_error()
+                    .is_some_and(PutItemError::is_conditional_check_failed_exception)
+                {
+                    BlogError::Conflict(post.id.clone())
+                } else {
+                    classify(err)
+                }
+            })?;
         Ok(())
     }
 
@@ -140,7 +160,16 @@ impl PostStore for DynamoStore {
             .expression_attribute_names("#id", ID)
             .send()
             .await
-            .map_err(|err| when_condition_fails(err, || not_found(id)))?;
+            .map_err(|err| {
+                if err
+                    .as_service_error()
+                    .is_some_and(DeleteItemError::is_conditional_check_failed_exception)
+                {
+                    not_found(id)
+                } else {
+                    classify(err)
+                }
+            })?;
         Ok(())
     }
     // ANCHOR_END: store
@@ -196,50 +225,3 @@ impl PostStore for DynamoStore {
     }
     // ANCHOR_END: list
 }
-
-// ANCHOR: classify
-/// The error of a conditional write: `refused()` when DynamoDB refused the write because its
-/// condition did not hold (`ConditionalCheckFailedException`), else what [`classify`] says.
-fn when_condition_fails<E, R>(err: SdkError<E, R>, refused: impl FnOnce() -> BlogError) -> BlogError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    match err.as_service_error().and_then(ProvideErrorMetadata::code) {
-        Some("ConditionalCheckFailedException") => refused(),
-        _ => classify(err),
-    }
-}
-
-/// Sorts an SDK failure into the contract's two server-side errors. What a client can wait out
-/// (throttling, a timeout, a refused connection, DynamoDB's own 5xx) is `store_unavailable`
-/// (503); anything else is a bug or a misconfiguration and is `internal` (500).
-pub(crate) fn classify<E, R>(err: SdkError<E, R>) -> BlogError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    let detail = aws_sdk_dynamodb::error::DisplayErrorContext(&err).to_string();
-    let transient = match &err {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            true
-        }
-        SdkError::ServiceError(service) => matches!(
-            service.err().code(),
-            Some(
-                "ProvisionedThroughputExceededException"
-                    | "ThrottlingException"
-                    | "RequestLimitExceeded"
-                    | "InternalServerError"
-                    | "ServiceUnavailable"
-            )
-        ),
-        _ => false,
-    };
-    if transient {
-        BlogError::StoreUnavailable { detail }
-    } else {
-        BlogError::Internal { detail }
-    }
-}
-// ANCHOR_END: classify

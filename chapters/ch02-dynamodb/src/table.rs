@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::{
 };
 use ch01_blog_core::BlogError;
 
-use crate::store::classify;
+use crate::errors::classify;
 
 // ANCHOR: schema
 /// The table's partition key: the post id. `GetItem`, conditional `PutItem` and `DeleteItem` all
@@ -88,15 +88,15 @@ async fn wait_until_active(client: &Client, table: &str) -> Result<(), BlogError
             .send()
             .await
             .map_err(classify)?;
-        let Some(description) = described.table else {
-            continue;
-        };
-        let table_active = description.table_status == Some(TableStatus::Active);
-        let indexes_active = description
-            .global_secondary_indexes()
-            .iter()
-            .all(|index| index.index_status == Some(IndexStatus::Active));
-        if table_active && indexes_active {
+        // A description without a table is not ready yet either: wait like any other.
+        let active = described.table.is_some_and(|description| {
+            description.table_status == Some(TableStatus::Active)
+                && description
+                    .global_secondary_indexes()
+                    .iter()
+                    .all(|index| index.index_status == Some(IndexStatus::Active))
+        });
+        if active {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(500)).await;

@@ -1,18 +1,13 @@
 //! What the store does when DynamoDB is not there or not as expected.
 
-use std::net::{Ipv4Addr, TcpListener};
-
 use ch01_blog_core::contract::post_at;
 use ch01_blog_core::{BlogError, PostStore};
-use ch02_dynamodb::local::LocalDynamo;
+use ch02_dynamodb::local::{LocalDynamo, free_port};
 use ch02_dynamodb::{DynamoStore, client::local_client, create_table};
 
-/// A loopback port with nothing listening on it: every connection is refused.
+/// A loopback endpoint with nothing listening on it: every connection is refused.
 fn closed_port_endpoint() -> String {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+    format!("http://127.0.0.1:{}", free_port().unwrap())
 }
 
 #[tokio::test]

@@ -11,16 +11,10 @@ fn from_env_uses_table_name_and_the_endpoint_override() {
     let server = LocalDynamo::start().expect("start moto");
     // SAFETY: this is the only test in this binary and no other thread is running yet.
     unsafe {
-        std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint());
+        for (name, value) in server.aws_env() {
+            std::env::set_var(name, value);
+        }
         std::env::set_var("TABLE_NAME", "FromEnvTable");
-        // moto keeps one set of tables per region; the local client below uses us-east-1.
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_ACCESS_KEY_ID", "local");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "local");
-        // Keep the SDK from reading a developer's ~/.aws files or asking the EC2 metadata service.
-        std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {

@@ -1,8 +1,9 @@
 //! The four functions, and the handler each of them runs.
 
 use ch01_blog_core::http::Method;
-use ch01_blog_core::{ApiRequest, ApiResponse, Blog};
+use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogPath};
 use ch02_dynamodb::StoreChoice;
+use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use lambda_http::request::LambdaRequest;
 use lambda_http::tower::Service;
 use lambda_http::{Adapter, Body, Context, Error, LambdaEvent, Request, Response, service_fn};
@@ -40,10 +41,10 @@ impl Endpoint {
     /// The API Gateway method and resource that invoke this function.
     pub fn route(self) -> (Method, &'static str) {
         match self {
-            Self::GetPosts => (Method::GET, "/blog"),
-            Self::CreatePost => (Method::POST, "/blog"),
-            Self::GetPost => (Method::GET, "/blog/{id}"),
-            Self::DeletePost => (Method::DELETE, "/blog/{id}"),
+            Self::GetPosts => (Method::GET, BlogPath::COLLECTION),
+            Self::CreatePost => (Method::POST, BlogPath::COLLECTION),
+            Self::GetPost => (Method::GET, BlogPath::ITEM),
+            Self::DeletePost => (Method::DELETE, BlogPath::ITEM),
         }
     }
 
@@ -93,19 +94,32 @@ pub async fn run(endpoint: Endpoint) -> Result<(), Error> {
 // ANCHOR_END: function
 
 // ANCHOR: invoke
-/// Invokes a function in-process with a proxy event, the way the Lambda runtime does: the event
-/// JSON goes through `lambda_http`'s own `Adapter`, and what comes back is the proxy response
-/// JSON that API Gateway would receive.
+/// Invokes a function in-process with a REST API proxy event, the way the Lambda runtime does:
+/// the event goes through `lambda_http`'s own `Adapter`, and the answer is serialized to the
+/// JSON document the runtime would post back to Lambda. Returns that document's bytes: their
+/// count is what Lambda's 6 MB response limit applies to.
+pub async fn invoke_raw(
+    blog: &Blog,
+    endpoint: Endpoint,
+    event: ApiGatewayProxyRequest,
+) -> Result<Vec<u8>, Error> {
+    let mut adapter = Adapter::from(function(blog.clone(), endpoint));
+    let response = adapter
+        .call(LambdaEvent::new(
+            LambdaRequest::ApiGatewayV1(event),
+            Context::default(),
+        ))
+        .await?;
+    Ok(serde_json::to_vec(&response)?)
+}
+
+/// [`invoke_raw`], with the answer read back as the proxy response API Gateway receives.
 pub async fn invoke(
     blog: &Blog,
     endpoint: Endpoint,
-    event: serde_json::Value,
-) -> Result<serde_json::Value, Error> {
-    let request: LambdaRequest = serde_json::from_value(event)?;
-    let mut adapter = Adapter::from(function(blog.clone(), endpoint));
-    let response = adapter
-        .call(LambdaEvent::new(request, Context::default()))
-        .await?;
-    Ok(serde_json::to_value(response)?)
+    event: ApiGatewayProxyRequest,
+) -> Result<ApiGatewayProxyResponse, Error> {
+    let payload = invoke_raw(blog, endpoint, event).await?;
+    Ok(serde_json::from_slice(&payload)?)
 }
 // ANCHOR_END: invoke

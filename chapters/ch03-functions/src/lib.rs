@@ -11,5 +11,9 @@ pub mod local_gateway;
 pub mod logging;
 pub mod translate;
 
-pub use endpoint::{Endpoint, function, invoke};
+pub use endpoint::{Endpoint, function, invoke, invoke_raw};
 pub use local_gateway::LocalApiGateway;
+
+/// The REST API's stage: the first segment of every URL of the functions (`/Prod/blog`), in
+/// the stack (chapter 6) and in the local API Gateway alike.
+pub const STAGE: &str = "Prod";

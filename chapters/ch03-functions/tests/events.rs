@@ -7,18 +7,27 @@ use std::sync::Arc;
 
 use ch01_blog_core::Blog;
 use ch01_blog_core::http::Method;
+use ch01_blog_core::test_support::seeded_blog;
 use ch02_dynamodb::DynamoStore;
 use ch02_dynamodb::client::local_client;
+use ch02_dynamodb::local::free_port;
 use ch03_functions::Endpoint::{self, CreatePost, DeletePost, GetPost, GetPosts};
 use ch03_functions::invoke;
 use ch03_functions::translate::to_api_request;
-use common::{fixture, seeded_blog};
+use common::{fixture, fixture_text};
 use serde_json::Value;
 
+/// The proxy response JSON a function returns for a fixture event.
 async fn respond(endpoint: Endpoint, name: &str) -> Value {
-    invoke(&seeded_blog().await, endpoint, fixture(name))
+    let response = invoke(&seeded_blog().await, endpoint, fixture(name))
         .await
-        .expect("the function answers")
+        .expect("the function answers");
+    serde_json::to_value(response).expect("a proxy response is JSON")
+}
+
+/// A fixture as `lambda_http` turns it into a `Request` inside a function.
+fn request_of(name: &str) -> lambda_http::Request {
+    lambda_http::request::from_str(&fixture_text(name)).unwrap()
 }
 
 /// One test per fixture: the snapshot is named after the fixture.
@@ -56,7 +65,7 @@ fixture_tests! {
 
 #[tokio::test]
 async fn the_stage_is_in_the_uri_but_the_id_comes_from_path_parameters() {
-    let request = lambda_http::request::from_str(&fixture("get-post").to_string()).unwrap();
+    let request = request_of("get-post");
     // The trap: lambda_http puts the stage back into the path.
     assert_eq!(request.uri().path(), "/Prod/blog/hello");
     let api_request = to_api_request(&request);
@@ -66,9 +75,8 @@ async fn the_stage_is_in_the_uri_but_the_id_comes_from_path_parameters() {
 
 #[tokio::test]
 async fn a_base64_body_reaches_the_handler_decoded() {
-    let request =
-        lambda_http::request::from_str(&fixture("create-post-base64").to_string()).unwrap();
-    let plain = lambda_http::request::from_str(&fixture("create-post").to_string()).unwrap();
+    let request = request_of("create-post-base64");
+    let plain = request_of("create-post");
     assert_eq!(to_api_request(&request).body, to_api_request(&plain).body);
     assert!(to_api_request(&request).body.starts_with(b"{\"title\""));
 }
@@ -77,9 +85,7 @@ async fn a_base64_body_reaches_the_handler_decoded() {
 async fn a_missing_content_type_keeps_the_body() {
     // lambda_http's `payload()` would say Ok(None) here; our translation keeps the bytes and
     // lets chapter 1 answer 415.
-    let request =
-        lambda_http::request::from_str(&fixture("create-post-no-content-type").to_string())
-            .unwrap();
+    let request = request_of("create-post-no-content-type");
     let api_request = to_api_request(&request);
     assert_eq!(api_request.content_type, None);
     assert!(!api_request.body.is_empty());
@@ -91,29 +97,24 @@ async fn a_created_post_can_be_read_back_by_the_get_post_function() {
     let created = invoke(&blog, CreatePost, fixture("create-post"))
         .await
         .unwrap();
-    let location = created["multiValueHeaders"]["location"][0]
-        .as_str()
-        .unwrap();
+    let location = created.multi_value_headers["location"].to_str().unwrap();
     let id = location.trim_start_matches("/blog/");
     let mut event = fixture("get-post");
-    event["pathParameters"]["id"] = id.into();
-    event["path"] = location.into();
+    event.path_parameters.insert("id".into(), id.into());
+    event.path = Some(location.into());
     let fetched = invoke(&blog, GetPost, event).await.unwrap();
-    assert_eq!(fetched["statusCode"], 200);
-    assert_eq!(fetched["body"], created["body"]);
+    assert_eq!(fetched.status_code, 200);
+    assert_eq!(fetched.body, created.body);
 }
 
 #[tokio::test]
 async fn a_store_that_cannot_be_reached_is_503() {
     // A DynamoDB client pointed at a port where nothing listens.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let store = DynamoStore::new(local_client(&format!("http://127.0.0.1:{port}")), "posts");
+    let endpoint = format!("http://127.0.0.1:{}", free_port().unwrap());
+    let store = DynamoStore::new(local_client(&endpoint), "posts");
     let blog = Blog::new(Arc::new(store));
     let response = invoke(&blog, GetPosts, fixture("get-posts")).await.unwrap();
-    assert_eq!(response["statusCode"], 503);
+    assert_eq!(response.status_code, 503);
+    let response = serde_json::to_value(response).unwrap();
     insta::assert_json_snapshot!("get-posts-store-down", response);
 }

@@ -7,15 +7,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use ch01_blog_core::http::Method;
+use bytes::Bytes;
+use ch01_blog_core::http::{Method, Request};
+use ch01_blog_core::test_support::raw_http::{RawResponse, send};
+use ch01_blog_core::test_support::{JsonBody, seeded_blog};
 use ch03_functions::Endpoint::{self, CreatePost, DeletePost, GetPost, GetPosts};
+use ch03_functions::local_gateway::event::{Caller, proxy_event};
 use ch03_functions::local_gateway::{Route, route};
 use ch03_functions::translate::to_api_request;
-use ch03_functions::{LocalApiGateway, invoke};
-use common::{fixture, seeded_blog};
-use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use ch03_functions::{LocalApiGateway, STAGE, invoke};
+use common::fixture;
+use lambda_http::Body;
+use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
+use tokio::net::TcpListener;
 
 /// A gateway on a free port over a freshly seeded blog.
 async fn start_gateway() -> SocketAddr {
@@ -34,94 +38,73 @@ struct Answer {
     body: String,
 }
 
-/// Sends one HTTP/1.1 request and reads the whole answer.
-async fn send(
-    address: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Answer {
-    let mut stream = TcpStream::connect(address).await.unwrap();
-    let mut head =
-        format!("{method} {target} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+impl Answer {
+    /// Read off the wire, less the headers the HTTP layer adds (not the function).
+    fn of_http(response: RawResponse) -> Self {
+        let headers = response
+            .headers
+            .into_iter()
+            .filter(|(name, _)| !["date", "content-length", "connection"].contains(&name.as_str()))
+            .collect();
+        Self {
+            status: response.status,
+            headers,
+            body: String::from_utf8(response.body).unwrap(),
+        }
     }
-    head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8(raw).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|line| line.split_once(": "))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
-        // Added by the HTTP layer, not by the function.
-        .filter(|(name, _)| !["date", "content-length", "connection"].contains(&name.as_str()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
-}
 
-/// The same answer, read from a proxy response JSON.
-fn answer_from_proxy(proxy: &Value) -> Answer {
-    let headers = proxy["multiValueHeaders"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(name, values)| (name.clone(), values[0].as_str().unwrap().to_owned()))
-        .collect();
-    Answer {
-        status: proxy["statusCode"].as_u64().unwrap() as u16,
-        headers,
-        body: proxy["body"].as_str().unwrap_or_default().to_owned(),
+    /// Read from a proxy response.
+    fn of_proxy(proxy: ApiGatewayProxyResponse) -> Self {
+        let headers = proxy
+            .multi_value_headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        let body = match proxy.body {
+            Some(Body::Text(text)) => text,
+            _ => String::new(),
+        };
+        Self {
+            status: u16::try_from(proxy.status_code).unwrap(),
+            headers,
+            body,
+        }
     }
 }
 
 /// Replays a fixture as the HTTP request a client would have sent to API Gateway.
-async fn replay_over_http(address: SocketAddr, event: &Value) -> Answer {
-    let mut target = format!("/Prod{}", event["path"].as_str().unwrap());
-    if let Some(query) = event["queryStringParameters"].as_object() {
-        let pairs: Vec<String> = query
-            .iter()
-            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()))
-            .collect();
+async fn replay_over_http(address: SocketAddr, event: &ApiGatewayProxyRequest) -> RawResponse {
+    let mut target = format!("/{STAGE}{}", event.path.as_deref().unwrap());
+    let pairs: Vec<String> = event
+        .query_string_parameters
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    if !pairs.is_empty() {
         target = format!("{target}?{}", pairs.join("&"));
     }
-    let body = match event["body"].as_str() {
+    let body = match event.body.as_deref() {
         None => Vec::new(),
-        Some(text) if event["isBase64Encoded"] == true => base64::engine::general_purpose::STANDARD
+        Some(text) if event.is_base64_encoded => base64::engine::general_purpose::STANDARD
             .decode(text)
             .unwrap(),
         Some(text) => text.as_bytes().to_vec(),
     };
-    let content_type = event["headers"]["Content-Type"].as_str();
-    let headers: Vec<(&str, &str)> = content_type
-        .map(|value| ("content-type", value))
+    let headers: Vec<(&str, &str)> = event
+        .headers
+        .get("content-type")
+        .map(|value| ("content-type", value.to_str().unwrap()))
         .into_iter()
         .collect();
     send(
         address,
-        event["httpMethod"].as_str().unwrap(),
+        event.http_method.as_str(),
         &target,
         &headers,
         &body,
     )
     .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -145,40 +128,44 @@ async fn an_http_round_trip_equals_the_fixture_path() {
         let through_fixture = invoke(&seeded_blog().await, endpoint, event.clone())
             .await
             .unwrap();
-        let mut expected = answer_from_proxy(&through_fixture);
-        let mut actual = replay_over_http(start_gateway().await, &event).await;
+        let expected = Answer::of_proxy(through_fixture);
+        let mut actual = Answer::of_http(replay_over_http(start_gateway().await, &event).await);
         // The gateway adds its own request id; everything else must match.
         assert!(
             actual.headers.remove("x-amzn-requestid").is_some(),
             "{name}"
         );
-        expected.headers.remove("x-amzn-requestid");
         assert_eq!(actual, expected, "{name}");
     }
 }
 
 #[tokio::test]
 async fn the_event_the_gateway_builds_reads_like_the_fixture() {
-    let gateway = LocalApiGateway::new(seeded_blog().await);
-    let request = ch01_blog_core::http::Request::builder()
+    let from_fixture = fixture("create-post");
+    let request = Request::builder()
         .method("POST")
         .uri("/Prod/blog")
         .header("content-type", "application/json")
-        .body(bytes::Bytes::from(
-            fixture("create-post")["body"].as_str().unwrap().to_owned(),
-        ))
+        .body(Bytes::from(from_fixture.body.clone().unwrap()))
         .unwrap();
-    let event = gateway.proxy_event(&request, "/blog", None, "127.0.0.1", "test-1");
-    assert_eq!(event["path"], "/blog");
-    assert_eq!(event["requestContext"]["path"], "/Prod/blog");
-    assert_eq!(event["requestContext"]["stage"], "Prod");
+    let caller = Caller {
+        source_ip: "127.0.0.1",
+        request_id: "test-1",
+    };
+    let event = proxy_event(&request, STAGE, "/blog", None, &caller);
+    assert_eq!(event.path.as_deref(), Some("/blog"));
+    assert_eq!(event.request_context.path.as_deref(), Some("/Prod/blog"));
+    assert_eq!(event.request_context.stage.as_deref(), Some("Prod"));
     assert_eq!(
-        event["multiValueHeaders"]["content-type"][0],
+        event.multi_value_headers["content-type"],
         "application/json"
     );
-    let built = lambda_http::request::from_str(&event.to_string()).unwrap();
-    let from_fixture = lambda_http::request::from_str(&fixture("create-post").to_string()).unwrap();
-    let (built, from_fixture) = (to_api_request(&built), to_api_request(&from_fixture));
+    // The JSON the gateway would send parses in a function exactly like the fixture does.
+    let parse = |event: &ApiGatewayProxyRequest| {
+        let json = serde_json::to_string(event).unwrap();
+        to_api_request(&lambda_http::request::from_str(&json).unwrap())
+    };
+    let (built, from_fixture) = (parse(&event), parse(&from_fixture));
     assert_eq!(built.method, from_fixture.method);
     assert_eq!(built.body, from_fixture.body);
     assert_eq!(built.content_type, from_fixture.content_type);
@@ -188,10 +175,20 @@ async fn the_event_the_gateway_builds_reads_like_the_fixture() {
 #[tokio::test]
 async fn api_gateway_answers_unrouted_paths_with_403_missing_authentication_token() {
     let address = start_gateway().await;
-    for target in ["/Prod/posts", "/blog", "/Prod/blog/a/b", "/Dev/blog"] {
-        let answer = send(address, "GET", target, &[], b"").await;
+    for target in [
+        "/Prod/posts",
+        "/blog",
+        "/Prod/blog/a/b",
+        "/Dev/blog",
+        "/Prod",
+        "/Prodblog",
+    ] {
+        let answer = send(address, "GET", target, &[], b"").await.unwrap();
         assert_eq!(answer.status, 403, "{target}");
-        assert_eq!(answer.body, r#"{"message":"Missing Authentication Token"}"#);
+        assert_eq!(
+            answer.body,
+            br#"{"message":"Missing Authentication Token"}"#
+        );
         assert_eq!(
             answer.headers["x-amzn-errortype"],
             "MissingAuthenticationTokenException"
@@ -217,44 +214,40 @@ async fn preflight_and_other_methods_are_answered_without_a_function() {
         }
     );
     let address = start_gateway().await;
-    let preflight = send(address, "OPTIONS", "/Prod/blog", &[], b"").await;
+    let preflight = send(address, "OPTIONS", "/Prod/blog", &[], b"")
+        .await
+        .unwrap();
     assert_eq!(preflight.status, 204);
     assert_eq!(preflight.headers["access-control-allow-origin"], "*");
-    let put = send(address, "PUT", "/Prod/blog/hello", &[], b"").await;
+    let put = send(address, "PUT", "/Prod/blog/hello", &[], b"")
+        .await
+        .unwrap();
     assert_eq!(put.status, 405);
     assert_eq!(put.headers["allow"], "GET, DELETE, OPTIONS");
-    assert_eq!(
-        serde_json::from_str::<Value>(&put.body).unwrap()["code"],
-        "method_not_allowed"
-    );
+    assert_eq!(put.json_body()["code"], "method_not_allowed");
 }
 
 #[tokio::test]
 async fn a_post_created_over_http_is_listed_and_deleted_over_http() {
     let address = start_gateway().await;
+    let send = |method: &'static str, target: &'static str, body: &'static [u8]| async move {
+        let headers: &[(&str, &str)] = if body.is_empty() {
+            &[]
+        } else {
+            &[("content-type", "application/json")]
+        };
+        send(address, method, target, headers, body).await.unwrap()
+    };
     let created = send(
-        address,
         "POST",
         "/Prod/blog",
-        &[("content-type", "application/json")],
         br#"{"id":"via-http","title":"T","author":"A","contents":"C"}"#,
     )
     .await;
     assert_eq!(created.status, 201);
     assert_eq!(created.headers["location"], "/blog/via-http");
-    let listed = send(address, "GET", "/Prod/blog?limit=1", &[], b"").await;
-    let listed: Value = serde_json::from_str(&listed.body).unwrap();
-    assert_eq!(listed["posts"][0]["id"], "via-http");
-    assert_eq!(
-        send(address, "DELETE", "/Prod/blog/via-http", &[], b"")
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        send(address, "GET", "/Prod/blog/via-http", &[], b"")
-            .await
-            .status,
-        404
-    );
+    let listed = send("GET", "/Prod/blog?limit=1", b"").await;
+    assert_eq!(listed.json_body()["posts"][0]["id"], "via-http");
+    assert_eq!(send("DELETE", "/Prod/blog/via-http", b"").await.status, 204);
+    assert_eq!(send("GET", "/Prod/blog/via-http", b"").await.status, 404);
 }

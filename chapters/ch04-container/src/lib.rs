@@ -3,10 +3,8 @@
 //! One `hyper` server answers every endpoint. [`router`] matches paths in code and translates
 //! between hyper and chapter 1 (which does all the work and all the error mapping); [`server`]
 //! accepts connections with timeouts and shuts down gracefully on `SIGTERM`, as Fargate asks;
-//! [`config`] is the command line and environment. [`raw_http`] is a tiny HTTP/1.1 client that
-//! speaks bytes on a socket, for tests that need to misbehave on purpose.
+//! [`config`] is the command line and environment.
 
 pub mod config;
-pub mod raw_http;
 pub mod router;
 pub mod server;

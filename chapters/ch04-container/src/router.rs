@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use ch01_blog_core::http::header::CONTENT_LENGTH;
 use ch01_blog_core::http::{Method, Request, Response, StatusCode};
-use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogError, MAX_BODY_BYTES, preflight};
+use ch01_blog_core::{
+    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, MAX_BODY_BYTES, preflight,
+};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Body;
 
@@ -19,36 +21,27 @@ pub struct App {
 
 // ANCHOR: routes
 /// The paths this server knows. API Gateway does this matching in its configuration (chapter
-/// 3); here it is a `match` on the path's segments.
+/// 3); here it is chapter 1's [`BlogPath`] parser, plus the health check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    /// `/blog` (`id` is `None`) or `/blog/{id}`.
-    Blog {
-        id: Option<String>,
-    },
+    /// `/blog` or `/blog/{id}`.
+    Blog(BlogPath),
     /// `/health`, for the load balancer's health checks.
     Health,
     Unknown,
 }
 
+/// Where the load balancer checks that a task is healthy.
+pub const HEALTH_PATH: &str = "/health";
+
 impl Route {
     pub fn of(path: &str) -> Self {
-        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        match segments.as_slice() {
-            ["blog"] => Self::Blog { id: None },
-            ["blog", id] if !id.is_empty() => Self::Blog {
-                id: Some(percent_decode(id)),
-            },
-            ["health"] => Self::Health,
-            _ => Self::Unknown,
+        match BlogPath::parse(path) {
+            Some(path) => Self::Blog(path),
+            None if path == HEALTH_PATH => Self::Health,
+            None => Self::Unknown,
         }
     }
-}
-
-fn percent_decode(segment: &str) -> String {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 // ANCHOR_END: routes
 
@@ -79,7 +72,7 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     match Route::of(request.uri().path()) {
-        Route::Blog { id } => match to_api_request(request, id, app.body_timeout).await {
+        Route::Blog(path) => match to_api_request(request, path, app.body_timeout).await {
             Ok(api_request) => app.blog.handle(&api_request).await,
             Err(err) => err.into(),
         },
@@ -109,7 +102,7 @@ where
 /// by sending its body slowly.
 pub async fn to_api_request<B>(
     request: Request<B>,
-    id: Option<String>,
+    path: BlogPath,
     body_timeout: Duration,
 ) -> Result<ApiRequest, BlogError>
 where
@@ -159,7 +152,7 @@ where
         .map(str::to_owned);
     Ok(ApiRequest {
         method: parts.method,
-        id,
+        id: path.id().map(str::to_owned),
         query,
         content_type,
         body: body.to_vec(),

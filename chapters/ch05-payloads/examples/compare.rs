@@ -4,7 +4,8 @@
 //! cargo run -p ch05-payloads --example compare -- POST /blog '{"title":"Hi","author":"Ada","contents":"x"}'
 
 use ch01_blog_core::http::Method;
-use ch05_payloads::{Backends, LogicalRequest, container_side, functions_side, seeded_blog};
+use ch01_blog_core::test_support::seeded_blog;
+use ch05_payloads::{Backends, LogicalRequest, container_side, functions_side};
 
 #[tokio::main]
 async fn main() {

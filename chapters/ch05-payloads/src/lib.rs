@@ -11,14 +11,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use ch01_blog_core::Blog;
 use ch01_blog_core::http::{Method, Request};
-use ch01_blog_core::{ApiRequest, Blog, MemoryStore, SequentialIds, SteppingClock};
-use ch03_functions::LocalApiGateway;
+use ch01_blog_core::test_support::raw_http::read_response;
+use ch03_functions::local_gateway::event::{Caller, proxy_event};
 use ch03_functions::local_gateway::{Route, route};
-use ch04_container::raw_http::read_response;
+use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
-use lambda_http::RequestExt;
 use lambda_http::request::LambdaRequest;
+use lambda_http::tower::Service;
+use lambda_http::{Adapter, Context, LambdaEvent, RequestExt};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -75,29 +77,6 @@ impl LogicalRequest {
     }
 }
 
-/// The three posts every comparison starts from, with a fixed clock and ids so that both
-/// variants (and every run) produce the same bytes.
-pub async fn seeded_blog() -> Blog {
-    let blog = Blog::new(Arc::new(MemoryStore::new()))
-        .with_clock(SteppingClock::new())
-        .with_ids(SequentialIds::default());
-    for body in [
-        r#"{"id":"hello","title":"Hello","author":"Ada","contents":"The first post"}"#,
-        r#"{"title":"Second","author":"Grace","contents":"Another one"}"#,
-        r#"{"title":"Third","author":"Edsger","contents":"And one more"}"#,
-    ] {
-        let request = ApiRequest {
-            method: Method::POST,
-            content_type: Some("application/json".into()),
-            body: body.as_bytes().to_vec(),
-            ..ApiRequest::default()
-        };
-        let created = blog.create_post(&request).await;
-        assert_eq!(created.status.as_u16(), 201, "seeding the blog");
-    }
-    blog
-}
-
 // ANCHOR: functions_side
 /// What the functions variant sees and says for one request.
 #[derive(Debug, Clone)]
@@ -112,7 +91,6 @@ pub struct FunctionsSide {
 
 /// Sends `request` through the local API Gateway's event builder and the function it routes to.
 pub async fn functions_side(blog: &Blog, request: &LogicalRequest) -> FunctionsSide {
-    let gateway = LocalApiGateway::new(blog.clone());
     let (path, _) = request
         .target
         .split_once('?')
@@ -127,7 +105,7 @@ pub async fn functions_side(blog: &Blog, request: &LogicalRequest) -> FunctionsS
     };
     let mut http = Request::builder()
         .method(request.method.clone())
-        .uri(format!("/Prod{}", request.target))
+        .uri(format!("/{STAGE}{}", request.target))
         .header("host", "abcdef1234.execute-api.us-east-1.amazonaws.com")
         .header("user-agent", "curl/8.5.0")
         .header("accept", "*/*");
@@ -137,18 +115,38 @@ pub async fn functions_side(blog: &Blog, request: &LogicalRequest) -> FunctionsS
     let http = http
         .body(Bytes::from(request.body.clone()))
         .expect("a valid request");
-    let mut event = gateway.proxy_event(&http, resource, id.as_deref(), "198.51.100.7", "req-1");
+    let caller = Caller {
+        source_ip: "198.51.100.7",
+        request_id: "req-1",
+    };
+    let mut event = proxy_event(&http, STAGE, resource, id.as_deref(), &caller);
     // The one field that changes on every run.
-    event["requestContext"]["requestTimeEpoch"] = Value::from(1_767_225_600_000_u64);
-    let request_seen = describe_lambda_event(&event);
+    event.request_context.request_time_epoch = 1_767_225_600_000;
     let proxy_response = ch03_functions::invoke(blog, endpoint, event.clone())
         .await
         .expect("the function answers");
+    let event = serde_json::to_value(event).expect("an event is JSON");
     FunctionsSide {
+        request_seen: describe_lambda_event(&event),
         event,
-        request_seen,
-        proxy_response,
+        proxy_response: serde_json::to_value(proxy_response).expect("a response is JSON"),
     }
+}
+
+/// Invokes a chapter 3 function with an event of any source `lambda_http` accepts (REST API,
+/// HTTP API, ALB), through the same adapter as the Lambda runtime, and returns the response JSON
+/// that source would receive.
+pub async fn invoke_with_any_event(
+    blog: &Blog,
+    endpoint: ch03_functions::Endpoint,
+    event: Value,
+) -> Result<Value, lambda_http::Error> {
+    let request: LambdaRequest = serde_json::from_value(event)?;
+    let mut adapter = Adapter::from(ch03_functions::function(blog.clone(), endpoint));
+    let response = adapter
+        .call(LambdaEvent::new(request, Context::default()))
+        .await?;
+    Ok(serde_json::to_value(response)?)
 }
 
 /// Describes the `lambda_http::Request` built from an event (of any source), as a handler sees it.
@@ -227,22 +225,11 @@ pub async fn container_side(address: SocketAddr, request: &LogicalRequest) -> Co
     let mut stream = TcpStream::connect(address).await.expect("connect");
     stream.write_all(&raw).await.expect("send");
     let response = read_response(stream).await.expect("a response");
-    let head: Vec<&str> = response
-        .head
-        .lines()
-        .map(|line| {
-            if line.starts_with("date:") {
-                "date: <date>"
-            } else {
-                line
-            }
-        })
-        .collect();
     ContainerSide {
         raw_request: String::from_utf8_lossy(&raw).replace("\r\n", "\n"),
         raw_response: format!(
             "{}\n\n{}",
-            head.join("\n"),
+            response.head.replace("\r\n", "\n"),
             String::from_utf8_lossy(&response.body)
         ),
     }

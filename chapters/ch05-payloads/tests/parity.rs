@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use ch04_container::raw_http::{RawResponse, send};
-use ch05_payloads::{Backends, seeded_blog};
+use ch01_blog_core::test_support::raw_http::{RawResponse, send};
+use ch01_blog_core::test_support::{JsonBody, seeded_blog};
+use ch03_functions::STAGE;
+use ch05_payloads::Backends;
 use serde_json::Value;
 
 /// The headers the contract specifies; both answers must carry the same values (or both none).
@@ -187,7 +189,7 @@ impl Answer {
         Self {
             status: response.status,
             headers,
-            body: response.json(),
+            body: response.json_body(),
         }
     }
 
@@ -211,7 +213,7 @@ impl Answer {
 /// One side of the comparison: where it listens, its path prefix, and the cursor it gave last.
 struct Side {
     address: SocketAddr,
-    prefix: &'static str,
+    prefix: String,
     cursor: String,
 }
 
@@ -230,7 +232,11 @@ impl Side {
         let response = send(self.address, case.method, &target, &headers, &case.body)
             .await
             .unwrap();
-        if let Some(cursor) = response.json().get("next_cursor").and_then(Value::as_str) {
+        if let Some(cursor) = response
+            .json_body()
+            .get("next_cursor")
+            .and_then(Value::as_str)
+        {
             self.cursor = cursor.to_owned();
         }
         response
@@ -247,12 +253,12 @@ async fn both_variants_answer_every_request_alike() {
     let backends = Backends::start(seeded_blog().await, seeded_blog().await).await;
     let mut functions = Side {
         address: backends.functions,
-        prefix: "/Prod",
+        prefix: format!("/{STAGE}"),
         cursor: String::new(),
     };
     let mut container = Side {
         address: backends.container,
-        prefix: "",
+        prefix: String::new(),
         cursor: String::new(),
     };
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ch01_blog_core::Blog;
 use ch02_dynamodb::StoreChoice;
-use ch03_functions::LocalApiGateway;
+use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
 use ch04_container::server::{serve, serve_service, shutdown_signal};
 use ch07_local_demo::{BackendUrl, shared_store, startup_lines, static_site, urls_js};
@@ -118,7 +118,7 @@ async fn run(args: Args) -> Result<(), String> {
     let store = shared_store(choice).await?;
 
     let functions_url = match (&functions, &args.functions_url) {
-        (Some(listener), _) => url_of(listener, "/Prod/"),
+        (Some(listener), _) => url_of(listener, &format!("/{STAGE}/")),
         (None, url) => url.clone().unwrap_or_default(),
     };
     let containers_url = match (&containers, &args.containers_url) {

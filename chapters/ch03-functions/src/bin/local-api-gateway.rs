@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use ch01_blog_core::Blog;
 use ch02_dynamodb::StoreChoice;
-use ch03_functions::LocalApiGateway;
+use ch03_functions::{LocalApiGateway, STAGE};
 use clap::Parser;
 
 /// Runs the blog's four Lambda functions in this process behind a local API Gateway.
@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|err| format!("cannot listen on {address}: {err}"))?;
     let gateway = Arc::new(LocalApiGateway::new(Blog::new(args.store.open().await)));
     println!("store: {}", args.store);
-    println!("FunctionsURL: http://{address}/{}/", gateway.stage());
+    println!("FunctionsURL: http://{address}/{STAGE}/");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,10 +1,9 @@
 //! Starts the real `blog-server` binary on a free port for black-box tests.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A running `blog-server`, killed when dropped.
 pub struct Server {
@@ -14,11 +13,11 @@ pub struct Server {
 
 impl Server {
     /// Starts the server with extra flags and environment, and waits for its address.
-    pub fn start(args: &[&str], envs: &[(&str, &str)]) -> Self {
+    pub fn start<'a>(args: &[&str], envs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_blog-server"))
             .args(["--port", "0"])
             .args(args)
-            .envs(envs.iter().copied())
+            .envs(envs)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
@@ -43,6 +42,21 @@ impl Server {
             .status()
             .expect("run kill");
         assert!(status.success());
+    }
+
+    /// Waits for the process to exit (polling its status), failing after `limit`.
+    pub async fn exit_status(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("read the exit status") {
+                return status;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "the server did not exit in {limit:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 

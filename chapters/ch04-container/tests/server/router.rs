@@ -1,20 +1,18 @@
 //! The router in process: every endpoint and every contract error, without a socket.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use ch01_blog_core::BlogPath;
 use ch01_blog_core::http::{Request, Response, StatusCode};
-use ch01_blog_core::{Blog, MemoryStore, SequentialIds, SteppingClock};
+use ch01_blog_core::test_support::deterministic_blog;
 use ch04_container::router::{App, Route, handle};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 
 fn app() -> App {
     App {
-        blog: Blog::new(Arc::new(MemoryStore::new()))
-            .with_clock(SteppingClock::new())
-            .with_ids(SequentialIds::default()),
+        blog: deterministic_blog(),
         body_timeout: Duration::from_secs(2),
     }
 }
@@ -52,18 +50,14 @@ const HELLO: &[u8] = br#"{"title":"Hello","author":"Ada","contents":"First"}"#;
 
 #[test]
 fn paths_route_in_code() {
-    assert_eq!(Route::of("/blog"), Route::Blog { id: None });
+    assert_eq!(Route::of("/blog"), Route::Blog(BlogPath::Collection));
     assert_eq!(
         Route::of("/blog/abc"),
-        Route::Blog {
-            id: Some("abc".into())
-        }
+        Route::Blog(BlogPath::Item("abc".into()))
     );
     assert_eq!(
         Route::of("/blog/a%2Db"),
-        Route::Blog {
-            id: Some("a-b".into())
-        }
+        Route::Blog(BlogPath::Item("a-b".into()))
     );
     assert_eq!(Route::of("/health"), Route::Health);
     for unknown in ["/", "/blog/", "/blog/a/b", "/Prod/blog", "/healthz"] {

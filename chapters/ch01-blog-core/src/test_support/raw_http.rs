@@ -1,6 +1,6 @@
 //! A deliberately small HTTP/1.1 client that writes bytes to a socket. The black-box tests use it
 //! because they need what well-behaved clients never do: stall halfway through a body, announce
-//! a megabyte, or hold a connection open.
+//! a megabyte, or hold a connection open; chapter 5 uses it to record the exact bytes on the wire.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -20,15 +20,6 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    /// The body as JSON (`Null` when empty).
-    pub fn json(&self) -> serde_json::Value {
-        if self.body.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(&self.body).expect("a JSON body")
-        }
-    }
-
     /// Parses a response read off the wire.
     pub fn parse(raw: &[u8]) -> Option<Self> {
         let split = raw.windows(4).position(|window| window == b"\r\n\r\n")?;

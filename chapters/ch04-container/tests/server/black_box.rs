@@ -1,25 +1,25 @@
 //! The real `blog-server` binary on a free port, spoken to over real sockets.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use ch04_container::raw_http::{read_response, request_head, send};
-use common::Server;
+use ch01_blog_core::test_support::JsonBody;
+use ch01_blog_core::test_support::raw_http::{read_response, request_head, send};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+use crate::support::Server;
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 #[tokio::test]
 async fn health_then_create_get_list_delete() {
-    let server = Server::start(&[], &[]);
+    let server = Server::start(&[], []);
     let health = send(server.address, "GET", "/health", &[], b"")
         .await
         .unwrap();
     assert_eq!(health.status, 200);
-    assert_eq!(health.json(), json!({"status": "ok"}));
+    assert_eq!(health.json_body(), json!({"status": "ok"}));
 
     let body = br#"{"id":"black-box","title":"Hello","author":"Ada","contents":"Over a socket"}"#;
     let created = send(server.address, "POST", "/blog", &[JSON], body)
@@ -30,11 +30,11 @@ async fn health_then_create_get_list_delete() {
     let fetched = send(server.address, "GET", "/blog/black-box", &[], b"")
         .await
         .unwrap();
-    assert_eq!(fetched.json(), created.json());
+    assert_eq!(fetched.json_body(), created.json_body());
     let listed = send(server.address, "GET", "/blog?limit=10", &[], b"")
         .await
         .unwrap();
-    assert_eq!(listed.json()["posts"][0]["id"], "black-box");
+    assert_eq!(listed.json_body()["posts"][0]["id"], "black-box");
     let deleted = send(server.address, "DELETE", "/blog/black-box", &[], b"")
         .await
         .unwrap();
@@ -48,7 +48,7 @@ async fn health_then_create_get_list_delete() {
 
 #[tokio::test]
 async fn a_one_megabyte_body_is_413() {
-    let server = Server::start(&[], &[]);
+    let server = Server::start(&[], []);
     let response = send(
         server.address,
         "POST",
@@ -59,12 +59,12 @@ async fn a_one_megabyte_body_is_413() {
     .await
     .unwrap();
     assert_eq!(response.status, 413);
-    assert_eq!(response.json()["code"], "payload_too_large");
+    assert_eq!(response.json_body()["code"], "payload_too_large");
 }
 
 #[tokio::test]
 async fn a_chunked_one_megabyte_body_is_413_before_it_is_all_sent() {
-    let server = Server::start(&[], &[]);
+    let server = Server::start(&[], []);
     let mut stream = TcpStream::connect(server.address).await.unwrap();
     let head = request_head("POST", "/blog", &[JSON, ("transfer-encoding", "chunked")]);
     stream.write_all(head.as_bytes()).await.unwrap();
@@ -83,28 +83,28 @@ async fn a_chunked_one_megabyte_body_is_413_before_it_is_all_sent() {
 
 #[tokio::test]
 async fn malformed_json_is_400_invalid_json() {
-    let server = Server::start(&[], &[]);
+    let server = Server::start(&[], []);
     let response = send(server.address, "POST", "/blog", &[JSON], b"{\"title\": ")
         .await
         .unwrap();
     assert_eq!(response.status, 400);
-    assert_eq!(response.json()["code"], "invalid_json");
+    assert_eq!(response.json_body()["code"], "invalid_json");
 }
 
 #[tokio::test]
 async fn another_method_is_405_with_allow() {
-    let server = Server::start(&[], &[]);
+    let server = Server::start(&[], []);
     let response = send(server.address, "PATCH", "/blog/x", &[], b"")
         .await
         .unwrap();
     assert_eq!(response.status, 405);
     assert_eq!(response.headers["allow"], "GET, DELETE, OPTIONS");
-    assert_eq!(response.json()["code"], "method_not_allowed");
+    assert_eq!(response.json_body()["code"], "method_not_allowed");
 }
 
 #[tokio::test]
 async fn a_client_that_stalls_mid_body_gets_408_and_the_server_stays_healthy() {
-    let server = Server::start(&["--body-timeout-secs", "1"], &[]);
+    let server = Server::start(&["--body-timeout-secs", "1"], []);
     let mut stalled = TcpStream::connect(server.address).await.unwrap();
     let head = request_head("POST", "/blog", &[JSON, ("content-length", "100")]);
     stalled.write_all(head.as_bytes()).await.unwrap();
@@ -116,7 +116,7 @@ async fn a_client_that_stalls_mid_body_gets_408_and_the_server_stays_healthy() {
         .expect("the server must not wait forever")
         .unwrap();
     assert_eq!(response.status, 408);
-    assert_eq!(response.json()["code"], "bad_request");
+    assert_eq!(response.json_body()["code"], "bad_request");
     assert!(started.elapsed() >= Duration::from_millis(900));
 
     let health = send(server.address, "GET", "/health", &[], b"")
@@ -127,7 +127,7 @@ async fn a_client_that_stalls_mid_body_gets_408_and_the_server_stays_healthy() {
 
 #[tokio::test]
 async fn an_idle_connection_is_closed_after_the_idle_timeout() {
-    let server = Server::start(&["--idle-timeout-secs", "1"], &[]);
+    let server = Server::start(&["--idle-timeout-secs", "1"], []);
     let mut idle = TcpStream::connect(server.address).await.unwrap();
     let mut buffer = [0u8; 64];
     // Sends nothing: the server closes the connection (read returns 0, or a reset).

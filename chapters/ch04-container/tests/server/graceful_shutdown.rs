@@ -1,23 +1,33 @@
 //! SIGTERM while slow requests are in flight: they finish, new connections are refused, and the
 //! process exits 0. This is what ECS does to a task on every deployment and scale-in.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use ch04_container::raw_http::{read_response, request_head};
-use common::Server;
-use tokio::io::AsyncWriteExt;
+use ch01_blog_core::test_support::raw_http::{read_response, request_head};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+use crate::support::Server;
+
+/// Reads one interim response head (`HTTP/1.1 100 Continue` and its blank line).
+async fn read_interim(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        head.push(stream.read_u8().await.expect("the server answers"));
+    }
+    String::from_utf8(head).unwrap()
+}
 
 #[tokio::test]
 async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_0() {
     let mut server = Server::start(
         &["--body-timeout-secs", "10", "--shutdown-grace-secs", "10"],
-        &[],
+        [],
     );
 
-    // Three slow requests: each has sent its headers and half its body.
+    // Three slow uploads. Each asks `Expect: 100-continue`: hyper answers `100 Continue` when the
+    // handler starts reading the body, so once we have read it, the server has accepted the
+    // connection and is inside this request. That event, not a sleep, is what we wait for.
     let mut slow = Vec::new();
     for n in 0..3 {
         let body =
@@ -30,29 +40,30 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_0() {
             &[
                 ("content-type", "application/json"),
                 ("content-length", &length),
+                ("expect", "100-continue"),
             ],
         );
         stream.write_all(head.as_bytes()).await.unwrap();
+        assert!(
+            read_interim(&mut stream)
+                .await
+                .starts_with("HTTP/1.1 100 Continue")
+        );
         let (first, rest) = body.split_at(body.len() / 2);
         stream.write_all(first.as_bytes()).await.unwrap();
         slow.push((stream, rest.to_owned()));
     }
-    // Let the server accept all three and start reading their bodies.
-    tokio::time::sleep(Duration::from_millis(500)).await;
 
     server.terminate();
 
-    // The listener closes: a new connection is soon refused by the operating system. (Polled,
-    // not slept on, so a slow machine does not make the test flaky.)
+    // The listener closes: a new connection is soon refused by the operating system (polled
+    // until it happens).
     let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match TcpStream::connect(server.address).await {
-            Err(_) => break,
-            Ok(_) => assert!(
-                Instant::now() < deadline,
-                "new connections still accepted after SIGTERM"
-            ),
-        }
+    while TcpStream::connect(server.address).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "new connections still accepted after SIGTERM"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
@@ -68,16 +79,6 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_0() {
         );
     }
 
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the server did not exit"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = server.exit_status(Duration::from_secs(10)).await;
     assert_eq!(status.code(), Some(0));
 }

@@ -1,0 +1,207 @@
+//! A local stand-in for API Gateway: enough of it to run the four functions on your machine
+//! without AWS and without `cargo lambda`.
+//!
+//! For each HTTP request it does what the REST API of chapter 6 does: match the path and method to
+//! a function, build the proxy event API Gateway would send ([`event`]), invoke that function's
+//! handler (in this process, through `lambda_http`'s adapter, exactly as the Lambda runtime would)
+//! and turn the proxy response back into HTTP.
+
+pub mod event;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use ch01_blog_core::http::{HeaderValue, Method, Request, Response, StatusCode};
+use ch01_blog_core::{ApiResponse, Blog, BlogError, BlogPath, preflight};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use crate::{Endpoint, STAGE};
+use event::{Caller, from_proxy_response, gateway_error, proxy_event};
+
+/// API Gateway's own limit on a request body (10 MB); our functions enforce 64 KiB themselves.
+const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
+
+// ANCHOR: routing
+/// What API Gateway does with a request, before any function runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Invoke this function, for this resource, with this `{id}` path parameter.
+    Function {
+        endpoint: Endpoint,
+        resource: &'static str,
+        id: Option<String>,
+    },
+    /// `OPTIONS` on a resource: answered by API Gateway itself (a mock integration).
+    Preflight,
+    /// A resource with no such method: API Gateway answers `405` itself (a mock integration).
+    MethodNotAllowed { allow: &'static str },
+    /// No such resource: API Gateway answers `403 Missing Authentication Token`.
+    Unrouted,
+}
+
+/// Matches a path *below the stage* (`/blog/42`, not `/Prod/blog/42`) and a method.
+pub fn route(method: &Method, path: &str) -> Route {
+    let Some(path) = BlogPath::parse(path) else {
+        return Route::Unrouted;
+    };
+    if method == Method::OPTIONS {
+        return Route::Preflight;
+    }
+    match Endpoint::ALL
+        .into_iter()
+        .find(|endpoint| endpoint.route() == (method.clone(), path.resource()))
+    {
+        Some(endpoint) => Route::Function {
+            endpoint,
+            resource: path.resource(),
+            id: path.id().map(str::to_owned),
+        },
+        None => Route::MethodNotAllowed {
+            allow: path.allow(),
+        },
+    }
+}
+// ANCHOR_END: routing
+
+/// The functions of one stage, sharing one blog (and so one store), answering HTTP.
+#[derive(Debug)]
+pub struct LocalApiGateway {
+    blog: Blog,
+    request_ids: AtomicU64,
+}
+
+impl LocalApiGateway {
+    /// A gateway for the stack's stage, [`STAGE`].
+    pub fn new(blog: Blog) -> Self {
+        Self {
+            blog,
+            request_ids: AtomicU64::new(0),
+        }
+    }
+
+    // ANCHOR: handle
+    /// Answers one HTTP request as API Gateway and the function behind it would.
+    pub async fn handle(&self, request: Request<Bytes>, source_ip: &str) -> Response<Bytes> {
+        let request_id = format!(
+            "local-{:08}",
+            self.request_ids.fetch_add(1, Ordering::Relaxed) + 1
+        );
+        let caller = Caller {
+            source_ip,
+            request_id: &request_id,
+        };
+        let mut response = self.route_and_invoke(request, &caller).await;
+        // API Gateway tags every answer with the id of the request, also found in the logs.
+        if let Ok(value) = HeaderValue::try_from(&request_id) {
+            response.headers_mut().insert("x-amzn-requestid", value);
+        }
+        response
+    }
+
+    async fn route_and_invoke(
+        &self,
+        request: Request<Bytes>,
+        caller: &Caller<'_>,
+    ) -> Response<Bytes> {
+        let path = request.uri().path().to_owned();
+        let Some(below_stage) = path
+            .strip_prefix('/')
+            .and_then(|path| path.strip_prefix(STAGE))
+            .filter(|rest| rest.starts_with('/'))
+        else {
+            return missing_authentication_token();
+        };
+        match route(request.method(), below_stage) {
+            Route::Unrouted => missing_authentication_token(),
+            Route::Preflight => to_http(preflight()),
+            Route::MethodNotAllowed { allow } => to_http(
+                BlogError::MethodNotAllowed {
+                    method: request.method().to_string(),
+                    allow,
+                }
+                .into(),
+            ),
+            Route::Function {
+                endpoint,
+                resource,
+                id,
+            } => {
+                let event = proxy_event(&request, STAGE, resource, id.as_deref(), caller);
+                match crate::invoke(&self.blog, endpoint, event).await {
+                    Ok(proxy_response) => from_proxy_response(proxy_response),
+                    // What API Gateway answers when the function itself fails.
+                    Err(err) => {
+                        tracing::error!(%err, function = endpoint.function_name(), "invoke failed");
+                        gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+                    }
+                }
+            }
+        }
+    }
+    // ANCHOR_END: handle
+
+    /// Serves HTTP on `listener` until `shutdown` completes.
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => accepted?,
+                () = &mut shutdown => return Ok(()),
+            };
+            let gateway = Arc::clone(&self);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                    let gateway = Arc::clone(&gateway);
+                    async move { Ok::<_, Infallible>(gateway.handle_incoming(request, peer).await) }
+                });
+                let connection =
+                    http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                if let Err(err) = connection.await {
+                    tracing::debug!(%err, "connection ended with an error");
+                }
+            });
+        }
+    }
+
+    async fn handle_incoming(
+        &self,
+        request: Request<Incoming>,
+        peer: SocketAddr,
+    ) -> Response<Full<Bytes>> {
+        let (parts, body) = request.into_parts();
+        let response = match Limited::new(body, GATEWAY_MAX_BODY).collect().await {
+            Ok(collected) => {
+                let request = Request::from_parts(parts, collected.to_bytes());
+                self.handle(request, &peer.ip().to_string()).await
+            }
+            Err(_) => gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long"),
+        };
+        response.map(Full::new)
+    }
+}
+
+/// A response from chapter 1 (a mock integration's answer) as HTTP.
+fn to_http(response: ApiResponse) -> Response<Bytes> {
+    response.into_http().map(Bytes::from)
+}
+
+/// API Gateway's answer for a path or method no route matches.
+fn missing_authentication_token() -> Response<Bytes> {
+    let mut response = gateway_error(StatusCode::FORBIDDEN, "Missing Authentication Token");
+    response.headers_mut().insert(
+        "x-amzn-errortype",
+        HeaderValue::from_static("MissingAuthenticationTokenException"),
+    );
+    response
+}

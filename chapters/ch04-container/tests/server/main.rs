@@ -1,0 +1,10 @@
+//! Chapter 4's tests, in one test binary (one link of hyper and the AWS SDK instead of one per
+//! file): the router in process, the real binary over sockets, its shutdown, its DynamoDB store,
+//! and the session the book shows.
+
+mod black_box;
+mod dynamodb;
+mod graceful_shutdown;
+mod router;
+mod session;
+mod support;
