@@ -21,49 +21,37 @@ pub async fn tour() -> String {
     let blog = Blog::new(Arc::new(MemoryStore::new()))
         .with_clock(SteppingClock::new())
         .with_ids(SequentialIds::default());
-    let mut out = String::new();
-
-    let hello = post(r#"{"title":"Hello","author":"Ada","contents":"First post"}"#);
-    show(&mut out, "POST /blog", &blog.handle(&hello).await);
-    let second = post(r#"{"id":"second","title":"Again","author":"Ada","contents":"More"}"#);
-    show(&mut out, "POST /blog", &blog.handle(&second).await);
-    show(
-        &mut out,
-        "POST /blog (same id)",
-        &blog.handle(&second).await,
-    );
-    let blank = post(r#"{"title":"","author":"Ada","contents":"x"}"#);
-    show(
-        &mut out,
-        "POST /blog (empty title)",
-        &blog.handle(&blank).await,
-    );
-
     let list = ApiRequest {
         query: vec![("limit".into(), "1".into())],
         ..ApiRequest::default()
     };
-    show(&mut out, "GET /blog?limit=1", &blog.handle(&list).await);
-    show(
-        &mut out,
-        "GET /blog/post-1",
-        &blog.handle(&on_item(Method::GET, "post-1")).await,
-    );
-    show(
-        &mut out,
-        "DELETE /blog/post-1",
-        &blog.handle(&on_item(Method::DELETE, "post-1")).await,
-    );
-    show(
-        &mut out,
-        "GET /blog/post-1",
-        &blog.handle(&on_item(Method::GET, "post-1")).await,
-    );
-    show(
-        &mut out,
-        "PUT /blog/post-1",
-        &blog.handle(&on_item(Method::PUT, "post-1")).await,
-    );
+    let requests = [
+        (
+            "POST /blog",
+            post(r#"{"title":"Hello","author":"Ada","contents":"First post"}"#),
+        ),
+        (
+            "POST /blog",
+            post(r#"{"id":"second","title":"Again","author":"Ada","contents":"More"}"#),
+        ),
+        (
+            "POST /blog (same id)",
+            post(r#"{"id":"second","title":"Other","author":"Bo","contents":"x"}"#),
+        ),
+        (
+            "POST /blog (empty title)",
+            post(r#"{"title":"","author":"Ada","contents":"x"}"#),
+        ),
+        ("GET /blog?limit=1", list),
+        ("GET /blog/post-1", on_item(Method::GET, "post-1")),
+        ("DELETE /blog/post-1", on_item(Method::DELETE, "post-1")),
+        ("GET /blog/post-1", on_item(Method::GET, "post-1")),
+        ("PUT /blog/post-1", on_item(Method::PUT, "post-1")),
+    ];
+    let mut out = String::new();
+    for (label, request) in requests {
+        show(&mut out, label, &blog.handle(&request).await);
+    }
     out
 }
 // ANCHOR_END: tour

@@ -11,12 +11,20 @@ use serde::Serialize;
 use crate::BlogError;
 use crate::BlogPath;
 use crate::clock::{Clock, IdGenerator, SystemClock, UuidIds};
-use crate::post::{NewPost, Post, is_valid_id};
-use crate::store::{Cursor, PostStore};
+use crate::post::{NewPost, is_valid_id};
+use crate::store::{Cursor, Page, PostStore};
 
 // ANCHOR: request
-/// The largest request body either backend accepts: 64 KiB.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest request body either backend accepts: 256 KiB. Large enough that a post with every
+/// field at its limit in characters fits in any script (50,000 four-byte characters are 200,000
+/// bytes of UTF-8), so the limits stated in characters are the ones a writer meets.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Lambda refuses a synchronous response over 6 MB, and API Gateway then answers `502`. A page of
+/// `GET /blog` stops adding posts before its body, measured as the escaped JSON string a proxy
+/// response carries it in, passes this bound; the rest of the proxy response (status, headers)
+/// is far smaller than the megabyte left over. The container keeps the same bound, so both
+/// variants page alike.
+pub const MAX_PAGE_BYTES: usize = 5 * 1024 * 1024;
 /// The page size of `GET /blog` when the client gives no `limit`, and the largest it may ask for.
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -51,13 +59,16 @@ pub struct ApiResponse {
 pub const COLLECTION_METHODS: &str = "GET, POST, OPTIONS";
 pub const ITEM_METHODS: &str = "GET, DELETE, OPTIONS";
 
-/// CORS headers on every response, so the demo page may call either backend from any origin.
-/// The API has no cookies or credentials, so a wildcard origin is safe here.
-pub const CORS_HEADERS: [(&str, &str); 4] = [
+/// Headers on every response. The CORS headers let the demo page call either backend from any
+/// origin: the API has no cookies or credentials, so a wildcard origin is safe here. `nosniff`
+/// tells a browser to treat a body as the `Content-Type` says and never guess (a JSON body holding
+/// `<script>` must not be run as HTML).
+pub const EVERY_RESPONSE_HEADERS: [(&str, &str); 5] = [
     ("access-control-allow-origin", "*"),
     ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
     ("access-control-allow-headers", "content-type"),
     ("access-control-expose-headers", "location"),
+    ("x-content-type-options", "nosniff"),
 ];
 // ANCHOR_END: headers
 
@@ -87,6 +98,11 @@ impl ApiResponse {
     /// A response with a JSON body and the headers every response carries.
     pub fn json(status: StatusCode, body: &impl Serialize) -> Self {
         let body = serde_json::to_vec(body).expect("API types always serialize");
+        Self::json_bytes(status, body)
+    }
+
+    /// A response whose body is JSON the caller serialized itself.
+    fn json_bytes(status: StatusCode, body: Vec<u8>) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.extend(every_response_headers());
@@ -128,9 +144,9 @@ impl ApiResponse {
     }
 }
 
-/// [`CORS_HEADERS`] as typed header names and values.
+/// [`EVERY_RESPONSE_HEADERS`] as typed header names and values.
 fn every_response_headers() -> impl Iterator<Item = (HeaderName, HeaderValue)> {
-    CORS_HEADERS.iter().map(|(name, value)| {
+    EVERY_RESPONSE_HEADERS.iter().map(|(name, value)| {
         (
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
@@ -173,11 +189,51 @@ impl From<BlogError> for ApiResponse {
 }
 // ANCHOR_END: error_response
 
-#[derive(Serialize)]
-struct ListBody {
-    posts: Vec<Post>,
-    next_cursor: Option<String>,
+// ANCHOR: list_body
+/// The body of a page of the feed, `{"posts":[...],"next_cursor":...}`, holding as many of the
+/// store's posts as fit in [`MAX_PAGE_BYTES`]; when the bytes run out first, `next_cursor`
+/// continues right after the last post that fit, so no post is skipped. A page always holds at
+/// least one post (one post is at most a few hundred kilobytes).
+fn list_body(page: Page) -> Vec<u8> {
+    let mut next = page.next;
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(page.posts.len());
+    let mut escaped_bytes = 0;
+    for (index, post) in page.posts.iter().enumerate() {
+        let json = serde_json::to_vec(post).expect("a post always serializes");
+        let cost = escaped_json_len(&json) + 1; // and a comma
+        if index > 0 && escaped_bytes + cost > MAX_PAGE_BYTES {
+            next = Some(Cursor::of(&page.posts[index - 1]));
+            break;
+        }
+        escaped_bytes += cost;
+        kept.push(json);
+    }
+    let mut body = br#"{"posts":["#.to_vec();
+    for (index, post) in kept.iter().enumerate() {
+        if index > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(post);
+    }
+    body.extend_from_slice(br#"],"next_cursor":"#);
+    let cursor = next.as_ref().map(Cursor::encode);
+    body.extend(serde_json::to_vec(&cursor).expect("a string or null serializes"));
+    body.push(b'}');
+    body
 }
+
+/// How many bytes `json` takes once written as a JSON string (quotes left out), as a proxy
+/// response carries its body: `"` and `\` become two bytes, control characters two or six.
+pub fn escaped_json_len(json: &[u8]) -> usize {
+    json.iter()
+        .map(|byte| match byte {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0x00..=0x1f => 6,
+            _ => 1,
+        })
+        .sum()
+}
+// ANCHOR_END: list_body
 
 // ANCHOR: blog
 /// The blog's operations over one store. Cheap to clone: everything inside is shared.
@@ -300,11 +356,7 @@ impl Blog {
             .map(Cursor::decode)
             .transpose()?;
         let page = self.store.list(limit, cursor.as_ref()).await?;
-        let body = ListBody {
-            posts: page.posts,
-            next_cursor: page.next.as_ref().map(Cursor::encode),
-        };
-        Ok(ApiResponse::json(StatusCode::OK, &body))
+        Ok(ApiResponse::json_bytes(StatusCode::OK, list_body(page)))
     }
 
     async fn try_create_post(&self, request: &ApiRequest) -> Result<ApiResponse, BlogError> {
@@ -312,7 +364,9 @@ impl Blog {
         request.require_json()?;
         let post =
             NewPost::from_json(&request.body)?.validate(|| self.ids.new_id(), self.clock.now())?;
-        self.store.create(&post).await?;
+        // The stored post: this one, or the same post stored by an earlier attempt of this very
+        // create (a retry whose first answer was lost), which answers exactly as it did then.
+        let post = self.store.create(&post).await?;
         let location = HeaderValue::try_from(BlogPath::location(&post.id)).map_err(|err| {
             BlogError::Internal {
                 detail: format!(
@@ -364,3 +418,28 @@ fn path_id(request: &ApiRequest) -> Result<&str, BlogError> {
     }
 }
 // ANCHOR_END: operations
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_length_is_what_serde_json_writes() {
+        for text in [
+            "",
+            "plain",
+            r#"{"a":"b\"c"}"#,
+            "back\\slash",
+            "new\nline\r\ttab",
+            "\u{0}\u{1}\u{1f}\u{8}\u{c}\u{7f}",
+            "é🦀李",
+        ] {
+            let written = serde_json::to_string(text).unwrap();
+            assert_eq!(
+                escaped_json_len(text.as_bytes()),
+                written.len() - 2,
+                "{text:?}"
+            );
+        }
+    }
+}

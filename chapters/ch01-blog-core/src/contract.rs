@@ -19,6 +19,7 @@ macro_rules! store_contract_tests {
     ($make_store:path) => {
         $crate::store_contract_tests!(@each $make_store;
             duplicate_id_is_a_conflict_and_keeps_the_first_post,
+            an_identical_retry_answers_like_the_first_create,
             get_of_a_missing_id_is_not_found,
             delete_of_a_missing_id_is_not_found,
             delete_removes_the_post_from_get_and_list,
@@ -94,6 +95,17 @@ pub async fn duplicate_id_is_a_conflict_and_keeps_the_first_post(store: Arc<dyn 
     assert_eq!(store.get("same").await.unwrap(), first);
     let (all, _) = walk(&*store, 10).await;
     assert_eq!(all, vec![first], "the list must hold the first post once");
+}
+
+pub async fn an_identical_retry_answers_like_the_first_create(store: Arc<dyn PostStore>) {
+    let first = post_at("retried", 0);
+    assert_eq!(store.create(&first).await.unwrap(), first);
+    // The same create again (its first answer was lost), stamped a little later by the server:
+    // it succeeds, and answers with the post stored the first time.
+    let retry = post_at("retried", 3);
+    assert_eq!(store.create(&retry).await.unwrap(), first);
+    let (all, _) = walk(&*store, 10).await;
+    assert_eq!(all, vec![first], "the list holds the post once");
 }
 
 pub async fn get_of_a_missing_id_is_not_found(store: Arc<dyn PostStore>) {
@@ -261,7 +273,10 @@ pub async fn twenty_concurrent_creates_of_one_id_give_exactly_one_success(
     let mut winners = Vec::new();
     while let Some(result) = tasks.join_next().await {
         match result.expect("task") {
-            (post, Ok(())) => winners.push(post),
+            (post, Ok(stored)) => {
+                assert_eq!(stored, post, "the winner is stored as written");
+                winners.push(post);
+            }
             (_, Err(BlogError::Conflict(id))) => assert_eq!(id, "contested"),
             (_, Err(other)) => panic!("expected a conflict, got {other:?}"),
         }

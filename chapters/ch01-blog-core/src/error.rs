@@ -14,7 +14,11 @@ pub enum BlogError {
     Validation(String),
     #[error("Content-Type must be application/json")]
     UnsupportedMediaType,
-    #[error("request body must be at most {limit} bytes")]
+    /// The whole body is over its limit in bytes (the fields' limits are in characters, and
+    /// have their own `validation_failed` errors).
+    #[error(
+        "the request body is over the {limit}-byte limit (counted in bytes of UTF-8; a field's own limit is in characters)"
+    )]
     PayloadTooLarge { limit: usize },
     /// The client stopped sending its body (the container's read timeout; API Gateway buffers
     /// whole requests, so the functions never see this).

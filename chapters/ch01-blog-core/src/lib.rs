@@ -21,8 +21,9 @@ pub mod contract;
 pub mod test_support;
 
 pub use api::{
-    ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_HEADERS, DEFAULT_LIMIT, ITEM_METHODS,
-    MAX_BODY_BYTES, MAX_LIMIT, PREFLIGHT_MAX_AGE, preflight,
+    ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, DEFAULT_LIMIT, EVERY_RESPONSE_HEADERS,
+    ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES, PREFLIGHT_MAX_AGE, escaped_json_len,
+    preflight,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;

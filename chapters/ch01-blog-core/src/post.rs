@@ -1,7 +1,7 @@
 //! A blog post, and the one place where a client's JSON becomes a post we are willing to store.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::BlogError;
 
@@ -33,12 +33,31 @@ pub struct Post {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewPost {
+    /// Absent, or a string: `"id": null` is an error, not a request to generate one.
+    #[serde(default, deserialize_with = "present_string")]
     pub id: Option<String>,
     pub title: String,
     pub author: String,
     pub contents: String,
 }
 // ANCHOR_END: post
+
+/// Reads a field that may be absent (`#[serde(default)]` makes it `None`) but, when present,
+/// must be a string: `null` is refused.
+fn present_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
+}
+
+impl Post {
+    /// Whether `self` carries the same client-chosen fields as `stored`: what a create retried
+    /// after a lost answer sends again. `created_at` is the server's, so it is not compared.
+    pub fn is_retry_of(&self, stored: &Post) -> bool {
+        self.id == stored.id
+            && self.title == stored.title
+            && self.author == stored.author
+            && self.contents == stored.contents
+    }
+}
 
 // ANCHOR: validate
 impl NewPost {
@@ -73,7 +92,11 @@ impl NewPost {
             title: self.title,
             author: self.author,
             contents: self.contents,
-            created_at: now,
+            // Kept at the precision the API shows and the feed sorts by (milliseconds): a
+            // cursor read back from a client must name exactly the post it came from.
+            created_at: now
+                .duration_trunc(TimeDelta::milliseconds(1))
+                .unwrap_or(now),
         })
     }
 }
@@ -209,6 +232,26 @@ mod tests {
         assert!(
             err.to_string().contains("missing field `contents`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_null_id_is_refused_and_an_absent_one_is_generated() {
+        let err = NewPost::from_json(br#"{"id":null,"title":"t","author":"a","contents":"c"}"#)
+            .unwrap_err();
+        assert_eq!(err.code(), "validation_failed");
+        assert!(err.to_string().contains("invalid type: null"), "{err}");
+        let absent = NewPost::from_json(br#"{"title":"t","author":"a","contents":"c"}"#).unwrap();
+        assert_eq!(absent.id, None);
+    }
+
+    #[test]
+    fn created_at_is_kept_to_the_millisecond() {
+        let now: DateTime<Utc> = "2026-01-01T00:00:00.123456789Z".parse().unwrap();
+        let post = input(None, "t").validate(|| "x".into(), now).unwrap();
+        assert_eq!(
+            post.created_at,
+            "2026-01-01T00:00:00.123Z".parse::<DateTime<Utc>>().unwrap()
         );
     }
 

@@ -17,9 +17,12 @@ use crate::post::{Post, format_timestamp, is_valid_id};
 /// operations run on [`MemoryStore`] here and on chapter 2's `DynamoStore` in AWS.
 #[async_trait]
 pub trait PostStore: Send + Sync {
-    /// Stores a new post. Never overwrites: if the id exists, fails with [`BlogError::Conflict`]
-    /// and leaves the stored post as it was.
-    async fn create(&self, post: &Post) -> Result<(), BlogError>;
+    /// Stores a new post and returns the post as stored. Never overwrites: if the id exists with
+    /// different fields, fails with [`BlogError::Conflict`] and leaves the stored post as it was.
+    /// If the id exists with the same fields ([`Post::is_retry_of`]), this is a retry of a
+    /// create that already happened (its answer was lost on the way): it succeeds and returns
+    /// the post stored the first time, so a retry answers as the first attempt would have.
+    async fn create(&self, post: &Post) -> Result<Post, BlogError>;
 
     /// Fetches one post, or [`BlogError::NotFound`].
     async fn get(&self, id: &str) -> Result<Post, BlogError>;
@@ -120,14 +123,18 @@ impl MemoryStore {
 
 #[async_trait]
 impl PostStore for MemoryStore {
-    async fn create(&self, post: &Post) -> Result<(), BlogError> {
+    async fn create(&self, post: &Post) -> Result<Post, BlogError> {
         let mut state = self.state.write().map_err(poisoned)?;
-        if state.by_id.contains_key(&post.id) {
-            return Err(BlogError::Conflict(post.id.clone()));
+        if let Some(stored) = state.by_id.get(&post.id) {
+            return if post.is_retry_of(stored) {
+                Ok(stored.clone())
+            } else {
+                Err(BlogError::Conflict(post.id.clone()))
+            };
         }
         state.feed.insert(Cursor::of(post), post.id.clone());
         state.by_id.insert(post.id.clone(), post.clone());
-        Ok(())
+        Ok(post.clone())
     }
 
     async fn get(&self, id: &str) -> Result<Post, BlogError> {

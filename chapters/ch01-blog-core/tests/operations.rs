@@ -99,7 +99,7 @@ async fn create_without_json_content_type_is_415() {
 }
 
 #[tokio::test]
-async fn a_body_over_64_kib_is_413_and_nothing_is_stored() {
+async fn a_body_over_the_limit_is_413_and_nothing_is_stored() {
     let blog = blog();
     let contents = "x".repeat(MAX_BODY_BYTES);
     let body = json!({"title": "t", "author": "a", "contents": contents}).to_string();
@@ -113,12 +113,12 @@ async fn a_body_over_64_kib_is_413_and_nothing_is_stored() {
 }
 
 #[tokio::test]
-async fn a_body_of_exactly_64_kib_is_accepted() {
+async fn a_body_of_exactly_the_limit_passes_the_size_check() {
     let overhead = r#"{"title":"t","author":"a","contents":""}"#.len();
     let contents = "x".repeat(MAX_BODY_BYTES - overhead);
     let body = json!({"title": "t", "author": "a", "contents": contents}).to_string();
     assert_eq!(body.len(), MAX_BODY_BYTES);
-    // 65,496 ASCII characters are over the 50,000-character limit: the body limit is not the
+    // That many ASCII characters are over the 50,000-character limit: the body limit is not the
     // only rule, the field limits still apply.
     let response = blog().handle(&create(body)).await;
     assert_error(&response, StatusCode::BAD_REQUEST, "validation_failed");
@@ -282,7 +282,7 @@ struct DownStore;
 
 #[async_trait]
 impl PostStore for DownStore {
-    async fn create(&self, _: &Post) -> Result<(), BlogError> {
+    async fn create(&self, _: &Post) -> Result<Post, BlogError> {
         Err(down())
     }
     async fn get(&self, _: &str) -> Result<Post, BlogError> {
@@ -347,10 +347,10 @@ async fn every_error_response() {
             create(r#"{"id":"a/b","title":"t","author":"a","contents":"c"}"#),
         ),
         ("POST /blog  (no Content-Type)", no_type),
-        ("POST /blog  (65,537 bytes)", huge),
+        ("POST /blog  (256 KiB + 1 byte)", huge),
         (
             "POST /blog  (id taken)",
-            create(r#"{"id":"taken","title":"t","author":"a","contents":"c"}"#),
+            create(r#"{"id":"taken","title":"other","author":"a","contents":"c"}"#),
         ),
         ("GET /blog?limit=500", list(&[("limit", "500")])),
         ("GET /blog?cursor=abc", list(&[("cursor", "abc")])),
@@ -396,4 +396,128 @@ async fn every_response_carries_cors_and_every_body_is_json() {
             assert_eq!(response.header("content-type"), Some("application/json"));
         }
     }
+}
+
+/// A clock whose readings fall in one millisecond, a tenth of a millisecond apart: what a busy
+/// server sees when several posts are created at once.
+struct SubMillisecondClock(std::sync::atomic::AtomicI64);
+
+impl ch01_blog_core::Clock for SubMillisecondClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let start: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        start + chrono::TimeDelta::microseconds(100 * (n % 10))
+    }
+}
+
+#[tokio::test]
+async fn posts_created_in_the_same_millisecond_are_all_listed() {
+    let blog = blog().with_clock(SubMillisecondClock(0.into()));
+    for _ in 0..25 {
+        assert_eq!(
+            blog.handle(&create(HELLO)).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut query = vec![("limit", "3".to_owned())];
+    loop {
+        let refs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = blog.handle(&list(&refs)).await.json_body();
+        for post in page["posts"].as_array().unwrap() {
+            assert!(
+                seen.insert(post["id"].as_str().unwrap().to_owned()),
+                "{post} twice"
+            );
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => query = vec![("limit", "3".to_owned()), ("cursor", cursor.to_owned())],
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 25, "every post appears exactly once");
+}
+
+#[tokio::test]
+async fn an_identical_create_retried_answers_like_the_first_and_a_different_one_is_409() {
+    let blog = blog();
+    let body = r#"{"id":"again","title":"Once","author":"Ada","contents":"Only once"}"#;
+    let first = blog.handle(&create(body)).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    // The clock has moved on, but the retry answers with the post stored the first time.
+    let retry = blog.handle(&create(body)).await;
+    assert_eq!(retry, first);
+    let other = r#"{"id":"again","title":"Twice","author":"Ada","contents":"Only once"}"#;
+    assert_error(
+        &blog.handle(&create(other)).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    let page = blog.handle(&list(&[])).await.json_body();
+    assert_eq!(page["posts"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn each_limit_says_which_it_is_and_every_field_limit_is_reachable_in_any_script() {
+    let blog = blog();
+    // 50,000 crabs are 200,000 bytes: within the body limit, exactly at the contents limit.
+    let crabs = "\u{1F980}".repeat(50_000);
+    let body = json!({"title": "🦀", "author": "李", "contents": crabs}).to_string();
+    assert_eq!(blog.handle(&create(body)).await.status, StatusCode::CREATED);
+    let one_more = json!({"title": "t", "author": "a", "contents": "a".repeat(50_001)});
+    let response = blog.handle(&create(one_more.to_string())).await;
+    assert_error(&response, StatusCode::BAD_REQUEST, "validation_failed");
+    assert_eq!(
+        response.json_body()["message"],
+        "contents must be 1 to 50000 characters (got 50001)"
+    );
+    let response = blog.handle(&create(vec![b' '; MAX_BODY_BYTES + 1])).await;
+    assert_error(
+        &response,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+    assert!(
+        response.json_body()["message"]
+            .as_str()
+            .unwrap()
+            .contains("262144-byte limit"),
+        "{:?}",
+        response.json_body()
+    );
+}
+
+#[tokio::test]
+async fn a_page_stops_before_the_byte_bound_and_its_cursor_continues_there() {
+    let blog = blog();
+    let crabs = "\u{1F980}".repeat(50_000);
+    for n in 0..30 {
+        let body =
+            json!({"id": format!("big-{n:02}"), "title": "t", "author": "a", "contents": crabs});
+        assert_eq!(
+            blog.handle(&create(body.to_string())).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let first = blog.handle(&list(&[("limit", "30")])).await;
+    assert!(
+        ch01_blog_core::escaped_json_len(&first.body) <= ch01_blog_core::MAX_PAGE_BYTES,
+        "the page is {} bytes escaped",
+        ch01_blog_core::escaped_json_len(&first.body)
+    );
+    let first = first.json_body();
+    let kept = first["posts"].as_array().unwrap().len();
+    assert!(
+        (1..30).contains(&kept),
+        "the bytes ran out before the limit: {kept}"
+    );
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let second = blog
+        .handle(&list(&[("limit", "30"), ("cursor", cursor)]))
+        .await
+        .json_body();
+    let rest = second["posts"].as_array().unwrap();
+    assert_eq!(kept + rest.len(), 30, "nothing skipped, nothing repeated");
+    assert_eq!(rest[0]["id"], format!("big-{:02}", 29 - kept));
+    assert_eq!(second["next_cursor"], Value::Null);
 }

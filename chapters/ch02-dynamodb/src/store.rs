@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use ch01_blog_core::{BlogError, Cursor, Page, Post, PostStore, not_found, rfc3339_millis};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -105,12 +105,13 @@ fn to_post(item: HashMap<String, AttributeValue>) -> Result<Post, BlogError> {
 // ANCHOR: store
 #[async_trait]
 impl PostStore for DynamoStore {
-    async fn create(&self, post: &Post) -> Result<(), BlogError> {
+    async fn create(&self, post: &Post) -> Result<Post, BlogError> {
         let item =
             serde_dynamo::to_item(PostItem::from(post)).map_err(|err| BlogError::Internal {
                 detail: format!("cannot encode post: {err}"),
             })?;
-        self.client
+        let written = self
+            .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
@@ -118,19 +119,24 @@ impl PostStore for DynamoStore {
             // "does it exist?" read and the write.
             .condition_expression("attribute_not_exists(#id)")
             .expression_attribute_names("#id", ID)
+            // When the condition fails, DynamoDB sends back the item that is there, at no extra
+            // cost: enough to tell our own earlier write (a retry) from someone else's post.
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
-            .await
-            .map_err(|err| {
-                if err
-                    .as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception)
-                {
-                    BlogError::Conflict(post.id.clone())
-                } else {
-                    classify(err)
+            .await;
+        match written {
+            Ok(_) => Ok(post.clone()),
+            Err(err) => match err.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(refused)) => {
+                    let stored = refused.item.clone().map(to_post).transpose()?;
+                    match stored {
+                        Some(stored) if post.is_retry_of(&stored) => Ok(stored),
+                        _ => Err(BlogError::Conflict(post.id.clone())),
+                    }
                 }
-            })?;
-        Ok(())
+                _ => Err(classify(err)),
+            },
+        }
     }
 
     async fn get(&self, id: &str) -> Result<Post, BlogError> {

@@ -251,3 +251,32 @@ async fn a_post_created_over_http_is_listed_and_deleted_over_http() {
     assert_eq!(send("DELETE", "/Prod/blog/via-http", b"").await.status, 204);
     assert_eq!(send("GET", "/Prod/blog/via-http", b"").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_function_answer_over_6_mb_is_api_gateways_502() {
+    use ch03_functions::local_gateway::{LAMBDA_MAX_RESPONSE_BYTES, answer_from_payload};
+    let proxy = |body: String| {
+        serde_json::to_vec(&serde_json::json!({
+            "statusCode": 200,
+            "headers": {},
+            "multiValueHeaders": {"content-type": ["application/json"]},
+            "body": body,
+            "isBase64Encoded": false,
+        }))
+        .unwrap()
+    };
+    let fits = proxy("x".repeat(LAMBDA_MAX_RESPONSE_BYTES - 200));
+    assert!(fits.len() <= LAMBDA_MAX_RESPONSE_BYTES);
+    assert_eq!(answer_from_payload(&fits).status(), 200);
+    let over = proxy("x".repeat(LAMBDA_MAX_RESPONSE_BYTES));
+    let answer = answer_from_payload(&over);
+    assert_eq!(answer.status(), 502);
+    assert_eq!(
+        answer.body().as_ref(),
+        br#"{"message":"Internal server error"}"#
+    );
+    // As the stack configures API Gateway's gateway responses: readable by the demo page.
+    assert_eq!(answer.headers()["access-control-allow-origin"], "*");
+    assert_eq!(answer.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(answer_from_payload(b"not json").status(), 502);
+}

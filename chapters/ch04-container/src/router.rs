@@ -98,7 +98,7 @@ where
 
 // ANCHOR: to_api_request
 /// Reads a hyper request into chapter 1's description of it. The body is read with a limit and
-/// a deadline: a client cannot make the server buffer more than 64 KiB, nor hold a request open
+/// a deadline: a client cannot make the server buffer more than 256 KiB, nor hold a request open
 /// by sending its body slowly.
 pub async fn to_api_request<B>(
     request: Request<B>,

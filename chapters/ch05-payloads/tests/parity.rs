@@ -77,7 +77,7 @@ fn cases() -> Vec<Case> {
     );
     let too_large = format!(
         r#"{{"title":"t","author":"a","contents":"{}"}}"#,
-        "x".repeat(64 * 1024)
+        "x".repeat(ch01_blog_core::MAX_BODY_BYTES)
     );
     vec![
         case("list the seeded posts", "GET", "/blog", 200),
@@ -144,7 +144,7 @@ fn cases() -> Vec<Case> {
         ),
         post("every field at its limit, in unicode", 201, max_unicode),
         post("contents of 50,000 characters", 201, max_contents),
-        post("body over 64 KiB", 413, too_large),
+        post("body over 256 KiB", 413, too_large),
         post(
             "an existing id",
             409,
@@ -332,4 +332,77 @@ fn the_parity_table() {
     }
     table.push_str("<!-- ANCHOR_END: parity -->\n");
     insta::assert_snapshot!(table);
+}
+
+/// 100 posts with every field at its limit (50,000 crabs are 200,000 bytes of contents each):
+/// without a bound on its bytes, one page of them is a 20 MB response, far over Lambda's 6 MB,
+/// and the functions would answer `502` where the container answers `200`. Both variants cut
+/// the page at the same byte bound, give the same cursor, and walk all 100 posts alike.
+#[tokio::test]
+async fn a_page_of_100_maximum_size_posts_is_the_same_and_under_6_mb_on_both() {
+    let backends = Backends::start(seeded_blog().await, seeded_blog().await).await;
+    let sides = [
+        (backends.functions, format!("/{STAGE}")),
+        (backends.container, String::new()),
+    ];
+    let contents = "\u{1F980}".repeat(ch01_blog_core::CONTENTS_MAX_CHARS);
+    for n in 0..100 {
+        let body = serde_json::json!({
+            "id": format!("max-{n:03}"),
+            "title": "\u{1F980}".repeat(ch01_blog_core::TITLE_MAX_CHARS),
+            "author": "\u{1F980}".repeat(ch01_blog_core::AUTHOR_MAX_CHARS),
+            "contents": contents,
+        })
+        .to_string();
+        for (address, prefix) in &sides {
+            let target = format!("{prefix}/blog");
+            let created = send(
+                *address,
+                "POST",
+                &target,
+                &[("content-type", "application/json")],
+                body.as_bytes(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(created.status, 201, "{}", created.json_body());
+        }
+    }
+    let mut walks: Vec<Vec<String>> = Vec::new();
+    let mut first_pages = Vec::new();
+    for (address, prefix) in &sides {
+        let mut ids = Vec::new();
+        let mut target = format!("{prefix}/blog?limit=100");
+        loop {
+            let page = send(*address, "GET", &target, &[], b"").await.unwrap();
+            assert_eq!(page.status, 200, "{target}");
+            assert!(ch01_blog_core::escaped_json_len(&page.body) <= ch01_blog_core::MAX_PAGE_BYTES);
+            if first_pages.len() < walks.len() + 1 {
+                first_pages.push(page.body.clone());
+            }
+            let page = page.json_body();
+            ids.extend(
+                page["posts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|post| post["id"].as_str().unwrap().to_owned()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(cursor) => target = format!("{prefix}/blog?limit=100&cursor={cursor}"),
+                None => break,
+            }
+        }
+        walks.push(ids);
+    }
+    assert_eq!(
+        first_pages[0], first_pages[1],
+        "the first pages are byte for byte equal"
+    );
+    assert_eq!(walks[0], walks[1], "both walk the feed alike");
+    assert_eq!(
+        walks[0].len(),
+        103,
+        "100 posts and the 3 seeded ones, each once"
+    );
 }

@@ -9,7 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
-use ch01_blog_core::http::{HeaderMap, Request, Response, StatusCode};
+use ch01_blog_core::EVERY_RESPONSE_HEADERS;
+use ch01_blog_core::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use lambda_http::Body;
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayProxyRequest, ApiGatewayProxyRequestContext, ApiGatewayProxyResponse,
@@ -135,14 +136,20 @@ pub fn from_proxy_response(proxy: ApiGatewayProxyResponse) -> Response<Bytes> {
 }
 // ANCHOR_END: from_proxy_response
 
-/// An error API Gateway produces itself: `{"message": ...}`, not our error shape.
+/// An error API Gateway produces itself: `{"message": ...}`, not our error shape. The stack
+/// (chapter 6) configures API Gateway's default 4XX and 5XX gateway responses to carry the
+/// headers every answer of ours carries (CORS, `nosniff`), so a browser can read them too.
 pub fn gateway_error(status: StatusCode, message: &str) -> Response<Bytes> {
     let body = serde_json::json!({ "message": message }).to_string();
     let mut response = Response::new(Bytes::from(body));
     *response.status_mut() = status;
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         ch01_blog_core::http::header::CONTENT_TYPE,
-        ch01_blog_core::http::HeaderValue::from_static("application/json"),
+        HeaderValue::from_static("application/json"),
     );
+    for (name, value) in EVERY_RESPONSE_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     response
 }

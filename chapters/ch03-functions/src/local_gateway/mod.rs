@@ -25,8 +25,11 @@ use tokio::net::TcpListener;
 use crate::{Endpoint, STAGE};
 use event::{Caller, from_proxy_response, gateway_error, proxy_event};
 
-/// API Gateway's own limit on a request body (10 MB); our functions enforce 64 KiB themselves.
+/// API Gateway's own limit on a request body (10 MB); our functions enforce 256 KiB themselves.
 const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
+/// Lambda's limit on a synchronous invocation's response: 6 MB. A function that answers more
+/// fails the invocation, and API Gateway answers the client `502`.
+pub const LAMBDA_MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
 
 // ANCHOR: routing
 /// What API Gateway does with a request, before any function runs.
@@ -134,8 +137,8 @@ impl LocalApiGateway {
                 id,
             } => {
                 let event = proxy_event(&request, STAGE, resource, id.as_deref(), caller);
-                match crate::invoke(&self.blog, endpoint, event).await {
-                    Ok(proxy_response) => from_proxy_response(proxy_response),
+                match crate::invoke_raw(&self.blog, endpoint, event).await {
+                    Ok(payload) => answer_from_payload(&payload),
                     // What API Gateway answers when the function itself fails.
                     Err(err) => {
                         tracing::error!(%err, function = endpoint.function_name(), "invoke failed");
@@ -188,6 +191,26 @@ impl LocalApiGateway {
             Err(_) => gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long"),
         };
         response.map(Full::new)
+    }
+}
+
+/// What API Gateway answers for the JSON a function returned: a response over Lambda's 6 MB
+/// limit never reaches API Gateway (the invocation fails: `502`), nor does a document that is
+/// not a proxy response (`502` too); anything else becomes the HTTP response it describes.
+pub fn answer_from_payload(payload: &[u8]) -> Response<Bytes> {
+    if payload.len() > LAMBDA_MAX_RESPONSE_BYTES {
+        tracing::error!(
+            bytes = payload.len(),
+            "the function's response is over Lambda's 6 MB limit"
+        );
+        return gateway_error(StatusCode::BAD_GATEWAY, "Internal server error");
+    }
+    match serde_json::from_slice(payload) {
+        Ok(proxy_response) => from_proxy_response(proxy_response),
+        Err(err) => {
+            tracing::error!(%err, "malformed Lambda proxy response");
+            gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+        }
     }
 }
 

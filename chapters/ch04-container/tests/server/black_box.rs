@@ -70,7 +70,7 @@ async fn a_chunked_one_megabyte_body_is_413_before_it_is_all_sent() {
     stream.write_all(head.as_bytes()).await.unwrap();
     let chunk = format!("4000\r\n{}\r\n", "x".repeat(0x4000));
     let mut sent = 0;
-    // The server answers and closes once 64 KiB are in; writing then fails, well before 1 MB.
+    // The server answers and closes once 256 KiB are in; writing then fails, well before 1 MB.
     while sent < 1024 * 1024 {
         if stream.write_all(chunk.as_bytes()).await.is_err() {
             break;

@@ -48,10 +48,18 @@ async fn crud_against_dynamodb_is_visible_in_the_table() {
         AttributeValue::S(created.json_body()["created_at"].as_str().unwrap().into())
     );
 
+    // The same create again (a retry after a lost answer) answers as the first did; another
+    // post under the same id is a conflict.
     let again = send(server.address, "POST", "/blog", &[json], body)
         .await
         .unwrap();
-    assert_eq!(again.status, 409);
+    assert_eq!(again.status, 201);
+    assert_eq!(again.json_body(), created.json_body());
+    let other = br#"{"id":"in-dynamo","title":"Other","author":"Bo","contents":"Not the same"}"#;
+    let conflict = send(server.address, "POST", "/blog", &[json], other)
+        .await
+        .unwrap();
+    assert_eq!(conflict.status, 409);
     let fetched = send(server.address, "GET", "/blog/in-dynamo", &[], b"")
         .await
         .unwrap();

@@ -95,7 +95,7 @@ async fn every_contract_error() {
         br#"{"id":"taken","title":"t","author":"a","contents":"c"}"#,
     )
     .await;
-    let big = vec![b' '; 64 * 1024 + 1];
+    let big = vec![b' '; ch01_blog_core::MAX_BODY_BYTES + 1];
     let cases: [Case; 11] = [
         ("POST", "/blog", JSON, b"{not json", 400, "invalid_json"),
         (
@@ -128,7 +128,7 @@ async fn every_contract_error() {
             "POST",
             "/blog",
             JSON,
-            br#"{"id":"taken","title":"t","author":"a","contents":"c"}"#,
+            br#"{"id":"taken","title":"other","author":"a","contents":"c"}"#,
             409,
             "conflict",
         ),
@@ -181,7 +181,9 @@ async fn health_and_unknown_paths() {
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_413_without_a_content_length() {
     // No Content-Length: the limit must hold while reading, one chunk at a time.
-    let body = Chunks { left: 20 };
+    let body = Chunks {
+        left: ch01_blog_core::MAX_BODY_BYTES / (8 * 1024) + 2,
+    };
     let request = Request::builder()
         .method("POST")
         .uri("/blog")
