@@ -6,7 +6,9 @@
 //! One module per command; `tools` installs and finds what they need, `process` runs programs.
 
 mod browser;
+mod contract;
 mod demo;
+mod local_demo;
 mod process;
 mod test;
 mod tools;

@@ -109,7 +109,10 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
             "warnings",
         ]))
     })?;
-    let python = stages.run("tools: Python tools (moto) in .venv", ensure_python_tools)?;
+    let python = stages.run(
+        "tools: Python tools (moto, schemathesis) in .venv",
+        ensure_python_tools,
+    )?;
     let mdbook = stages.run("tools: mdbook", ensure_mdbook)?;
     stages.run(
         "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto)",
@@ -117,6 +120,10 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
             println!("moto_server runs from {}", python.display());
             cargo_test(&python, counts)
         },
+    )?;
+    stages.run(
+        "contract: schemathesis against both backends, from openapi.json",
+        || crate::contract::run_schemathesis(&python, counts),
     )?;
     // The book first: the local demo serves it, and the browser tests check that it does.
     stages.run("mdbook build", || build_book(&mdbook))?;

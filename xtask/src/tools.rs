@@ -41,7 +41,7 @@ pub fn ensure_python_tools() -> Result<PathBuf> {
             "-r",
         ])
         .arg(&requirements))?;
-    run(Command::new(&python).args(["-c", "import moto.server"]))?;
+    run(Command::new(&python).args(["-c", "import moto.server, schemathesis"]))?;
     std::fs::write(&stamp, wanted).with_context(|| format!("cannot write {}", stamp.display()))?;
     Ok(python)
 }

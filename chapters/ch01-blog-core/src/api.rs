@@ -155,10 +155,14 @@ fn every_response_headers() -> impl Iterator<Item = (HeaderName, HeaderValue)> {
 }
 
 // ANCHOR: error_response
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    code: &'static str,
-    message: &'a str,
+/// The body of every error: `{"code": "...", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Error))]
+pub struct ErrorBody {
+    /// What went wrong, for a program to branch on.
+    pub code: String,
+    /// What went wrong, for a person to act on.
+    pub message: String,
 }
 
 impl From<BlogError> for ApiResponse {
@@ -171,12 +175,11 @@ impl From<BlogError> for ApiResponse {
             BlogError::Internal { detail } => tracing::error!(%detail, "internal error"),
             _ => {}
         }
-        let message = err.to_string();
         let response = Self::json(
             err.status(),
             &ErrorBody {
-                code: err.code(),
-                message: &message,
+                code: err.code().to_owned(),
+                message: err.to_string(),
             },
         );
         match err {
@@ -188,6 +191,17 @@ impl From<BlogError> for ApiResponse {
     }
 }
 // ANCHOR_END: error_response
+
+/// A page of the feed, as `GET /blog` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostPage {
+    /// Newest first.
+    pub posts: Vec<crate::Post>,
+    /// Pass it back as `cursor` for the next page; `null` on the last page. Opaque: its
+    /// contents may change.
+    pub next_cursor: Option<String>,
+}
 
 // ANCHOR: list_body
 /// The body of a page of the feed, `{"posts":[...],"next_cursor":...}`, holding as many of the
@@ -422,6 +436,29 @@ fn path_id(request: &ApiRequest) -> Result<&str, BlogError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_body_is_a_post_page_as_serde_writes_it() {
+        let post = |id: &str| crate::Post {
+            id: id.to_owned(),
+            title: "t\"".to_owned(),
+            author: "a".to_owned(),
+            contents: "c\n".to_owned(),
+            created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+        };
+        let next = Cursor::of(&post("b"));
+        for (posts, next) in [(vec![], None), (vec![post("a"), post("b")], Some(next))] {
+            let body = list_body(Page {
+                posts: posts.clone(),
+                next: next.clone(),
+            });
+            let page = PostPage {
+                posts,
+                next_cursor: next.as_ref().map(Cursor::encode),
+            };
+            assert_eq!(body, serde_json::to_vec(&page).unwrap());
+        }
+    }
 
     #[test]
     fn escaped_length_is_what_serde_json_writes() {

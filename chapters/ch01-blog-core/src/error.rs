@@ -61,6 +61,20 @@ impl BlogError {
         }
     }
 
+    /// Every `code` an error body can carry, as the contract lists them.
+    pub const CODES: [&str; 10] = [
+        "invalid_json",
+        "validation_failed",
+        "unsupported_media_type",
+        "payload_too_large",
+        "not_found",
+        "conflict",
+        "method_not_allowed",
+        "bad_request",
+        "store_unavailable",
+        "internal",
+    ];
+
     /// The machine-readable `code` of the JSON error body.
     pub fn code(&self) -> &'static str {
         match self {
@@ -78,3 +92,36 @@ impl BlogError {
     }
 }
 // ANCHOR_END: mapping
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_listed_code_and_every_listed_code_a_variant() {
+        let every_variant = [
+            BlogError::InvalidJson(String::new()),
+            BlogError::Validation(String::new()),
+            BlogError::UnsupportedMediaType,
+            BlogError::PayloadTooLarge { limit: 1 },
+            BlogError::RequestTimeout { seconds: 1 },
+            BlogError::NotFound(String::new()),
+            BlogError::Conflict(String::new()),
+            BlogError::MethodNotAllowed {
+                method: String::new(),
+                allow: "",
+            },
+            BlogError::BadRequest(String::new()),
+            BlogError::StoreUnavailable {
+                detail: String::new(),
+            },
+            BlogError::Internal {
+                detail: String::new(),
+            },
+        ];
+        let used: std::collections::BTreeSet<_> =
+            every_variant.iter().map(BlogError::code).collect();
+        let listed: std::collections::BTreeSet<_> = BlogError::CODES.into_iter().collect();
+        assert_eq!(used, listed);
+    }
+}

@@ -17,13 +17,15 @@ mod store;
 
 #[cfg(feature = "test-support")]
 pub mod contract;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
 pub use api::{
     ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, DEFAULT_LIMIT, EVERY_RESPONSE_HEADERS,
-    ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES, PREFLIGHT_MAX_AGE, escaped_json_len,
-    preflight,
+    ErrorBody, ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES, PREFLIGHT_MAX_AGE,
+    PostPage, escaped_json_len, preflight,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;
@@ -32,7 +34,7 @@ pub use post::{
     AUTHOR_MAX_CHARS, CONTENTS_MAX_CHARS, ID_MAX_CHARS, NewPost, Post, TITLE_MAX_CHARS,
     format_timestamp, is_valid_id, rfc3339_millis,
 };
-pub use store::{Cursor, MemoryStore, Page, PostStore, not_found};
+pub use store::{Cursor, MemoryStore, Page, PostStore, StoreOperation, not_found};
 
 /// Re-exported so that API users name the same `http` types this crate uses.
 pub use http;

@@ -17,6 +17,7 @@ pub const CONTENTS_MAX_CHARS: usize = 50_000;
 // ANCHOR: post
 /// A stored post, exactly as both backends return it as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Post {
     pub id: String,
     pub title: String,
@@ -24,6 +25,7 @@ pub struct Post {
     pub contents: String,
     /// Set by the server when the post is created; RFC 3339 in UTC with milliseconds.
     #[serde(with = "rfc3339_millis")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -31,10 +33,12 @@ pub struct Post {
 /// absent); `created_at` is not accepted because the server sets it. Any other field is an error
 /// rather than silently dropped: a typo such as `"contnets"` should not lose the text.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPost {
     /// Absent, or a string: `"id": null` is an error, not a request to generate one.
     #[serde(default, deserialize_with = "present_string")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub id: Option<String>,
     pub title: String,
     pub author: String,

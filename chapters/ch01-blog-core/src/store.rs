@@ -34,6 +34,20 @@ pub trait PostStore: Send + Sync {
     async fn delete(&self, id: &str) -> Result<(), BlogError>;
 }
 
+/// The four methods of [`PostStore`], by name: what a deployment grants a backend permission
+/// to do (chapter 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StoreOperation {
+    Create,
+    Get,
+    List,
+    Delete,
+}
+
+impl StoreOperation {
+    pub const ALL: [Self; 4] = [Self::Create, Self::Get, Self::List, Self::Delete];
+}
+
 /// One page of the feed. `next` is `None` on the last page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -56,6 +70,10 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The longest cursor a client can have been given (base64 of a 24-byte timestamp, `#` and a
+    /// 64-character id is 119 characters); anything longer is refused before it is decoded.
+    pub const MAX_LEN: usize = 128;
+
     /// The position of `post` in the feed.
     pub fn of(post: &Post) -> Self {
         Self {
@@ -87,9 +105,9 @@ impl Cursor {
 
     /// Reads a client's `cursor`, or says why it cannot.
     pub fn decode(text: &str) -> Result<Self, BlogError> {
-        URL_SAFE_NO_PAD
-            .decode(text)
-            .ok()
+        Some(text)
+            .filter(|text| text.len() <= Self::MAX_LEN)
+            .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .and_then(|key| Self::from_sort_key(&key))
             .ok_or_else(|| {
@@ -196,11 +214,17 @@ mod tests {
         };
         assert_eq!(cursor.sort_key(), "2026-01-01T00:00:00.500Z#a-1");
         assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        let longest = Cursor {
+            created_at: "2026-01-01T00:00:00.5Z".parse().unwrap(),
+            id: "x".repeat(crate::ID_MAX_CHARS),
+        };
+        assert!(longest.encode().len() <= Cursor::MAX_LEN);
         for bad in [
             "",
             "!!!",
             "bm90LWEta2V5",
             &URL_SAFE_NO_PAD.encode("2026#a/b"),
+            &"A".repeat(Cursor::MAX_LEN + 1),
         ] {
             let err = Cursor::decode(bad).unwrap_err();
             assert_eq!(err.code(), "bad_request", "{bad:?}");

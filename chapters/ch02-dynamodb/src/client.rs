@@ -10,6 +10,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 
 // ANCHOR: settings
+/// The variable that names the table (the stack sets it on every function and task).
+pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
 /// The table name when `TABLE_NAME` is not set.
 pub const DEFAULT_TABLE_NAME: &str = "ServerlessBlog";
 

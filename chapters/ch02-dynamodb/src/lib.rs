@@ -10,11 +10,13 @@
 mod choice;
 pub mod client;
 mod errors;
+mod grants;
 pub mod local;
 mod store;
 pub mod table;
 
 pub use choice::StoreChoice;
-pub use client::DEFAULT_TABLE_NAME;
+pub use client::{DEFAULT_TABLE_NAME, TABLE_NAME_ENV};
+pub use grants::{Grant, GrantTarget, grant_for};
 pub use store::DynamoStore;
 pub use table::create_table;

@@ -11,7 +11,7 @@ use ch01_blog_core::{BlogError, Cursor, Page, Post, PostStore, not_found, rfc333
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::client::{DEFAULT_TABLE_NAME, client_from_env};
+use crate::client::{DEFAULT_TABLE_NAME, TABLE_NAME_ENV, client_from_env};
 use crate::errors::classify;
 use crate::table::{FEED, FEED_INDEX, FEED_POSITION, FEED_VALUE, ID};
 
@@ -77,7 +77,7 @@ impl DynamoStore {
     /// `TABLE_NAME` (default `ServerlessBlog`), and for the SDK itself `AWS_REGION`, the
     /// credentials chain, and `AWS_ENDPOINT_URL_DYNAMODB` to point it at a local server.
     pub async fn from_env() -> Self {
-        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_owned());
+        let table = std::env::var(TABLE_NAME_ENV).unwrap_or_else(|_| DEFAULT_TABLE_NAME.to_owned());
         Self::new(client_from_env().await, table)
     }
 

@@ -1,7 +1,7 @@
 //! The four functions, and the handler each of them runs.
 
 use ch01_blog_core::http::Method;
-use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogPath};
+use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogPath, StoreOperation};
 use ch02_dynamodb::StoreChoice;
 use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use lambda_http::request::LambdaRequest;
@@ -45,6 +45,16 @@ impl Endpoint {
             Self::CreatePost => (Method::POST, BlogPath::COLLECTION),
             Self::GetPost => (Method::GET, BlogPath::ITEM),
             Self::DeletePost => (Method::DELETE, BlogPath::ITEM),
+        }
+    }
+
+    /// The one store operation this function performs: all its role is allowed to do.
+    pub fn store_operation(self) -> StoreOperation {
+        match self {
+            Self::GetPosts => StoreOperation::List,
+            Self::CreatePost => StoreOperation::Create,
+            Self::GetPost => StoreOperation::Get,
+            Self::DeletePost => StoreOperation::Delete,
         }
     }
 

@@ -7,6 +7,15 @@ use std::time::Duration;
 use ch02_dynamodb::StoreChoice;
 use clap::Parser;
 
+/// The port the server listens on unless told otherwise; the image and the stack use it too.
+pub const DEFAULT_PORT: u16 = 8080;
+/// Seconds in-flight requests get after SIGTERM (see `shutdown_grace_secs`).
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 20;
+/// Seconds a client may take to send its body (see `body_timeout_secs`).
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+/// Seconds an idle connection is kept (see `idle_timeout_secs`).
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 75;
+
 // ANCHOR: config
 /// The blog API as one HTTP server, for a container on AWS Fargate (or your machine).
 ///
@@ -22,7 +31,7 @@ pub struct Config {
     pub host: IpAddr,
 
     /// Port to listen on; 0 picks a free one (the chosen address is printed).
-    #[arg(long, env = "PORT", default_value_t = 8080)]
+    #[arg(long, env = "PORT", default_value_t = DEFAULT_PORT)]
     pub port: u16,
 
     /// Where posts live: memory (lost on exit, one per process) or dynamodb.
@@ -30,18 +39,18 @@ pub struct Config {
     pub store: StoreChoice,
 
     /// Seconds a client may take to send a request body before it gets 408.
-    #[arg(long, env = "BODY_TIMEOUT_SECS", default_value_t = 10)]
+    #[arg(long, env = "BODY_TIMEOUT_SECS", default_value_t = DEFAULT_BODY_TIMEOUT_SECS)]
     pub body_timeout_secs: u64,
 
     /// Seconds a connection may sit idle (or take to send its headers) before it is closed.
     /// Keep it above the load balancer's idle timeout (60 s by default), or the load balancer
     /// may reuse a connection the server has just closed and answer 502.
-    #[arg(long, env = "IDLE_TIMEOUT_SECS", default_value_t = 75)]
+    #[arg(long, env = "IDLE_TIMEOUT_SECS", default_value_t = DEFAULT_IDLE_TIMEOUT_SECS)]
     pub idle_timeout_secs: u64,
 
     /// Seconds in-flight requests get to finish after SIGTERM. ECS sends SIGKILL 30 s after
     /// SIGTERM (the task's stopTimeout), so this stays below that.
-    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = DEFAULT_SHUTDOWN_GRACE_SECS)]
     pub shutdown_grace_secs: u64,
 }
 // ANCHOR_END: config

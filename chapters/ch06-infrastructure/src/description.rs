@@ -1,0 +1,159 @@
+//! `openapi.json`: chapter 1's contract, plus the `x-blog-deployment` extension the CDK stack
+//! reads. Everything in the extension comes from the crates that own it: the stage and the
+//! functions from chapter 3, the table from chapter 2, the server's port, health check and
+//! timeouts from chapter 4, the headers from chapter 1, the sizes from [`crate::settings`].
+
+use std::collections::BTreeSet;
+
+use ch01_blog_core::http::Method;
+use ch01_blog_core::{
+    ApiResponse, BlogError, BlogPath, EVERY_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE, StoreOperation,
+};
+use ch02_dynamodb::table::{FEED, FEED_INDEX, FEED_POSITION, ID};
+use ch02_dynamodb::{
+    DEFAULT_TABLE_NAME, Grant, GrantTarget, StoreChoice, TABLE_NAME_ENV, grant_for,
+};
+use ch03_functions::{Endpoint, STAGE};
+use ch04_container::config::{
+    DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_SECS,
+};
+use ch04_container::router::HEALTH_PATH;
+use serde_json::{Value, json};
+
+use crate::settings::{
+    DEREGISTRATION_DELAY_SECS, FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECS, STOP_TIMEOUT_SECS,
+    TASK_CPU_UNITS, TASK_MEMORY_MIB,
+};
+
+/// Where `cargo xtask package` stages what the stack deploys (relative to the workspace).
+pub const PACKAGE_DIR: &str = "target/package";
+
+/// The whole file: the contract, and the deployment extension.
+pub fn openapi_json() -> String {
+    let mut description = ch01_blog_core::openapi::description();
+    description["x-blog-deployment"] = deployment();
+    serde_json::to_string_pretty(&description).expect("JSON") + "\n"
+}
+
+// ANCHOR: deployment
+/// What the stack needs to know about the code.
+pub fn deployment() -> Value {
+    let store = StoreChoice::DynamoDb.to_string();
+    let functions: Vec<Value> = Endpoint::ALL
+        .iter()
+        .map(|endpoint| {
+            let (method, resource) = endpoint.route();
+            json!({
+                "name": endpoint.function_name(),
+                "method": method.as_str(),
+                "resource": resource,
+                "dynamodb": [grant_json(grant_for(endpoint.store_operation()))],
+            })
+        })
+        .collect();
+    let resources: Vec<Value> = [BlogPath::Collection, BlogPath::Item(String::new())]
+        .iter()
+        .map(|path| {
+            json!({
+                "path": path.resource(),
+                "allow": path.allow(),
+                "methodNotAllowedBody": method_not_allowed_template(path.allow()),
+            })
+        })
+        .collect();
+    let every_response: serde_json::Map<String, Value> = EVERY_RESPONSE_HEADERS
+        .iter()
+        .map(|(name, value)| (name.to_string(), json!(value)))
+        .collect();
+    let container_grants: Vec<Value> = container_grants().into_iter().map(grant_json).collect();
+    json!({
+        "stage": STAGE,
+        "table": {
+            "defaultName": DEFAULT_TABLE_NAME,
+            "partitionKey": { "name": ID, "type": "S" },
+            "indexes": [{
+                "name": FEED_INDEX,
+                "partitionKey": { "name": FEED, "type": "S" },
+                "sortKey": { "name": FEED_POSITION, "type": "S" },
+                "projection": "ALL",
+            }],
+        },
+        "functions": {
+            "runtime": "provided.al2023",
+            "architecture": "arm64",
+            "handler": "bootstrap",
+            "memoryMiB": FUNCTION_MEMORY_MB,
+            "timeoutSeconds": FUNCTION_TIMEOUT_SECS,
+            "environment": { StoreChoice::ENV: store },
+            "tableNameVariable": TABLE_NAME_ENV,
+            "each": functions,
+        },
+        "resources": resources,
+        "headers": {
+            "everyResponse": every_response,
+            "json": { "content-type": "application/json" },
+            "preflight": { "access-control-max-age": PREFLIGHT_MAX_AGE },
+        },
+        "cors": { "allowOrigins": [allowed_origin()] },
+        "container": {
+            "port": DEFAULT_PORT,
+            "portVariable": "PORT",
+            "healthCheckPath": HEALTH_PATH,
+            "cpu": TASK_CPU_UNITS,
+            "memoryMiB": TASK_MEMORY_MIB,
+            "architecture": "arm64",
+            "environment": { StoreChoice::ENV: store, "HOST": "0.0.0.0" },
+            "tableNameVariable": TABLE_NAME_ENV,
+            "shutdownGraceSeconds": DEFAULT_SHUTDOWN_GRACE_SECS,
+            "stopTimeoutSeconds": STOP_TIMEOUT_SECS,
+            "deregistrationDelaySeconds": DEREGISTRATION_DELAY_SECS,
+            "idleTimeoutSeconds": DEFAULT_IDLE_TIMEOUT_SECS,
+            "dynamodb": container_grants,
+        },
+        "package": {
+            "functionZip": format!("{PACKAGE_DIR}/functions/{{name}}.zip"),
+            "imageContext": format!("{PACKAGE_DIR}/image"),
+            "command": "cargo xtask package",
+        },
+    })
+}
+// ANCHOR_END: deployment
+
+/// The server performs every store operation; its task role gets each one's grant.
+pub fn container_grants() -> BTreeSet<Grant> {
+    StoreOperation::ALL.into_iter().map(grant_for).collect()
+}
+
+fn grant_json(grant: Grant) -> Value {
+    match grant.on {
+        GrantTarget::Table => json!({ "action": grant.action, "on": "table" }),
+        GrantTarget::Index(name) => json!({ "action": grant.action, "on": "index", "index": name }),
+    }
+}
+
+/// The `405` body API Gateway's mock integration answers with: chapter 1's own answer, with the
+/// method left to API Gateway's mapping template (`$context.httpMethod`).
+fn method_not_allowed_template(allow: &'static str) -> String {
+    let response = ApiResponse::from(BlogError::MethodNotAllowed {
+        method: "$context.httpMethod".to_owned(),
+        allow,
+    });
+    String::from_utf8(response.body).expect("JSON is UTF-8")
+}
+
+fn allowed_origin() -> &'static str {
+    EVERY_RESPONSE_HEADERS
+        .iter()
+        .find(|(name, _)| *name == "access-control-allow-origin")
+        .map(|(_, value)| *value)
+        .expect("the CORS origin is one of the headers")
+}
+
+/// The methods of each resource that reach a function (for tests and the book).
+pub fn function_methods(resource: &str) -> Vec<Method> {
+    Endpoint::ALL
+        .iter()
+        .filter(|endpoint| endpoint.route().1 == resource)
+        .map(|endpoint| endpoint.route().0)
+        .collect()
+}

@@ -1,0 +1,64 @@
+//! The deployment's own numbers: what the stack gives each function and the task. They live
+//! here, next to the tests that check them against the code they must agree with, and reach the
+//! stack through the description.
+
+// ANCHOR: settings
+/// Each function's memory. Lambda gives a function CPU in proportion to its memory; 128 MB is
+/// the smallest size and enough for a Rust handler that mostly waits on DynamoDB.
+pub const FUNCTION_MEMORY_MB: u32 = 128;
+/// Each function's timeout. Above the DynamoDB client's 12 s bound on an operation, so a slow
+/// store ends in the contract's `503` rather than Lambda's "Task timed out" (a `502` from API
+/// Gateway); below API Gateway's 29 s integration timeout, so the function, not the gateway,
+/// decides what the client hears.
+pub const FUNCTION_TIMEOUT_SECS: u64 = 20;
+/// The task's size: a quarter of a vCPU and 512 MiB, the smallest Fargate task.
+pub const TASK_CPU_UNITS: u32 = 256;
+pub const TASK_MEMORY_MIB: u32 = 512;
+/// How long the load balancer keeps sending in-flight requests to a task it is deregistering
+/// before ECS stops it (the target group's default is 300 s). Longer than any request can take
+/// (a body may take 10 s to arrive, a store call 12 s).
+pub const DEREGISTRATION_DELAY_SECS: u64 = 30;
+/// How long ECS waits after SIGTERM before SIGKILL. The server's shutdown grace (20 s) fits in
+/// it with time to exit.
+pub const STOP_TIMEOUT_SECS: u64 = 30;
+/// How long the container keeps an idle connection; the load balancer's idle timeout (60 s by
+/// default) must be shorter, or it may reuse a connection the server has just closed.
+pub const LOAD_BALANCER_IDLE_TIMEOUT_SECS: u64 = 60;
+// ANCHOR_END: settings
+
+/// API Gateway's integration timeout for a REST API (the default, and the most without a quota
+/// increase).
+pub const API_GATEWAY_TIMEOUT_SECS: u64 = 29;
+
+// Checked when the crate compiles: a change that breaks one of these orders does not build.
+const _: () = {
+    use ch04_container::config::{DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_SHUTDOWN_GRACE_SECS};
+    assert!(FUNCTION_TIMEOUT_SECS < API_GATEWAY_TIMEOUT_SECS);
+    assert!(DEFAULT_SHUTDOWN_GRACE_SECS < STOP_TIMEOUT_SECS);
+    assert!(LOAD_BALANCER_IDLE_TIMEOUT_SECS < DEFAULT_IDLE_TIMEOUT_SECS);
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ch04_container::config::DEFAULT_BODY_TIMEOUT_SECS;
+
+    #[test]
+    fn the_function_timeout_sits_between_the_store_bound_and_the_gateway() {
+        let store_bound = ch02_dynamodb::client::timeouts()
+            .operation_timeout()
+            .expect("the client bounds every operation")
+            .as_secs();
+        assert!(store_bound < FUNCTION_TIMEOUT_SECS, "{store_bound} s");
+    }
+
+    #[test]
+    fn a_draining_task_has_time_to_finish_its_longest_request() {
+        let longest_request = ch02_dynamodb::client::timeouts()
+            .operation_timeout()
+            .unwrap()
+            .as_secs()
+            + DEFAULT_BODY_TIMEOUT_SECS;
+        assert!(longest_request < DEREGISTRATION_DELAY_SECS);
+    }
+}

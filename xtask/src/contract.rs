@@ -1,0 +1,75 @@
+//! The contract check: `openapi.json` (generated from the code, chapter 6 checks it is up to
+//! date) given to schemathesis, which generates requests from it and checks every answer of
+//! both backends against it: statuses, headers, bodies, rejection of invalid input, acceptance
+//! of valid input, and (stateful) sequences that follow the description's links.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::local_demo::{DemoProcess, build_local_demo};
+use crate::process::{describe, root, target_dir};
+use crate::test::TestCounts;
+
+/// Test cases per operation and phase: enough to cover every documented status each run, few
+/// enough to keep the stage under a minute. A longer run: see the book (chapter 1).
+const MAX_EXAMPLES: &str = "40";
+/// A fixed seed: the same cases on every run, so a failure in CI is reproducible with
+/// `st replay` or the same command; change it (or drop `--seed`) to explore further.
+const SEED: &str = "20261127";
+
+pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
+    let binary = build_local_demo()?;
+    let demo = DemoProcess::start(&binary, &[])?;
+    let schemathesis = python.with_file_name("schemathesis");
+    let mut failures = Vec::new();
+    for (name, url) in [
+        ("functions", &demo.urls["FunctionsURL"]),
+        ("container", &demo.urls["ContainersURL"]),
+    ] {
+        let url = url.trim_end_matches('/');
+        let report = target_dir().join(format!("schemathesis/{name}.junit.xml"));
+        let mut command = Command::new(&schemathesis);
+        command
+            .current_dir(root())
+            .args(["run", "openapi.json", "--url", url])
+            .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED])
+            .args([
+                "--workers",
+                "2",
+                "--no-color",
+                "--generation-database",
+                "none",
+            ])
+            .args(["--report", "junit", "--report-junit-path"])
+            .arg(&report);
+        println!("$ {}", describe(&command));
+        let output = command
+            .output()
+            .with_context(|| format!("cannot run {}", schemathesis.display()))?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        print!("{text}{}", String::from_utf8_lossy(&output.stderr));
+        // "Test cases:\n  620 generated, 620 passed" (or "..., N found M unique failures").
+        let generated = text
+            .lines()
+            .find_map(|line| line.trim().split_once(" generated"))
+            .and_then(|(count, _)| count.parse::<u64>().ok())
+            .with_context(|| format!("schemathesis printed no case count for the {name}"))?;
+        println!("schemathesis: {generated} cases against the {name}");
+        if output.status.success() {
+            counts.passed += 1;
+        } else {
+            counts.failed += 1;
+            failures.push(name);
+        }
+    }
+    demo.stop()?;
+    if !failures.is_empty() {
+        bail!(
+            "schemathesis found answers that differ from openapi.json on: {}",
+            failures.join(", ")
+        );
+    }
+    Ok(())
+}
