@@ -21,8 +21,8 @@ use ch04_container::router::HEALTH_PATH;
 use serde_json::{Value, json};
 
 use crate::settings::{
-    DEREGISTRATION_DELAY_SECS, FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECS, STOP_TIMEOUT_SECS,
-    TASK_CPU_UNITS, TASK_MEMORY_MIB,
+    DEREGISTRATION_DELAY_SECS, FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECS,
+    LOAD_BALANCER_IDLE_TIMEOUT_SECS, STOP_TIMEOUT_SECS, TASK_CPU_UNITS, TASK_MEMORY_MIB,
 };
 
 /// Where `cargo xtask package` stages what the stack deploys (relative to the workspace).
@@ -94,7 +94,6 @@ pub fn deployment() -> Value {
             "json": { "content-type": "application/json" },
             "preflight": { "access-control-max-age": PREFLIGHT_MAX_AGE },
         },
-        "cors": { "allowOrigins": [allowed_origin()] },
         "container": {
             "port": DEFAULT_PORT,
             "portVariable": "PORT",
@@ -107,12 +106,14 @@ pub fn deployment() -> Value {
             "shutdownGraceSeconds": DEFAULT_SHUTDOWN_GRACE_SECS,
             "stopTimeoutSeconds": STOP_TIMEOUT_SECS,
             "deregistrationDelaySeconds": DEREGISTRATION_DELAY_SECS,
-            "idleTimeoutSeconds": DEFAULT_IDLE_TIMEOUT_SECS,
+            "serverIdleTimeoutSeconds": DEFAULT_IDLE_TIMEOUT_SECS,
+            "loadBalancerIdleTimeoutSeconds": LOAD_BALANCER_IDLE_TIMEOUT_SECS,
             "dynamodb": container_grants,
         },
         "package": {
-            "functionZip": format!("{PACKAGE_DIR}/functions/{{name}}.zip"),
-            "imageContext": format!("{PACKAGE_DIR}/image"),
+            "dir": PACKAGE_DIR,
+            "functionZip": "functions/{name}.zip",
+            "imageContext": "image",
             "command": "cargo xtask package",
         },
     })
@@ -139,14 +140,6 @@ fn method_not_allowed_template(allow: &'static str) -> String {
         allow,
     });
     String::from_utf8(response.body).expect("JSON is UTF-8")
-}
-
-fn allowed_origin() -> &'static str {
-    EVERY_RESPONSE_HEADERS
-        .iter()
-        .find(|(name, _)| *name == "access-control-allow-origin")
-        .map(|(_, value)| *value)
-        .expect("the CORS origin is one of the headers")
 }
 
 /// The methods of each resource that reach a function (for tests and the book).
