@@ -9,14 +9,13 @@ use anyhow::{Context as _, Result, bail};
 use crate::local_demo::{DemoProcess, build_local_demo};
 use crate::process::{root, target_dir};
 use crate::test::TestCounts;
-use crate::tools::{ensure_chromium, ensure_npm_packages};
+use crate::tools::ensure_npm_packages;
 
 const BROWSER_TESTS: &str = "chapters/ch07-local-demo/browser";
 /// Where the book keeps the screenshot it shows (refreshed by `--update-screenshot`).
 const BOOK_SCREENSHOT: &str = "book/src/images/local-demo.png";
 
 pub fn run_tests(counts: &mut TestCounts, update_screenshot: bool) -> Result<()> {
-    ensure_chromium()?;
     let folder = root().join(BROWSER_TESTS);
     ensure_npm_packages(&folder)?;
     let screenshot = target_dir().join("screenshots/local-demo.png");

@@ -2,13 +2,17 @@
 //!
 //! - `cargo xtask test`: every check of the project, installing what it needs on first use.
 //! - `cargo xtask demo`: build the book, then run both backends, the demo page and the book.
+//! - `cargo xtask package`: build what the stack deploys (four function zips, the server's image
+//!   context) for arm64, into `target/package/`.
 //!
 //! One module per command; `tools` installs and finds what they need, `process` runs programs.
 
 mod browser;
 mod contract;
 mod demo;
+mod infra;
 mod local_demo;
+mod package;
 mod process;
 mod test;
 mod tools;
@@ -33,6 +37,9 @@ enum Task {
         #[arg(long)]
         update_screenshot: bool,
     },
+    /// Build the four function zips and the server's image context for Graviton (arm64), into
+    /// target/package/.
+    Package,
     /// Build the book, then run both backends, the demo page and the book on localhost.
     Demo {
         /// Options for the demo (ports, --store); see `cargo xtask demo -- --help`.
@@ -46,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Task::Test { update_screenshot } => test::run(update_screenshot),
         Task::Demo { options } => demo::run(&options),
+        Task::Package => package::run_package().map(drop),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

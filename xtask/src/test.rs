@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::browser;
 use crate::process::{self, cargo, root};
-use crate::tools::{ensure_mdbook, ensure_python_tools};
+use crate::tools::{ensure_debian_programs, ensure_mdbook, ensure_python_tools};
 
 /// Counts of the tests that ran, read from cargo's `test result:` lines and node's TAP summary.
 #[derive(Debug, Default)]
@@ -110,17 +110,33 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
         ]))
     })?;
     let python = stages.run(
-        "tools: Python tools (moto, schemathesis) in .venv",
+        "tools: Python tools (moto, schemathesis, cargo-zigbuild, cfn-lint) in .venv",
         ensure_python_tools,
     )?;
     let mdbook = stages.run("tools: mdbook", ensure_mdbook)?;
     stages.run(
-        "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto)",
+        "tools: Debian programs (chromium, buildah, skopeo, qemu-user-static)",
+        ensure_debian_programs,
+    )?;
+    // What the stack deploys, built once and read by every check below.
+    stages.run(
+        "package: the four function zips and the server's image, for arm64",
+        || crate::package::run_package().map(drop),
+    )?;
+    let template = stages.run("infra: cdk synth (cdk-nag enforced)", crate::infra::synth)?;
+    stages.run(
+        "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto, the template, the image)",
         || {
             println!("moto_server runs from {}", python.display());
-            cargo_test(&python, counts)
+            cargo_test(&python, &template, counts)
         },
     )?;
+    stages.run("infra: jest on the template", || {
+        crate::infra::jest(&template)
+    })?;
+    stages.run("infra: cfn-lint on the template", || {
+        crate::infra::cfn_lint(&python, &template)
+    })?;
     stages.run(
         "contract: schemathesis against both backends, from openapi.json",
         || crate::contract::run_schemathesis(&python, counts),
@@ -132,10 +148,13 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
     })
 }
 
-fn cargo_test(python: &Path, counts: &mut TestCounts) -> Result<()> {
+fn cargo_test(python: &Path, template: &Path, counts: &mut TestCounts) -> Result<()> {
     let mut child = cargo()
         .args(["test", "--workspace", "--no-fail-fast"])
         .env("MOTO_PYTHON", python)
+        // Chapter 6's tests read the synthesized template and the packaged artifacts.
+        .env("BLOG_TEMPLATE", template)
+        .env("BLOG_PACKAGE_DIR", crate::package::package_dir())
         // Snapshots are reviewed by people (`cargo insta review`), never written by the tests.
         .env("INSTA_UPDATE", "no")
         .stdout(Stdio::piped())

@@ -41,7 +41,7 @@ pub fn ensure_python_tools() -> Result<PathBuf> {
             "-r",
         ])
         .arg(&requirements))?;
-    run(Command::new(&python).args(["-c", "import moto.server, schemathesis"]))?;
+    run(Command::new(&python).args(["-c", "import moto.server, schemathesis, ziglang"]))?;
     std::fs::write(&stamp, wanted).with_context(|| format!("cannot write {}", stamp.display()))?;
     Ok(python)
 }
@@ -75,25 +75,50 @@ fn cargo_home() -> Result<PathBuf> {
         .context("cannot tell where cargo installs binaries: set CARGO_HOME")
 }
 
-/// Installs Debian's Chromium with apt-get when it is missing and this is Debian (or Ubuntu)
-/// and we are root, as in CI; anywhere else, says what to install.
-pub fn ensure_chromium() -> Result<()> {
-    const CHROMIUM: &str = "/usr/bin/chromium";
-    if Path::new(CHROMIUM).exists() {
-        println!("using {CHROMIUM}");
+/// Programs the tests need from Debian's packages: where each is, and the package that has it.
+pub const DEBIAN_PROGRAMS: [(&str, &str); 4] = [
+    // The browser the page's tests drive.
+    ("/usr/bin/chromium", "chromium"),
+    // Builds the container image from its Dockerfile, with no daemon and no network.
+    ("/usr/bin/buildah", "buildah"),
+    // Reads the image's configuration.
+    ("/usr/bin/skopeo", "skopeo"),
+    // Runs the arm64 image's server on this machine, user-mode emulated.
+    ("/usr/bin/qemu-aarch64-static", "qemu-user-static"),
+];
+
+/// Installs the missing [`DEBIAN_PROGRAMS`] with apt-get when this is Debian (or Ubuntu) and we
+/// are root, as in CI; anywhere else, says what to install.
+pub fn ensure_debian_programs() -> Result<()> {
+    let missing: Vec<(&str, &str)> = DEBIAN_PROGRAMS
+        .into_iter()
+        .filter(|(path, _)| !Path::new(path).exists())
+        .collect();
+    if missing.is_empty() {
+        println!("using {}", DEBIAN_PROGRAMS.map(|(path, _)| path).join(", "));
         return Ok(());
     }
+    let packages: Vec<&str> = missing.iter().map(|(_, package)| *package).collect();
     let debian = Path::new("/etc/debian_version").exists();
     if !debian || !is_root() {
         bail!(
-            "the browser tests need Chromium at {CHROMIUM}.\n\
-             On Debian or Ubuntu: sudo apt-get install chromium\n\
-             Elsewhere, install Chromium and link its executable to {CHROMIUM}."
+            "the tests need {}.\n\
+             On Debian or Ubuntu: sudo apt-get install {}\n\
+             Elsewhere, install them from your system's packages (Chromium at /usr/bin/chromium).",
+            missing
+                .iter()
+                .map(|(path, _)| *path)
+                .collect::<Vec<_>>()
+                .join(", "),
+            packages.join(" ")
         );
     }
-    println!("installing Debian's chromium with apt-get (once)");
+    println!("installing {} with apt-get (once)", packages.join(", "));
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]))
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq"])
+        .args(&packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn is_root() -> bool {

@@ -11,4 +11,6 @@
 //! fails when the committed file differs.
 
 pub mod description;
+pub mod prices;
 pub mod settings;
+pub mod template;

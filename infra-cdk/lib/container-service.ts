@@ -1,0 +1,235 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeFinding } from './acknowledge';
+import { BlogTable } from './blog-table';
+import { ContainerDescription } from './description';
+import { PackageFolder } from './package-folder';
+
+/**
+ * How many tasks run and when ECS adds one. Infrastructure choices: one task is enough for a
+ * tutorial, four bound the bill, and 60% CPU leaves room for a burst while a new task starts.
+ */
+export const SERVICE_SCALING = { minTasks: 1, maxTasks: 4, cpuTargetPercent: 60 } as const;
+
+/**
+ * How the load balancer decides a task is healthy: `healthyAnswers` answers of 200 in a row, one
+ * every `intervalSeconds`. Faster than the defaults (5 answers, 30 s apart) so a deployment
+ * does not wait minutes for a task that answered at once.
+ */
+export const HEALTH_CHECK = { intervalSeconds: 10, timeoutSeconds: 5, healthyAnswers: 2, unhealthyAnswers: 3 } as const;
+
+/** The port the load balancer listens on (HTTP: HTTPS needs a domain and a certificate). */
+export const LISTENER_PORT = 80;
+
+export interface ContainerServiceProps {
+  readonly description: ContainerDescription;
+  readonly table: BlogTable;
+  readonly packageFolder: PackageFolder;
+  readonly logRetention: logs.RetentionDays;
+  /** When set, only this IPv4 range may reach the load balancer; otherwise anyone may. */
+  readonly allowedCidr?: string;
+}
+
+/**
+ * The second variant: the `hyper` server in a container on Fargate behind an Application Load
+ * Balancer, in a VPC of its own.
+ *
+ * The VPC has public subnets only and no NAT gateway: each task gets a public IP to pull its
+ * image from ECR and to send logs, and a gateway endpoint keeps its DynamoDB traffic inside AWS.
+ * The tasks' security group admits only the load balancer's.
+ */
+export class ContainerService extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly service: ecsPatterns.ApplicationLoadBalancedFargateService;
+
+  constructor(scope: Construct, id: string, props: ContainerServiceProps) {
+    super(scope, id);
+    const { description, table, allowedCidr } = props;
+    checkShutdownTimes(description);
+    checkLoadBalancerIdleTimeout(description);
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
+      gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+      // Nothing uses the default security group; emptying it would take a custom resource (a helper Lambda).
+      restrictDefaultSecurityGroup: false,
+    });
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc });
+
+    const platform = containerPlatform(description.architecture);
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: description.cpu,
+      memoryLimitMiB: description.memoryMiB,
+      runtimePlatform: { cpuArchitecture: platform.cpu, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    taskDefinition.addContainer('Server', {
+      image: ecs.ContainerImage.fromAsset(props.packageFolder.imageFolder(), { platform: platform.image }),
+      portMappings: [{ containerPort: description.port }],
+      environment: {
+        ...description.environment,
+        [description.portVariable]: String(description.port),
+        [description.tableNameVariable]: table.table.tableName,
+      },
+      // ECS sends SIGTERM, waits this long, then SIGKILL: the server's shutdown grace fits inside.
+      stopTimeout: Duration.seconds(description.stopTimeoutSeconds),
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'server' }),
+    });
+    for (const permission of description.dynamodb) {
+      taskDefinition.addToTaskRolePolicy(
+        new iam.PolicyStatement({ actions: [permission.action], resources: [table.arnFor(permission)] }),
+      );
+    }
+
+    // ANCHOR: service
+    this.service = new ecsPatterns.ApplicationLoadBalancedFargateService(this, 'Service', {
+      cluster,
+      taskDefinition,
+      desiredCount: SERVICE_SCALING.minTasks,
+      // A deployment starts the new task before it stops the old one, so the blog never goes away.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { rollback: true },
+      publicLoadBalancer: true,
+      listenerPort: LISTENER_PORT,
+      // The load balancer closes an idle connection after this long (the attribute
+      // idle_timeout.timeout_seconds); the description's loader checked that the server keeps one
+      // open longer, so the load balancer never sends a request on a connection the server closed.
+      idleTimeout: Duration.seconds(description.loadBalancerIdleTimeoutSeconds),
+      // With a CIDR, the listener is opened to that range below instead of to everyone.
+      openListener: allowedCidr === undefined,
+      assignPublicIp: true,
+      taskSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    });
+    // ANCHOR_END: service
+    if (allowedCidr) {
+      this.service.loadBalancer.connections.allowFrom(
+        ec2.Peer.ipv4(allowedCidr),
+        ec2.Port.tcp(LISTENER_PORT),
+        `HTTP from ${allowedCidr} only`,
+      );
+    }
+
+    // ANCHOR: draining
+    this.service.targetGroup.configureHealthCheck({
+      path: description.healthCheckPath,
+      healthyHttpCodes: '200',
+      interval: Duration.seconds(HEALTH_CHECK.intervalSeconds),
+      timeout: Duration.seconds(HEALTH_CHECK.timeoutSeconds),
+      healthyThresholdCount: HEALTH_CHECK.healthyAnswers,
+      unhealthyThresholdCount: HEALTH_CHECK.unhealthyAnswers,
+    });
+    // On scale-in or deployment, the load balancer stops sending new requests to a task and waits
+    // this long for the ones in flight; only then does ECS send SIGTERM.
+    this.service.targetGroup.setAttribute(
+      'deregistration_delay.timeout_seconds',
+      String(description.deregistrationDelaySeconds),
+    );
+    // ANCHOR_END: draining
+
+    this.service.service
+      .autoScaleTaskCount({ minCapacity: SERVICE_SCALING.minTasks, maxCapacity: SERVICE_SCALING.maxTasks })
+      .scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: SERVICE_SCALING.cpuTargetPercent });
+
+    // The pattern adds its own outputs (LoadBalancerDNS, ServiceURL); the stack names its URLs itself.
+    this.service.node.tryRemoveChild('LoadBalancerDNS');
+    this.service.node.tryRemoveChild('ServiceURL');
+
+    this.acknowledgeChecks(taskDefinition, cluster, allowedCidr);
+  }
+
+  /** `http://<load balancer DNS name>/` */
+  get url(): string {
+    return `http://${this.service.loadBalancer.loadBalancerDnsName}/`;
+  }
+
+  /** The cdk-nag findings this service keeps on purpose, each on the resource it is about. */
+  private acknowledgeChecks(taskDefinition: ecs.FargateTaskDefinition, cluster: ecs.Cluster, allowedCidr?: string) {
+    acknowledgeFinding(
+      this.vpc,
+      'AwsSolutions-VPC7',
+      'A tutorial VPC that runs one service; flow logs would add a log group, a role and ingestion charges, and nothing reads them.',
+    );
+    acknowledgeFinding(
+      cluster,
+      'AwsSolutions-ECS4',
+      "ECS's standard service metrics (CPU, memory) drive the scaling and the book's measurements; Container Insights adds per-metric CloudWatch charges.",
+    );
+    acknowledgeFinding(
+      taskDefinition,
+      'AwsSolutions-ECS2',
+      "The environment holds configuration only (store kind, listen address, port, the table's name), no secret.",
+    );
+    const executionRole = taskDefinition.obtainExecutionRole() as iam.Role;
+    acknowledgeFinding(
+      executionRole.node.findChild('DefaultPolicy'),
+      'AwsSolutions-IAM5[Resource::*]',
+      'The role ECS uses to pull the image and write its logs: ecr:GetAuthorizationToken has no resource-level ' +
+        'permissions, so its resource is *; the pull itself is limited to the asset repository, the logs to the log group.',
+    );
+    const loadBalancer = this.service.loadBalancer;
+    acknowledgeFinding(
+      loadBalancer,
+      'AwsSolutions-ELB2',
+      'Access logs need an S3 bucket with its own policy and lifecycle; the server logs every request itself.',
+    );
+    if (!allowedCidr) {
+      acknowledgeFinding(
+        loadBalancer.connections.securityGroups[0],
+        'AwsSolutions-EC23',
+        'The blog is a public website, open on port 80 only; -c allowedCidr=<range> limits it to one address range.',
+      );
+    }
+  }
+}
+
+/** The image platform and the task's CPU architecture for the description's architecture. */
+function containerPlatform(architecture: string) {
+  switch (architecture) {
+    case 'arm64':
+      return { cpu: ecs.CpuArchitecture.ARM64, image: ecrAssets.Platform.LINUX_ARM64 };
+    case 'x86_64':
+      return { cpu: ecs.CpuArchitecture.X86_64, image: ecrAssets.Platform.LINUX_AMD64 };
+    default:
+      throw new Error(`Unknown container architecture "${architecture}" in the description: expected arm64 or x86_64`);
+  }
+}
+
+/**
+ * ECS sends SIGTERM and kills the task `stopTimeout` later (at most 120 s on Fargate); the
+ * server must finish draining before that.
+ */
+function checkShutdownTimes(description: ContainerDescription) {
+  if (description.stopTimeoutSeconds > 120) {
+    throw new Error(`container.stopTimeoutSeconds is ${description.stopTimeoutSeconds}; Fargate allows at most 120`);
+  }
+  if (description.shutdownGraceSeconds >= description.stopTimeoutSeconds) {
+    throw new Error(
+      `container.shutdownGraceSeconds (${description.shutdownGraceSeconds}) must be shorter than ` +
+        `container.stopTimeoutSeconds (${description.stopTimeoutSeconds}): ECS kills the task when the stop timeout ends`,
+    );
+  }
+}
+
+/**
+ * An Application Load Balancer's idle timeout is 1 to 4000 seconds. (That it is shorter than the
+ * server's is a property of the description, which its loader checks.)
+ */
+function checkLoadBalancerIdleTimeout(description: ContainerDescription) {
+  if (description.loadBalancerIdleTimeoutSeconds > 4000) {
+    throw new Error(
+      `container.loadBalancerIdleTimeoutSeconds is ${description.loadBalancerIdleTimeoutSeconds}; an Application Load Balancer allows at most 4000`,
+    );
+  }
+}

@@ -1,0 +1,424 @@
+import * as fs from 'node:fs';
+
+/**
+ * What the stack needs to know about the blog, as the Rust code describes it.
+ *
+ * The Rust workspace writes an OpenAPI 3.1 document, `openapi.json`, at the repository root. Its
+ * root object carries the extension `x-blog-deployment`, whose shape the interfaces below spell
+ * out. The stack reads every name, number and header from there instead of restating it, so the
+ * Rust code stays the one source of truth.
+ */
+export interface BlogDeployment {
+  /** The API Gateway stage, the first segment of every URL path (`Prod`). */
+  readonly stage: string;
+  readonly table: TableDescription;
+  readonly functions: FunctionsDescription;
+  /** One entry per API path, with what its `OPTIONS` and 405 answers say. */
+  readonly resources: ResourceDescription[];
+  readonly headers: HeadersDescription;
+  readonly container: ContainerDescription;
+  readonly package: PackageDescription;
+}
+
+export type AttributeType = 'S' | 'N' | 'B';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDescription {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly projection: 'ALL';
+}
+
+export interface TableDescription {
+  /** The name the Rust code uses when `TABLE_NAME` is unset; the stack lets CloudFormation name the table. */
+  readonly defaultName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes: IndexDescription[];
+}
+
+/** One DynamoDB action, on the table itself or on one of its indexes. */
+export interface DynamoDbPermission {
+  readonly action: string;
+  readonly on: 'table' | 'index';
+  /** The index name, when `on` is `index`. */
+  readonly index?: string;
+}
+
+export interface FunctionDescription {
+  /** The binary's name, which is also the function's construct id (`get-posts`). */
+  readonly name: string;
+  readonly method: string;
+  readonly resource: string;
+  readonly dynamodb: DynamoDbPermission[];
+}
+
+export interface FunctionsDescription {
+  readonly runtime: string;
+  readonly architecture: string;
+  readonly handler: string;
+  readonly memoryMiB: number;
+  readonly timeoutSeconds: number;
+  readonly environment: Record<string, string>;
+  /** The environment variable that carries the table's name (`TABLE_NAME`). */
+  readonly tableNameVariable: string;
+  readonly each: FunctionDescription[];
+}
+
+export interface ResourceDescription {
+  readonly path: string;
+  /** The `Allow` header of a 405 answer (`GET, POST, OPTIONS`). */
+  readonly allow: string;
+  /** The 405 body, an API Gateway mapping template that may use `$context.httpMethod`. */
+  readonly methodNotAllowedBody: string;
+}
+
+/** The header whose value is the one origin browsers may call the blog from (`*`: any). */
+export const ALLOW_ORIGIN_HEADER = 'access-control-allow-origin';
+
+export interface HeadersDescription {
+  /**
+   * Headers that every answer carries, names in lower case: CORS and `x-content-type-options`.
+   * Its `access-control-allow-origin` is the one origin allowed (`*` or `https://host`): API
+   * Gateway answers `OPTIONS`, 405 and its own errors with that one static value.
+   */
+  readonly everyResponse: Record<string, string>;
+  /** Headers of an answer with a JSON body. */
+  readonly json: Record<string, string>;
+  /** Headers a CORS preflight (`OPTIONS`) answer adds. */
+  readonly preflight: Record<string, string>;
+}
+
+export interface ContainerDescription {
+  readonly port: number;
+  /** The environment variable the server reads its port from (`PORT`). */
+  readonly portVariable: string;
+  readonly healthCheckPath: string;
+  /** Fargate CPU units (256 = a quarter of a vCPU). */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly architecture: string;
+  readonly environment: Record<string, string>;
+  readonly tableNameVariable: string;
+  /** How long the server drains open requests after SIGTERM. */
+  readonly shutdownGraceSeconds: number;
+  /** How long ECS waits after SIGTERM before SIGKILL. */
+  readonly stopTimeoutSeconds: number;
+  /** How long the load balancer keeps sending in-flight requests to a target it is removing. */
+  readonly deregistrationDelaySeconds: number;
+  /** How long the server keeps an idle keep-alive connection open. */
+  readonly serverIdleTimeoutSeconds: number;
+  /**
+   * How long the load balancer keeps an idle connection open, to a client or to a task. Shorter
+   * than the server's: otherwise the load balancer may send a request on a connection the server
+   * has just closed, and answer 502.
+   */
+  readonly loadBalancerIdleTimeoutSeconds: number;
+  readonly dynamodb: DynamoDbPermission[];
+}
+
+export interface PackageDescription {
+  /**
+   * The folder `command` fills (`target/package`), relative to the workspace root: the folder
+   * that holds the description.
+   */
+  readonly dir: string;
+  /** Path of each function's zip, relative to `dir`, with `{name}` for the function's name. */
+  readonly functionZip: string;
+  /** Path of the container image's build context, relative to `dir`. */
+  readonly imageContext: string;
+  /** The command that builds both (`cargo xtask package`). */
+  readonly command: string;
+}
+
+/** The extension of the OpenAPI document's root object that holds the description. */
+export const DEPLOYMENT_EXTENSION = 'x-blog-deployment';
+
+/** A description that is missing, unreadable or not of the shape above. */
+export class DescriptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DescriptionError';
+  }
+}
+
+/**
+ * Reads `file` (an OpenAPI document) and returns its `x-blog-deployment` extension, checked
+ * field by field. Every error names the file and the field.
+ */
+export function loadDescription(file: string): BlogDeployment {
+  if (!fs.existsSync(file)) {
+    throw new DescriptionError(
+      `The stack description ${file} does not exist. The Rust workspace generates it ` +
+        '(openapi.json at the repository root); generate it first, or point the context value ' +
+        '`description` at another copy (cdk synth -c description=<file>).',
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new DescriptionError(`The stack description ${file} is not JSON: ${(error as Error).message}`);
+  }
+  const root = new Fields(file, document, '');
+  return checkReferences(file, readDeployment(root.object(DEPLOYMENT_EXTENSION)));
+}
+
+function readDeployment(d: Fields): BlogDeployment {
+  const table = d.object('table');
+  const functions = d.object('functions');
+  const headers = d.object('headers');
+  const container = d.object('container');
+  const pkg = d.object('package');
+  return {
+    stage: d.string('stage'),
+    table: {
+      defaultName: table.string('defaultName'),
+      partitionKey: readKey(table.object('partitionKey')),
+      sortKey: table.has('sortKey') ? readKey(table.object('sortKey')) : undefined,
+      indexes: table.array('indexes').map((index) => ({
+        name: index.string('name'),
+        partitionKey: readKey(index.object('partitionKey')),
+        sortKey: index.has('sortKey') ? readKey(index.object('sortKey')) : undefined,
+        projection: index.oneOf('projection', ['ALL'] as const),
+      })),
+    },
+    functions: {
+      runtime: functions.string('runtime'),
+      architecture: functions.string('architecture'),
+      handler: functions.string('handler'),
+      memoryMiB: functions.number('memoryMiB'),
+      timeoutSeconds: functions.number('timeoutSeconds'),
+      environment: functions.stringMap('environment'),
+      tableNameVariable: functions.string('tableNameVariable'),
+      each: functions.array('each').map((f) => ({
+        name: f.string('name'),
+        method: f.string('method'),
+        resource: f.string('resource'),
+        dynamodb: f.array('dynamodb').map(readPermission),
+      })),
+    },
+    resources: d.array('resources').map((r) => ({
+      path: r.string('path'),
+      allow: r.string('allow'),
+      methodNotAllowedBody: r.string('methodNotAllowedBody'),
+    })),
+    headers: {
+      everyResponse: headers.stringMap('everyResponse'),
+      json: headers.stringMap('json'),
+      preflight: headers.stringMap('preflight'),
+    },
+    container: {
+      port: container.number('port'),
+      portVariable: container.string('portVariable'),
+      healthCheckPath: container.string('healthCheckPath'),
+      cpu: container.number('cpu'),
+      memoryMiB: container.number('memoryMiB'),
+      architecture: container.string('architecture'),
+      environment: container.stringMap('environment'),
+      tableNameVariable: container.string('tableNameVariable'),
+      shutdownGraceSeconds: container.number('shutdownGraceSeconds'),
+      stopTimeoutSeconds: container.number('stopTimeoutSeconds'),
+      deregistrationDelaySeconds: container.number('deregistrationDelaySeconds'),
+      serverIdleTimeoutSeconds: container.number('serverIdleTimeoutSeconds'),
+      loadBalancerIdleTimeoutSeconds: container.number('loadBalancerIdleTimeoutSeconds'),
+      dynamodb: container.array('dynamodb').map(readPermission),
+    },
+    package: {
+      dir: pkg.string('dir'),
+      functionZip: pkg.string('functionZip'),
+      imageContext: pkg.string('imageContext'),
+      command: pkg.string('command'),
+    },
+  };
+}
+
+function readKey(key: Fields): KeyAttribute {
+  return { name: key.string('name'), type: key.oneOf('type', ['S', 'N', 'B'] as const) };
+}
+
+function readPermission(p: Fields): DynamoDbPermission {
+  const on = p.oneOf('on', ['table', 'index'] as const);
+  return {
+    action: p.matching('action', /^dynamodb:[A-Za-z]+$/, 'one DynamoDB action such as dynamodb:GetItem (no wildcard)'),
+    on,
+    index: on === 'index' ? p.string('index') : undefined,
+  };
+}
+
+/** Checks that the parts of the description that name each other agree. */
+function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
+  const fail = (message: string): never => {
+    throw new DescriptionError(`${file}: ${DEPLOYMENT_EXTENSION}.${message}`);
+  };
+  const indexNames = new Set(d.table.indexes.map((i) => i.name));
+  const checkPermissions = (where: string, permissions: DynamoDbPermission[]) =>
+    permissions.forEach((p, i) => {
+      if (p.on === 'index' && !indexNames.has(p.index!)) {
+        fail(`${where}[${i}].index names "${p.index}", which is not one of table.indexes`);
+      }
+    });
+
+  const names = new Set<string>();
+  d.functions.each.forEach((f, i) => {
+    if (names.has(f.name)) fail(`functions.each[${i}].name "${f.name}" appears twice`);
+    names.add(f.name);
+    if (!d.resources.some((r) => r.path === f.resource)) {
+      fail(`functions.each[${i}].resource "${f.resource}" is not one of resources[].path`);
+    }
+    checkPermissions(`functions.each[${i}].dynamodb`, f.dynamodb);
+  });
+  checkPermissions('container.dynamodb', d.container.dynamodb);
+
+  // The `Allow` header of a path must list exactly the methods that path answers.
+  d.resources.forEach((r, i) => {
+    const answered = [...d.functions.each.filter((f) => f.resource === r.path).map((f) => f.method), 'OPTIONS'];
+    const allowed = r.allow.split(',').map((m) => m.trim());
+    if (answered.length !== allowed.length || !answered.every((m) => allowed.includes(m))) {
+      fail(`resources[${i}].allow is "${r.allow}", but ${r.path} answers ${answered.join(', ')}`);
+    }
+  });
+
+  for (const [where, variable, environment] of [
+    ['functions', d.functions.tableNameVariable, d.functions.environment],
+    ['container', d.container.tableNameVariable, d.container.environment],
+  ] as const) {
+    if (variable in environment) fail(`${where}.environment sets ${variable}, which the stack sets to the table's name`);
+  }
+  if (d.container.portVariable in d.container.environment) {
+    fail(`container.environment sets ${d.container.portVariable}, which the stack sets to container.port`);
+  }
+
+  // One connection, two ends: the end that closes an idle connection first must be the load
+  // balancer, or it may forward a request on a connection the server has just closed (a 502).
+  if (d.container.loadBalancerIdleTimeoutSeconds >= d.container.serverIdleTimeoutSeconds) {
+    fail(
+      `container.loadBalancerIdleTimeoutSeconds (${d.container.loadBalancerIdleTimeoutSeconds}) must be shorter than ` +
+        `container.serverIdleTimeoutSeconds (${d.container.serverIdleTimeoutSeconds}), or the load balancer may ` +
+        'reuse a connection the server has just closed and answer 502',
+    );
+  }
+
+  const origin = d.headers.everyResponse[ALLOW_ORIGIN_HEADER];
+  if (origin === undefined) {
+    fail(`headers.everyResponse has no ${ALLOW_ORIGIN_HEADER}: it names the one origin browsers may call the blog from`);
+  }
+  if (origin !== '*' && !/^https?:\/\/[^\s/,]+$/.test(origin)) {
+    fail(
+      `headers.everyResponse.${ALLOW_ORIGIN_HEADER} is "${origin}": it must be one origin, * or such as ` +
+        'https://example.com (API Gateway answers OPTIONS and 405 with one static value)',
+    );
+  }
+
+  checkRelativePath(fail, 'package.dir', d.package.dir);
+  checkRelativePath(fail, 'package.functionZip', d.package.functionZip);
+  checkRelativePath(fail, 'package.imageContext', d.package.imageContext);
+  if (!d.package.functionZip.includes('{name}')) fail('package.functionZip must contain {name}');
+  return d;
+}
+
+/**
+ * A package path is relative and goes down only: `dir` stays inside the workspace, the zips and
+ * the image context inside `dir`, so no description points the stack at files elsewhere.
+ */
+function checkRelativePath(fail: (message: string) => never, where: string, value: string) {
+  const segments = value.split(/[\\/]/);
+  if (value.startsWith('/') || value.startsWith('\\') || /^[A-Za-z]:/.test(value) || segments.some((s) => s === '..')) {
+    fail(`${where} is "${value}": it must be a relative path with no .. segment`);
+  }
+}
+
+/** A JSON object being read, with the path that leads to it for error messages. */
+class Fields {
+  constructor(
+    private readonly file: string,
+    private readonly value: unknown,
+    private readonly at: string,
+  ) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.fail(this.at || 'the document', `must be an object, found ${describe(value)}`);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  string(key: string): string {
+    const value = this.required(key);
+    if (typeof value !== 'string' || value === '') this.fail(this.path(key), `must be a non-empty string, found ${describe(value)}`);
+    return value as string;
+  }
+
+  number(key: string): number {
+    const value = this.required(key);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      this.fail(this.path(key), `must be a positive whole number, found ${describe(value)}`);
+    }
+    return value as number;
+  }
+
+  oneOf<T extends string>(key: string, options: readonly T[]): T {
+    const value = this.string(key);
+    if (!(options as readonly string[]).includes(value)) {
+      this.fail(this.path(key), `must be one of ${options.join(', ')}, found "${value}"`);
+    }
+    return value as T;
+  }
+
+  matching(key: string, pattern: RegExp, what: string): string {
+    const value = this.string(key);
+    if (!pattern.test(value)) this.fail(this.path(key), `must be ${what}, found "${value}"`);
+    return value;
+  }
+
+  object(key: string): Fields {
+    return new Fields(this.file, this.required(key), this.path(key));
+  }
+
+  array(key: string): Fields[] {
+    return this.list(key).map((item, i) => new Fields(this.file, item, `${this.path(key)}[${i}]`));
+  }
+
+  stringMap(key: string): Record<string, string> {
+    const map = this.object(key);
+    const entries = Object.keys(map.value as object).map((name) => [name, map.string(name)] as const);
+    return Object.fromEntries(entries);
+  }
+
+  private list(key: string): unknown[] {
+    const value = this.required(key);
+    if (!Array.isArray(value) || value.length === 0) this.fail(this.path(key), `must be a non-empty array, found ${describe(value)}`);
+    return value as unknown[];
+  }
+
+  private get(key: string): unknown {
+    return (this.value as Record<string, unknown>)[key];
+  }
+
+  private required(key: string): unknown {
+    const value = this.get(key);
+    if (value === undefined) this.fail(this.path(key), 'is missing');
+    return value;
+  }
+
+  private path(key: string): string {
+    return this.at ? `${this.at}.${key}` : key;
+  }
+
+  private fail(where: string, problem: string): never {
+    throw new DescriptionError(`${this.file}: ${where} ${problem}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'string' ? `"${value}"` : `${typeof value} ${JSON.stringify(value)}`;
+}

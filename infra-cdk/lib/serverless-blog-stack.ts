@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { BlogTable } from './blog-table';
+import { ContainerService } from './container-service';
+import { loadDescription } from './description';
+import { FunctionsApi } from './functions-api';
+import { PackageFolder } from './package-folder';
+
+/**
+ * The context values the stack reads (`cdk synth -c name=value`, or `context` in cdk.json).
+ */
+export const CONTEXT = {
+  /**
+   * The OpenAPI document with the `x-blog-deployment` description. Default `../openapi.json`;
+   * a relative path is resolved against the current directory.
+   */
+  description: 'description',
+  /**
+   * The folder `cargo xtask package` fills. Default: the description's `package.dir`
+   * (`target/package`) in the folder that holds the description; a relative path given here is
+   * resolved against the current directory.
+   */
+  packageDir: 'packageDir',
+  /** What `cdk destroy` does with the table: `destroy` (default) or `retain`. */
+  tableRemoval: 'tableRemoval',
+  /** An IPv4 range (`203.0.113.0/24`) that alone may reach both variants. Default: anyone. */
+  allowedCidr: 'allowedCidr',
+} as const;
+
+/** The default description, relative to infra-cdk/ where `cdk` runs: the repository root's openapi.json. */
+const DEFAULT_DESCRIPTION = '../openapi.json';
+
+/** How long every log group of the stack keeps its logs. */
+const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
+
+/**
+ * The serverless blog, deployed twice on one DynamoDB table: as Lambda functions behind API
+ * Gateway (`Functions`) and as a container on Fargate behind a load balancer (`Containers`).
+ * Every resource of a variant sits under that variant's construct.
+ */
+export class ServerlessBlogStack extends Stack {
+  readonly table: BlogTable;
+  readonly functions: FunctionsApi;
+  readonly containers: ContainerService;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, {
+      description: 'The serverless blog, twice: Lambda functions behind API Gateway and a container on Fargate behind a load balancer',
+      ...props,
+    });
+
+    const descriptionFile = path.resolve(this.context(CONTEXT.description) ?? DEFAULT_DESCRIPTION);
+    const deployment = loadDescription(descriptionFile);
+    const packageFolder = new PackageFolder(deployment.package, path.dirname(descriptionFile), this.context(CONTEXT.packageDir));
+    const allowedCidr = checkedCidr(this.context(CONTEXT.allowedCidr));
+
+    this.table = new BlogTable(this, 'Table', {
+      description: deployment.table,
+      removalPolicy: tableRemovalPolicy(this.context(CONTEXT.tableRemoval)),
+    });
+    this.functions = new FunctionsApi(this, 'Functions', {
+      deployment,
+      table: this.table,
+      packageFolder,
+      logRetention: LOG_RETENTION,
+      allowedCidr,
+    });
+    this.containers = new ContainerService(this, 'Containers', {
+      description: deployment.container,
+      table: this.table,
+      packageFolder,
+      logRetention: LOG_RETENTION,
+      allowedCidr,
+    });
+
+    // The deploy step reads these two outputs to write html/urls.js.
+    new CfnOutput(this, 'FunctionsURL', {
+      description: 'The blog as Lambda functions behind API Gateway: the stage URL; the posts are at blog under it',
+      value: this.functions.url,
+    });
+    new CfnOutput(this, 'ContainersURL', {
+      description: 'The blog as a container on Fargate behind a load balancer: its URL; the posts are at blog under it',
+      value: this.containers.url,
+    });
+  }
+
+  private context(key: string): string | undefined {
+    const value: unknown = this.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value);
+  }
+}
+
+function tableRemovalPolicy(value: string | undefined): RemovalPolicy {
+  switch (value ?? 'destroy') {
+    case 'destroy':
+      return RemovalPolicy.DESTROY;
+    case 'retain':
+      return RemovalPolicy.RETAIN;
+    default:
+      throw new Error(`Context ${CONTEXT.tableRemoval} is "${value}": use destroy (the default: cdk destroy deletes the posts) or retain (the table outlives the stack)`);
+  }
+}
+
+/**
+ * An IPv4 range such as 203.0.113.0/24: four numbers 0..255, a prefix length 1..32, and no bits
+ * set past the prefix (203.0.113.7/24 is a typo for either /32 or .0/24).
+ */
+function checkedCidr(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const fail = (problem: string): never => {
+    throw new Error(
+      `Context ${CONTEXT.allowedCidr} is "${value}": ${problem}. Expected an IPv4 range such as ` +
+        '203.0.113.0/24, or your address/32 for just you; leave it unset to open the blog to anyone.',
+    );
+  };
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return fail('not of the form a.b.c.d/n');
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((n) => n > 255)) fail('a number is above 255');
+  if (prefix < 1 || prefix > 32) fail('the prefix length must be 1 to 32');
+  const address = octets.reduce((a, n) => a * 256 + n, 0);
+  if (address % 2 ** (32 - prefix) !== 0) fail(`bits are set past the /${prefix} prefix`);
+  return value;
+}

@@ -1,0 +1,228 @@
+//! `cargo xtask package`: everything the stack deploys, built once for Graviton (arm64).
+//!
+//! One `cargo zigbuild` for one target, `aarch64-unknown-linux-musl`, builds the four function
+//! binaries and the server: static executables that need no C library, so the same binary runs
+//! as a Lambda function on `provided.al2023` and alone in a `FROM scratch` image. Only the
+//! function and server packages are built, so Cargo unifies only their features (not those of
+//! the whole workspace). Then each function becomes `functions/<name>.zip` holding `bootstrap`,
+//! and the server, its Dockerfile and the CA roots become the image's build context, all under
+//! `target/package/`, where the stack (through `openapi.json`) reads them.
+
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use base64::Engine as _;
+
+use crate::process::{cargo, describe, root, run, target_dir};
+use crate::tools::ensure_python_tools;
+
+/// The one target everything is built for.
+pub const TARGET: &str = "aarch64-unknown-linux-musl";
+const SERVER: &str = "blog-server";
+
+/// One thing the stack deploys.
+#[derive(Debug)]
+pub struct Artifact {
+    pub name: String,
+    /// The file the stack reads (a zip, or the image context's binary).
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// The stripped executable inside it.
+    pub binary_bytes: u64,
+}
+
+/// What `package` made, and how long the build took.
+#[derive(Debug)]
+pub struct Package {
+    pub functions: Vec<Artifact>,
+    pub server: Artifact,
+    pub image_context: PathBuf,
+    pub build_seconds: f64,
+}
+
+/// The folder the stack reads: `target/package` (honouring `CARGO_TARGET_DIR`).
+pub fn package_dir() -> PathBuf {
+    target_dir().join("package")
+}
+
+pub fn run_package() -> Result<Package> {
+    let python = ensure_python_tools()?;
+    ensure_rust_target(TARGET)?;
+    let functions = function_names()?;
+
+    let mut command = cargo();
+    command
+        .args(["zigbuild", "--release", "--locked", "--target", TARGET])
+        .args(["-p", "ch03-functions"]);
+    for name in &functions {
+        command.args(["--bin", name]);
+    }
+    command.args(["-p", "ch04-container", "--bin", SERVER]);
+    // cargo-zigbuild and zig come from the project's .venv (PyPI: cargo-zigbuild, ziglang).
+    let venv_bin = python.parent().context("the venv's bin folder")?;
+    let path = std::env::join_paths(std::iter::once(venv_bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))?;
+    command.env("PATH", path);
+    println!("$ {}", describe(&command));
+    let started = Instant::now();
+    run(&mut command)?;
+    let build_seconds = started.elapsed().as_secs_f64();
+
+    let built = target_dir().join(TARGET).join("release");
+    let out = package_dir();
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(out.join("functions"))?;
+    let mut artifacts = Vec::new();
+    for name in &functions {
+        let binary = built.join(name);
+        let zip = out.join("functions").join(format!("{name}.zip"));
+        zip_bootstrap(&binary, &zip)?;
+        artifacts.push(Artifact {
+            name: name.clone(),
+            bytes: std::fs::metadata(&zip)?.len(),
+            binary_bytes: std::fs::metadata(&binary)?.len(),
+            path: zip,
+        });
+    }
+    let image_context = out.join("image");
+    std::fs::create_dir_all(&image_context)?;
+    let server_binary = image_context.join(SERVER);
+    std::fs::copy(built.join(SERVER), &server_binary)?;
+    std::fs::copy(
+        root().join("chapters/ch04-container/Dockerfile"),
+        image_context.join("Dockerfile"),
+    )?;
+    write_ca_roots(&image_context.join("ca-certificates.crt"))?;
+    let server_bytes = std::fs::metadata(&server_binary)?.len();
+    let package = Package {
+        functions: artifacts,
+        server: Artifact {
+            name: SERVER.to_owned(),
+            path: server_binary,
+            bytes: server_bytes,
+            binary_bytes: server_bytes,
+        },
+        image_context,
+        build_seconds,
+    };
+    write_manifest(&package)?;
+    print_summary(&package);
+    Ok(package)
+}
+
+/// Adds a Rust target with rustup when the toolchain does not have it yet.
+fn ensure_rust_target(target: &str) -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("cannot run rustup (packaging cross-compiles with a rustup target)")?;
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|line| line.trim() == target)
+    {
+        return Ok(());
+    }
+    println!("adding the Rust target {target} (once)");
+    run(Command::new("rustup").args(["target", "add", target]))
+}
+
+/// The functions' names, from the description the stack reads (`openapi.json`).
+pub fn function_names() -> Result<Vec<String>> {
+    let path = root().join("openapi.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let description: serde_json::Value = serde_json::from_str(&text)?;
+    let names: Vec<String> = description["x-blog-deployment"]["functions"]["each"]
+        .as_array()
+        .context("openapi.json lists no functions")?
+        .iter()
+        .filter_map(|function| function["name"].as_str().map(str::to_owned))
+        .collect();
+    if names.is_empty() {
+        bail!("openapi.json lists no functions");
+    }
+    Ok(names)
+}
+
+/// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root. The date
+/// is fixed, so the zip's bytes (and the stack's asset hash) change only with the binary.
+fn zip_bootstrap(binary: &Path, zip_path: &Path) -> Result<()> {
+    let bytes =
+        std::fs::read(binary).with_context(|| format!("cannot read {}", binary.display()))?;
+    let mut zip = zip::ZipWriter::new(File::create(zip_path)?);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o755);
+    zip.start_file("bootstrap", options)?;
+    zip.write_all(&bytes)?;
+    zip.finish()?;
+    Ok(())
+}
+
+/// The CA roots the server's TLS client trusts (it verifies DynamoDB's certificate), as a PEM
+/// bundle: Mozilla's roots from the `webpki-root-certs` crate, a version pinned in Cargo.lock,
+/// so the image's trust store changes only when the project updates it.
+fn write_ca_roots(path: &Path) -> Result<()> {
+    let mut pem = String::new();
+    for certificate in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(certificate.as_ref());
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        for line in encoded.as_bytes().chunks(64) {
+            pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+    }
+    std::fs::write(path, pem).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `target/package/manifest.json`: the sizes and the build time, for later chapters' figures.
+fn write_manifest(package: &Package) -> Result<()> {
+    let artifact = |artifact: &Artifact| {
+        serde_json::json!({
+            "name": artifact.name,
+            "file": artifact.path.strip_prefix(package_dir()).unwrap_or(&artifact.path),
+            "bytes": artifact.bytes,
+            "binary_bytes": artifact.binary_bytes,
+        })
+    };
+    let manifest = serde_json::json!({
+        "target": TARGET,
+        "build_seconds": package.build_seconds,
+        "functions": package.functions.iter().map(artifact).collect::<Vec<_>>(),
+        "server": artifact(&package.server),
+    });
+    std::fs::write(
+        package_dir().join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)? + "\n",
+    )?;
+    Ok(())
+}
+
+fn print_summary(package: &Package) {
+    println!(
+        "\nPackaged for {TARGET} in {:.0} s (the image's build context: {}):",
+        package.build_seconds,
+        package.image_context.display()
+    );
+    for artifact in package.functions.iter().chain([&package.server]) {
+        println!(
+            "  {:<14} {:>10} bytes  ({} bytes unzipped)  {}",
+            artifact.name,
+            artifact.bytes,
+            artifact.binary_bytes,
+            artifact
+                .path
+                .strip_prefix(root())
+                .unwrap_or(&artifact.path)
+                .display()
+        );
+    }
+}
