@@ -34,6 +34,8 @@ export interface ContainerServiceProps {
   readonly logRetention: logs.RetentionDays;
   /** When set, only this IPv4 range may reach the load balancer; otherwise anyone may. */
   readonly allowedCidr?: string;
+  /** An image already in a registry to run, instead of building the package's image folder. */
+  readonly containerImage?: string;
 }
 
 /**
@@ -75,7 +77,9 @@ export class ContainerService extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     taskDefinition.addContainer('Server', {
-      image: ecs.ContainerImage.fromAsset(props.packageFolder.imageFolder(), { platform: platform.image }),
+      image: props.containerImage
+        ? ecs.ContainerImage.fromRegistry(props.containerImage)
+        : ecs.ContainerImage.fromAsset(props.packageFolder.imageFolder(), { platform: platform.image }),
       portMappings: [{ containerPort: description.port }],
       environment: {
         ...description.environment,

@@ -27,6 +27,12 @@ export const CONTEXT = {
   tableRemoval: 'tableRemoval',
   /** An IPv4 range (`203.0.113.0/24`) that alone may reach both variants. Default: anyone. */
   allowedCidr: 'allowedCidr',
+  /**
+   * An image already in a registry (`<account>.dkr.ecr.<region>.amazonaws.com/blog-server:1`) to
+   * run instead of building `target/package/image` as an asset: for a deploy from a machine with
+   * no container builder, and for the deploy rehearsal on a local AWS emulator. Default: build it.
+   */
+  containerImage: 'containerImage',
 } as const;
 
 /** The default description, relative to infra-cdk/ where `cdk` runs: the repository root's openapi.json. */
@@ -73,6 +79,7 @@ export class ServerlessBlogStack extends Stack {
       packageFolder,
       logRetention: LOG_RETENTION,
       allowedCidr,
+      containerImage: this.context(CONTEXT.containerImage),
     });
 
     // The deploy step reads these two outputs to write html/urls.js.

@@ -133,3 +133,16 @@ describe('a package that was not built', () => {
     );
   });
 });
+
+describe('-c containerImage', () => {
+  test('runs an image already in a registry instead of building the package\'s', () => {
+    const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/blog-server:1';
+    const template = synthesizeVariant({ containerImage: image });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Image: image })],
+    });
+    // No image asset: nothing for a container builder to do.
+    const json = JSON.stringify(template.toJSON());
+    expect(json).not.toContain('cdk-hnb659fds-container-assets');
+  });
+});

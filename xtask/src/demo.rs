@@ -1,10 +1,35 @@
-//! `cargo xtask demo`: build the book, then become `local-demo` (chapter 7).
+//! `cargo xtask demo`: build the book, then become `local-demo` (chapter 7). `cargo xtask
+//! deploy` and `destroy` become chapter 8's `deploy` binary the same way.
 
 use anyhow::Result;
 
 use crate::process::cargo;
 use crate::test::build_book;
 use crate::tools::ensure_mdbook;
+
+/// Packages first when asked, then becomes `deploy <action> <options>` (chapter 8).
+pub fn deploy(action: &str, options: &[String], package_first: bool) -> Result<()> {
+    let help = options
+        .iter()
+        .any(|option| option == "--help" || option == "-h");
+    if package_first && !help {
+        crate::package::run_package()?;
+    }
+    let mut command = cargo();
+    command
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "ch08-deploy",
+            "--bin",
+            "deploy",
+            "--",
+            action,
+        ])
+        .args(options);
+    become_(command)
+}
 
 pub fn run(options: &[String]) -> Result<()> {
     let mdbook = ensure_mdbook()?;
@@ -17,8 +42,12 @@ pub fn run(options: &[String]) -> Result<()> {
     command
         .args(["run", "-p", "ch07-local-demo", "--bin", "local-demo", "--"])
         .args(options);
-    // Become the demo (cargo run does the same), so that Ctrl-C reaches only the demo, which
-    // stops its servers cleanly, and the shell gets its prompt back when it has.
+    become_(command)
+}
+
+/// Becomes `command` (cargo run does the same), so that Ctrl-C reaches only it (the demo stops
+/// its servers cleanly) and the shell gets its prompt back when it has finished.
+fn become_(mut command: std::process::Command) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;

@@ -4,6 +4,7 @@
 //! - `cargo xtask demo`: build the book, then run both backends, the demo page and the book.
 //! - `cargo xtask package`: build what the stack deploys (four function zips, the server's image
 //!   context) for arm64, into `target/package/`.
+//! - `cargo xtask deploy` / `destroy`: package, then chapter 8's `deploy` binary.
 //!
 //! One module per command; `tools` installs and finds what they need, `process` runs programs.
 
@@ -40,6 +41,17 @@ enum Task {
     /// Build the four function zips and the server's image context for Graviton (arm64), into
     /// target/package/.
     Package,
+    /// Package, then deploy the stack to your AWS account and write html/urls.js
+    /// (`cargo xtask deploy -- --help` lists the options; `-- --dry-run` needs no account).
+    Deploy {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        options: Vec<String>,
+    },
+    /// Delete the stack from your AWS account, and list what stays and what it costs.
+    Destroy {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        options: Vec<String>,
+    },
     /// Build the book, then run both backends, the demo page and the book on localhost.
     Demo {
         /// Options for the demo (ports, --store); see `cargo xtask demo -- --help`.
@@ -54,6 +66,8 @@ fn main() -> ExitCode {
         Task::Test { update_screenshot } => test::run(update_screenshot),
         Task::Demo { options } => demo::run(&options),
         Task::Package => package::run_package().map(drop),
+        Task::Deploy { options } => demo::deploy("deploy", &options, true),
+        Task::Destroy { options } => demo::deploy("destroy", &options, false),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -126,8 +126,37 @@ pub const DYNAMODB_READ_REQUEST: Price = Price {
     evidence: Evidence::PricingPageTable,
 };
 
+pub const DYNAMODB_STORAGE_GB_MONTH: Price = Price {
+    what: "DynamoDB storage",
+    dollars: 0.25,
+    per: "GB-month",
+    source: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+    checked: CHECKED,
+    evidence: Evidence::PricingPageTable,
+};
+
+/// What the CDK's asset bucket keeps after a stack is destroyed (the function zips).
+pub const S3_STANDARD_GB_MONTH: Price = Price {
+    what: "S3 Standard storage",
+    dollars: 0.023,
+    per: "GB-month",
+    source: "https://aws.amazon.com/s3/pricing/",
+    checked: CHECKED,
+    evidence: Evidence::PricingPageTable,
+};
+
+/// What the CDK's image repository keeps after a stack is destroyed (the server's image).
+pub const ECR_GB_MONTH: Price = Price {
+    what: "ECR image storage",
+    dollars: 0.10,
+    per: "GB-month",
+    source: "https://aws.amazon.com/ecr/pricing/",
+    checked: CHECKED,
+    evidence: Evidence::PricingPageTable,
+};
+
 /// Every price above, for the book's table of sources.
-pub const ALL: [Price; 10] = [
+pub const ALL: [Price; 13] = [
     LAMBDA_REQUEST,
     LAMBDA_ARM_GB_SECOND,
     API_GATEWAY_REST_REQUEST,
@@ -138,6 +167,9 @@ pub const ALL: [Price; 10] = [
     PUBLIC_IPV4_HOUR,
     DYNAMODB_WRITE_REQUEST,
     DYNAMODB_READ_REQUEST,
+    DYNAMODB_STORAGE_GB_MONTH,
+    S3_STANDARD_GB_MONTH,
+    ECR_GB_MONTH,
 ];
 
 /// The load balancer has a node, and so a public IPv4 address, in each of its subnets: one per

@@ -134,6 +134,22 @@ impl Template {
             .find(|resource| resource["Metadata"]["aws:cdk:path"] == path)
     }
 
+    /// The description of one of the stack's outputs.
+    pub fn output_description(&self, key: &str) -> Option<String> {
+        self.json["Outputs"][key]["Description"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// The template read from a file.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        serde_json::from_str(&text)
+            .map(Self::from_json)
+            .map_err(|err| format!("{} is not JSON: {err}", path.display()))
+    }
+
     /// The logical id of the table (`AWS::DynamoDB::Table`).
     pub fn table_logical_id(&self) -> Option<String> {
         self.resources()

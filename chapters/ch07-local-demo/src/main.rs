@@ -127,14 +127,17 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let urls: Arc<str> = urls_js(&[
         BackendUrl {
-            key: "FunctionsURL",
+            key: "FunctionsURL".into(),
             url: functions_url.clone(),
-            description: "Lambda functions behind API Gateway (locally: chapter 3's local API Gateway)",
+            description:
+                "Lambda functions behind API Gateway (locally: chapter 3's local API Gateway)"
+                    .into(),
         },
         BackendUrl {
-            key: "ContainersURL",
+            key: "ContainersURL".into(),
             url: containers_url.clone(),
-            description: "The hyper server behind a load balancer (locally: chapter 4's server)",
+            description: "The hyper server behind a load balancer (locally: chapter 4's server)"
+                .into(),
         },
     ])
     .into();

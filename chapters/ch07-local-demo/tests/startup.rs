@@ -20,9 +20,9 @@ fn the_startup_lines_with_default_ports() {
 #[test]
 fn urls_js_has_the_shape_of_stack_outputs() {
     let script = urls_js(&[BackendUrl {
-        key: "FunctionsURL",
+        key: "FunctionsURL".into(),
         url: "http://127.0.0.1:3001/Prod/".into(),
-        description: "the functions",
+        description: "the functions".into(),
     }]);
     let json = script
         .split_once("window.BLOG_URLS = ")

@@ -1,0 +1,46 @@
+//! From the stack's outputs to the page's `urls.js`, in the shape the original's `deploy.sh`
+//! wrote: an array of `{OutputKey, OutputValue, Description}`.
+
+use anyhow::{Context as _, Result};
+use ch06_infrastructure::template::{STACK, Template};
+use ch07_local_demo::{BackendUrl, urls_js};
+
+/// The two outputs the page reads.
+pub const OUTPUT_KEYS: [&str; 2] = ["FunctionsURL", "ContainersURL"];
+
+// ANCHOR: urls
+/// `urls.js` from the file `cdk deploy --outputs-file` writes (`{"ServerlessBlog": {key: url}}`),
+/// with each output's description from the template.
+pub fn urls_js_from_outputs(outputs_file: &str, template: &Template) -> Result<String> {
+    let outputs: serde_json::Value =
+        serde_json::from_str(outputs_file).context("the outputs file is not JSON")?;
+    let backends = OUTPUT_KEYS
+        .iter()
+        .map(|key| {
+            let url = outputs[STACK][*key]
+                .as_str()
+                .with_context(|| format!("the outputs file has no {STACK}.{key}"))?;
+            Ok(BackendUrl {
+                key: key.to_string(),
+                url: url.to_owned(),
+                description: template.output_description(key).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(urls_js(&backends))
+}
+// ANCHOR_END: urls
+
+/// The URLs, in the order of [`OUTPUT_KEYS`].
+pub fn urls(outputs_file: &str) -> Result<Vec<(String, String)>> {
+    let outputs: serde_json::Value = serde_json::from_str(outputs_file)?;
+    OUTPUT_KEYS
+        .iter()
+        .map(|key| {
+            let url = outputs[STACK][*key]
+                .as_str()
+                .with_context(|| format!("the outputs file has no {STACK}.{key}"))?;
+            Ok((key.to_string(), url.to_owned()))
+        })
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! The deploy, rehearsed on moto: the same synth, bootstrap, deploy and `urls.js` as a real
+//! deploy, with moto's server as the AWS endpoint. What it proves: the stack deploys through the
+//! CDK CLI's real path (asset upload to S3, CloudFormation), the outputs reach `urls.js` in the
+//! original's shape, the table has chapter 2's keys and index, and the functions name it. What it
+//! cannot prove: anything about resources moto does not model (listed below), and nothing runs
+//! (moto invokes no function and starts no task).
+
+use std::path::PathBuf;
+
+use ch02_dynamodb::local::LocalDynamo;
+use ch08_deploy::Deploy;
+use ch08_deploy::cdk::{Cdk, StackOptions, workspace};
+use ch08_deploy::outputs::urls;
+use ch08_deploy::rehearsal::PLACEHOLDER_IMAGE;
+use serde_json::Value;
+
+fn package_dir() -> PathBuf {
+    std::env::var_os("BLOG_PACKAGE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/package"))
+}
+
+#[test]
+fn the_deploy_rehearsed_on_moto() {
+    let moto = LocalDynamo::start().expect("start moto_server");
+    let endpoint = moto.endpoint().to_owned();
+    let port = endpoint.rsplit(':').next().unwrap();
+    // An access key of its own: the CDK CLI caches the account it found per access key.
+    let key = format!("rehearsal{}", std::process::id());
+    let env = [
+        ("AWS_ENDPOINT_URL", endpoint.clone()),
+        // The CLI hands CloudFormation an S3 URL for the template; moto reads 127.0.0.1 there as
+        // a bucket name, so this one says localhost.
+        (
+            "AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION",
+            format!("http://localhost:{port}"),
+        ),
+        ("AWS_ACCESS_KEY_ID", key),
+        ("AWS_SECRET_ACCESS_KEY", "rehearsal".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_DEFAULT_REGION", "us-east-1".into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+    ]
+    .map(|(name, value)| (name.to_owned(), value));
+    let work = workspace().join("target/rehearsal");
+    let _ = std::fs::remove_dir_all(&work);
+    let deploy = Deploy {
+        cdk: Cdk::isolated(env.to_vec()),
+        stack: StackOptions {
+            package_dir: package_dir(),
+            container_image: Some(PLACEHOLDER_IMAGE.to_owned()),
+            ..StackOptions::default()
+        },
+        work_dir: work.clone(),
+        urls_js: work.join("urls.js"),
+        rehearsal: true,
+    };
+    let template = deploy.synth().expect("synth");
+    let deployed = deploy.deploy(template).expect("deploy to moto");
+
+    // The outputs, and urls.js in the original's shape.
+    let urls = urls(&deployed.outputs).expect("both outputs");
+    assert_eq!(urls.len(), 2);
+    let array = deployed
+        .urls_js
+        .split_once("window.BLOG_URLS = ")
+        .and_then(|(_, rest)| rest.trim().strip_suffix(';'))
+        .unwrap();
+    let array: Value = serde_json::from_str(array).unwrap();
+    for (entry, (key, url)) in array.as_array().unwrap().iter().zip(&urls) {
+        assert_eq!(entry["OutputKey"], key.as_str());
+        assert_eq!(entry["OutputValue"], url.as_str());
+        assert!(entry["Description"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+
+    // What moto created, resource by resource, asked of each resource's own service.
+    let python = std::env::var_os("MOTO_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join(".venv/bin/python3"));
+    let output = std::process::Command::new(python)
+        .arg(workspace().join("chapters/ch08-deploy/rehearsal/created.py"))
+        .arg(&endpoint)
+        .arg("ServerlessBlog")
+        .arg(deploy.template_path())
+        .output()
+        .expect("run created.py");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(created["stack_status"], "CREATE_COMPLETE");
+
+    // The deployed table has chapter 2's keys and feed index.
+    let table = &created["table"];
+    assert_eq!(
+        table["key_schema"],
+        serde_json::json!([{"AttributeName": ch02_dynamodb::table::ID, "KeyType": "HASH"}])
+    );
+    assert_eq!(
+        table["indexes"][0]["name"],
+        ch02_dynamodb::table::FEED_INDEX
+    );
+    assert_eq!(
+        table["indexes"][0]["key_schema"],
+        serde_json::json!([
+            {"AttributeName": ch02_dynamodb::table::FEED, "KeyType": "HASH"},
+            {"AttributeName": ch02_dynamodb::table::FEED_POSITION, "KeyType": "RANGE"},
+        ])
+    );
+    assert_eq!(table["indexes"][0]["projection"], "ALL");
+
+    // Every function runs on the DynamoDB store and names that table.
+    let environments = created["function_environments"].as_object().unwrap();
+    assert_eq!(environments.len(), 4);
+    for (function, variables) in environments {
+        assert_eq!(variables["TABLE_NAME"], table["name"], "{function}");
+        assert_eq!(variables["BLOG_STORE"], "dynamodb", "{function}");
+    }
+
+    // The book's list: what moto made of the template, by type.
+    insta::assert_snapshot!(created_by_type(&created));
+}
+
+/// A markdown table between anchors: each resource type of the template, how many, and how many
+/// moto really created.
+fn created_by_type(created: &Value) -> String {
+    let mut by_type: std::collections::BTreeMap<String, (usize, usize, String)> =
+        Default::default();
+    for resource in created["resources"].as_array().unwrap() {
+        let entry = by_type
+            .entry(resource["type"].as_str().unwrap().to_owned())
+            .or_insert((0, 0, resource["how"].as_str().unwrap().to_owned()));
+        entry.0 += 1;
+        if resource["found"] == true {
+            entry.1 += 1;
+        }
+    }
+    let mut table = String::from(
+        "<!-- ANCHOR: created -->\n| resource type | in the template | created by moto | asked with |\n|---|---:|---:|---|\n",
+    );
+    let (mut total, mut found) = (0, 0);
+    for (kind, (count, made, how)) in &by_type {
+        total += count;
+        found += made;
+        let made = if made == count {
+            made.to_string()
+        } else {
+            format!("**{made}**")
+        };
+        table.push_str(&format!("| `{kind}` | {count} | {made} | {how} |\n"));
+    }
+    table.push_str(&format!(
+        "| **all** | **{total}** | **{found}** | |\n<!-- ANCHOR_END: created -->\n"
+    ));
+    table
+}
