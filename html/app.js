@@ -18,11 +18,21 @@ let nextCursor = null;
 const $ = (selector) => document.querySelector(selector);
 
 /** A failed call, with a message worth showing to a person. */
-class CallError extends Error {}
+class CallError extends Error {
+  constructor(message, { unreachable = false } = {}) {
+    super(message);
+    /** True when no answer came back at all: nothing listening, no network. */
+    this.unreachable = unreachable;
+  }
+}
 
-/** Calls the current backend; logs which one answered and how long it took. */
-async function call(method, path, body) {
-  const backend = current;
+/** Calls the backend picked above. */
+function call(method, path, body) {
+  return callBackend(current, method, path, body);
+}
+
+/** Calls `backend`; logs which one answered and how long it took. */
+async function callBackend(backend, method, path, body) {
   const url = new URL(path.replace(/^\//, ''), backend.url);
   const options = { method };
   if (body !== undefined) {
@@ -44,7 +54,9 @@ async function call(method, path, body) {
     }
   } catch (error) {
     logCall(backend, method, path, null, performance.now() - started);
-    throw new CallError(`${backend.key} could not be reached (${error.message}). Is it running?`);
+    throw new CallError(`${backend.key} could not be reached (${error.message}). Is it running?`, {
+      unreachable: true,
+    });
   }
   logCall(backend, method, path, response, performance.now() - started);
   if (!response.ok) {
@@ -153,6 +165,98 @@ async function publish(event) {
   }
 }
 
+// The Compare panel: the same calls to each backend, timed from this browser.
+const COMPARE_PATH = '/blog?limit=5';
+
+/** Times one call to `backend` in milliseconds, and says whether it succeeded or got no answer. */
+async function timeCall(backend) {
+  const started = performance.now();
+  try {
+    await callBackend(backend, 'GET', COMPARE_PATH);
+    return { ms: performance.now() - started, ok: true, unreachable: false };
+  } catch (error) {
+    return { ms: performance.now() - started, ok: false, unreachable: error.unreachable === true };
+  }
+}
+
+/**
+ * The p-th percentile (0 < p <= 100) of durations sorted in ascending order, by the nearest-rank
+ * method: the value at rank ceil(p/100 × n), counting from 1. No interpolation, so the figure is
+ * always a duration that was really measured. Null when there is none.
+ */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.ceil((p * sorted.length) / 100) - 1];
+}
+
+// ANCHOR: compare
+/** One backend: a first call (on AWS, the one that may meet a cold start), 20 in turn, 10 at once. */
+async function measure(backend) {
+  const first = await timeCall(backend);
+  if (first.unreachable) return { unreachable: true };
+  const rest = [];
+  for (let i = 0; i < 20; i += 1) {
+    rest.push(await timeCall(backend)); // one at a time: each waits for the one before
+  }
+  // Over HTTP/1.1 a browser opens at most 6 connections to one origin: the other 4 calls wait for
+  // one, and that wait is part of their time, as it is for any page that makes 10 calls at once.
+  rest.push(...(await Promise.all(Array.from({ length: 10 }, () => timeCall(backend)))));
+  // p50 and p95 are of the calls after the first that succeeded; failures are counted apart.
+  const durations = rest.filter((c) => c.ok).map((c) => c.ms).sort((a, b) => a - b);
+  const calls = [first, ...rest];
+  return {
+    first: first.ms,
+    p50: percentile(durations, 50),
+    p95: percentile(durations, 95),
+    calls: calls.length,
+    failed: calls.filter((c) => !c.ok).length,
+  };
+}
+// ANCHOR_END: compare
+
+function renderComparison(backend, result) {
+  const cell = (text) => {
+    const td = document.createElement('td');
+    td.textContent = text;
+    return td;
+  };
+  const ms = (value) => (value === null ? '–' : value.toFixed(1));
+  const row = document.createElement('tr');
+  row.dataset.backend = backend.kind;
+  const name = document.createElement('th');
+  name.scope = 'row';
+  name.className = backend.kind;
+  name.textContent = backend.kind;
+  row.append(name);
+  if (result.unreachable) {
+    const td = cell('could not be reached');
+    td.colSpan = 5;
+    td.className = 'failed';
+    row.append(td);
+  } else {
+    row.append(
+      cell(ms(result.first)), cell(ms(result.p50)), cell(ms(result.p95)),
+      cell(String(result.calls)), cell(String(result.failed)),
+    );
+  }
+  $('#compare-results').append(row);
+}
+
+async function compareBackends() {
+  const button = $('#compare-run');
+  button.disabled = true;
+  $('#compare-results').replaceChildren();
+  $('#compare-table').hidden = false;
+  try {
+    // One backend after the other, never both at once, so that they do not compete.
+    for (const backend of backends) {
+      renderComparison(backend, await measure(backend));
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function renderBackends() {
   const fieldset = $('#backends');
   $('#no-backends').hidden = backends.length > 0;
@@ -183,4 +287,6 @@ renderBackends();
 $('#new-post').addEventListener('submit', publish);
 $('#refresh').addEventListener('click', () => loadPosts(true));
 $('#more').addEventListener('click', () => loadPosts(false));
+$('#compare-run').disabled = backends.length === 0;
+$('#compare-run').addEventListener('click', compareBackends);
 loadPosts(true);

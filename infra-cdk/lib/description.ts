@@ -92,6 +92,11 @@ export interface HeadersDescription {
   readonly json: Record<string, string>;
   /** Headers a CORS preflight (`OPTIONS`) answer adds. */
   readonly preflight: Record<string, string>;
+  /**
+   * The environment variable from which the functions and the server read the allowed origin
+   * (`CORS_ALLOW_ORIGIN`); unset, they answer with `everyResponse`'s value.
+   */
+  readonly corsOriginVariable: string;
 }
 
 export interface ContainerDescription {
@@ -212,6 +217,7 @@ function readDeployment(d: Fields): BlogDeployment {
       everyResponse: headers.stringMap('everyResponse'),
       json: headers.stringMap('json'),
       preflight: headers.stringMap('preflight'),
+      corsOriginVariable: headers.string('corsOriginVariable'),
     },
     container: {
       port: container.number('port'),
@@ -308,11 +314,14 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
   if (origin === undefined) {
     fail(`headers.everyResponse has no ${ALLOW_ORIGIN_HEADER}: it names the one origin browsers may call the blog from`);
   }
-  if (origin !== '*' && !/^https?:\/\/[^\s/,]+$/.test(origin)) {
-    fail(
-      `headers.everyResponse.${ALLOW_ORIGIN_HEADER} is "${origin}": it must be one origin, * or such as ` +
-        'https://example.com (API Gateway answers OPTIONS and 405 with one static value)',
-    );
+  if (!isOneOrigin(origin)) fail(`headers.everyResponse.${ALLOW_ORIGIN_HEADER} is "${origin}": ${ONE_ORIGIN}`);
+  for (const [where, environment] of [
+    ['functions', d.functions.environment],
+    ['container', d.container.environment],
+  ] as const) {
+    if (d.headers.corsOriginVariable in environment) {
+      fail(`${where}.environment sets ${d.headers.corsOriginVariable}, which the stack sets from the allowed origin`);
+    }
   }
 
   checkRelativePath(fail, 'package.dir', d.package.dir);
@@ -320,6 +329,31 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
   checkRelativePath(fail, 'package.imageContext', d.package.imageContext);
   if (!d.package.functionZip.includes('{name}')) fail('package.functionZip must contain {name}');
   return d;
+}
+
+const ONE_ORIGIN =
+  'it must be one origin, * or such as https://example.com (API Gateway answers OPTIONS, 405 and its own errors with one static value)';
+
+/** `*`, or one scheme://host[:port] with no path, no list and no space. */
+function isOneOrigin(origin: string): boolean {
+  return origin === '*' || /^https?:\/\/[^\s/,*]+$/.test(origin);
+}
+
+/**
+ * The deployment with `origin` as the one origin browsers may call the blog from: in the headers
+ * API Gateway answers with by itself, and in the environment of every function and of the server,
+ * which read it from `headers.corsOriginVariable`. No origin: the description as it is (`*`).
+ */
+export function withAllowedOrigin(d: BlogDeployment, origin: string | undefined, what: string): BlogDeployment {
+  if (origin === undefined) return d;
+  if (!isOneOrigin(origin)) throw new DescriptionError(`${what} is "${origin}": ${ONE_ORIGIN}`);
+  const variable = { [d.headers.corsOriginVariable]: origin };
+  return {
+    ...d,
+    headers: { ...d.headers, everyResponse: { ...d.headers.everyResponse, [ALLOW_ORIGIN_HEADER]: origin } },
+    functions: { ...d.functions, environment: { ...d.functions.environment, ...variable } },
+    container: { ...d.container, environment: { ...d.container.environment, ...variable } },
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlogTable } from './blog-table';
 import { ContainerService } from './container-service';
-import { loadDescription } from './description';
+import { loadDescription, withAllowedOrigin } from './description';
 import { FunctionsApi } from './functions-api';
 import { PackageFolder } from './package-folder';
 
@@ -33,6 +33,11 @@ export const CONTEXT = {
    * no container builder, and for the deploy rehearsal on a local AWS emulator. Default: build it.
    */
   containerImage: 'containerImage',
+  /**
+   * The one origin browsers may call the blog from (`https://blog.example.com`), in place of the
+   * description's `*`: where the demo page is served from. Default: any origin.
+   */
+  allowedOrigin: 'allowedOrigin',
 } as const;
 
 /** The default description, relative to infra-cdk/ where `cdk` runs: the repository root's openapi.json. */
@@ -58,7 +63,11 @@ export class ServerlessBlogStack extends Stack {
     });
 
     const descriptionFile = path.resolve(this.context(CONTEXT.description) ?? DEFAULT_DESCRIPTION);
-    const deployment = loadDescription(descriptionFile);
+    const deployment = withAllowedOrigin(
+      loadDescription(descriptionFile),
+      this.context(CONTEXT.allowedOrigin),
+      `Context ${CONTEXT.allowedOrigin}`,
+    );
     const packageFolder = new PackageFolder(deployment.package, path.dirname(descriptionFile), this.context(CONTEXT.packageDir));
     const allowedCidr = checkedCidr(this.context(CONTEXT.allowedCidr));
 

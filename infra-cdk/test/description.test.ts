@@ -84,6 +84,11 @@ describe('the stack description', () => {
     expect(() => loadDescription(file)).toThrow(/functions\.environment sets TABLE_NAME/);
   });
 
+  test('an environment that sets the allowed origin itself is rejected: -c allowedOrigin sets it', () => {
+    const file = changedDescription((d) => (d.container.environment.CORS_ALLOW_ORIGIN = 'https://example.com'));
+    expect(() => loadDescription(file)).toThrow(/container\.environment sets CORS_ALLOW_ORIGIN, which the stack sets from the allowed origin/);
+  });
+
   test('a load balancer idle timeout as long as the server one is rejected (the load balancer would answer 502)', () => {
     const file = changedDescription((d) => (d.container.loadBalancerIdleTimeoutSeconds = d.container.serverIdleTimeoutSeconds));
     expect(() => loadDescription(file)).toThrow(

@@ -146,3 +146,40 @@ describe('-c containerImage', () => {
     expect(json).not.toContain('cdk-hnb659fds-container-assets');
   });
 });
+
+describe('-c allowedOrigin', () => {
+  const origin = 'https://blog.example.com';
+  let template: Template;
+  beforeAll(() => {
+    template = synthesizeVariant({ allowedOrigin: origin });
+  });
+  const resources = (type: string): Record<string, any>[] =>
+    Object.values(template.toJSON().Resources as Record<string, any>).filter((r) => r.Type === type);
+
+  test('reaches every function and the server through CORS_ALLOW_ORIGIN', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(sampleFunctionNames().length);
+    for (const f of functions) expect(f.Properties.Environment.Variables.CORS_ALLOW_ORIGIN).toBe(origin);
+    const [task] = resources('AWS::ECS::TaskDefinition');
+    expect(task.Properties.ContainerDefinitions[0].Environment).toContainEqual({ Name: 'CORS_ALLOW_ORIGIN', Value: origin });
+  });
+
+  test("is what API Gateway's own answers carry, and no * is left", () => {
+    const json = JSON.stringify([...resources('AWS::ApiGateway::Method'), ...resources('AWS::ApiGateway::GatewayResponse')]);
+    expect(json).toContain(`'${origin}'`);
+    expect(json).not.toContain(`"'*'"`);
+  });
+
+  test('unset, nothing sets CORS_ALLOW_ORIGIN and the answers allow any origin', () => {
+    const json = JSON.stringify(synthesizeVariant({}).toJSON());
+    expect(json).not.toContain('CORS_ALLOW_ORIGIN');
+    expect(json).toContain(`"gatewayresponse.header.access-control-allow-origin":"'*'"`);
+  });
+
+  test.each(['https://a.example.com, https://b.example.com', 'https://example.com/', 'example.com', 'https://*.example.com'])(
+    'rejects %s: one origin only',
+    (value) => {
+      expect(() => synthesizeVariant({ allowedOrigin: value })).toThrow(/Context allowedOrigin is .*: it must be one origin/);
+    },
+  );
+});

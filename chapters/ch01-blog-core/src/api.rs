@@ -60,9 +60,10 @@ pub const COLLECTION_METHODS: &str = "GET, POST, OPTIONS";
 pub const ITEM_METHODS: &str = "GET, DELETE, OPTIONS";
 
 /// Headers on every response. The CORS headers let the demo page call either backend from any
-/// origin: the API has no cookies or credentials, so a wildcard origin is safe here. `nosniff`
-/// tells a browser to treat a body as the `Content-Type` says and never guess (a JSON body holding
-/// `<script>` must not be run as HTML).
+/// origin: the API has no cookies or credentials, so a wildcard origin is safe here (a deployment
+/// can name one origin instead: [`CORS_ORIGIN_ENV`]). `nosniff` tells a browser to treat a body as
+/// the `Content-Type` says and never guess (a JSON body holding `<script>` must not be run as
+/// HTML).
 pub const EVERY_RESPONSE_HEADERS: [(&str, &str); 5] = [
     ("access-control-allow-origin", "*"),
     ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
@@ -70,6 +71,21 @@ pub const EVERY_RESPONSE_HEADERS: [(&str, &str); 5] = [
     ("access-control-expose-headers", "location"),
     ("x-content-type-options", "nosniff"),
 ];
+
+/// The variable that names the one origin browsers may call the API from, instead of any (`*`):
+/// the stack sets it on every function and task from its `allowedOrigin` context value.
+pub const CORS_ORIGIN_ENV: &str = "CORS_ALLOW_ORIGIN";
+
+/// The allowed origin: [`CORS_ORIGIN_ENV`] as the process found it at its first answer, else `*`.
+pub fn allowed_origin() -> &'static HeaderValue {
+    static ORIGIN: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    ORIGIN.get_or_init(|| {
+        std::env::var(CORS_ORIGIN_ENV)
+            .ok()
+            .and_then(|origin| HeaderValue::try_from(origin).ok())
+            .unwrap_or(HeaderValue::from_static("*"))
+    })
+}
 // ANCHOR_END: headers
 
 impl ApiRequest {
@@ -144,13 +160,15 @@ impl ApiResponse {
     }
 }
 
-/// [`EVERY_RESPONSE_HEADERS`] as typed header names and values.
+/// [`EVERY_RESPONSE_HEADERS`] as typed header names and values, with the process's
+/// [`allowed_origin`].
 fn every_response_headers() -> impl Iterator<Item = (HeaderName, HeaderValue)> {
     EVERY_RESPONSE_HEADERS.iter().map(|(name, value)| {
-        (
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        )
+        let value = match *name {
+            "access-control-allow-origin" => allowed_origin().clone(),
+            _ => HeaderValue::from_static(value),
+        };
+        (HeaderName::from_static(name), value)
     })
 }
 

@@ -7,6 +7,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::task::JoinSet;
 
@@ -27,6 +29,7 @@ macro_rules! store_contract_tests {
             pages_of_two_walk_seven_posts_newest_first,
             equal_timestamps_are_ordered_by_id_descending,
             a_cursor_stays_valid_after_its_post_is_deleted,
+            a_forged_cursor_is_only_a_position_in_the_feed,
             the_list_stays_complete_past_one_megabyte,
             unicode_and_maximum_size_fields_round_trip,
             fifty_concurrent_creates_with_distinct_ids_all_land,
@@ -190,6 +193,49 @@ pub async fn a_cursor_stays_valid_after_its_post_is_deleted(store: Arc<dyn PostS
     store.delete("p4").await.unwrap();
     let second = store.list(2, first.next.as_ref()).await.unwrap();
     assert_eq!(ids(&second.posts), ["p3", "p2"]);
+}
+
+pub async fn a_forged_cursor_is_only_a_position_in_the_feed(store: Arc<dyn PostStore>) {
+    // A client can write any cursor that decodes: it names a position, and the store reads the
+    // posts after that position in the feed, never anything else.
+    for seconds in 1..=3 {
+        store
+            .create(&post_at(&format!("p{seconds}"), seconds))
+            .await
+            .unwrap();
+    }
+    let read = |text: String| {
+        let store = Arc::clone(&store);
+        async move {
+            let cursor = Cursor::decode(&URL_SAFE_NO_PAD.encode(&text)).expect(&text);
+            let page = store.list(10, Some(&cursor)).await.unwrap();
+            page.posts
+                .into_iter()
+                .map(|post| post.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Past the newest post, at a post that was never stored, before the oldest, and with
+    // another time zone and more digits than the store writes.
+    assert_eq!(
+        read("2999-01-01T00:00:00.000Z#zzz".into()).await,
+        ["p3", "p2", "p1"]
+    );
+    assert_eq!(
+        read("2026-01-01T00:00:02.500Z#nope".into()).await,
+        ["p2", "p1"]
+    );
+    assert!(read("1970-01-01T00:00:00.000Z#a".into()).await.is_empty());
+    assert_eq!(
+        read("2026-01-01T01:00:02.9+01:00#p".into()).await,
+        ["p2", "p1"]
+    );
+    // Stored times have milliseconds only: finer digits are dropped, so both stores read the
+    // same position (DynamoDB compares the sort key text, which has milliseconds only).
+    assert_eq!(
+        read("2026-01-01T00:00:03.000999Z#p3".into()).await,
+        ["p2", "p1"]
+    );
 }
 
 pub async fn the_list_stays_complete_past_one_megabyte(store: Arc<dyn PostStore>) {

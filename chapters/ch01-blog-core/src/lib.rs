@@ -23,9 +23,9 @@ pub mod openapi;
 pub mod test_support;
 
 pub use api::{
-    ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, DEFAULT_LIMIT, EVERY_RESPONSE_HEADERS,
-    ErrorBody, ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES, PREFLIGHT_MAX_AGE,
-    PostPage, escaped_json_len, preflight,
+    ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_ORIGIN_ENV, DEFAULT_LIMIT,
+    EVERY_RESPONSE_HEADERS, ErrorBody, ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES,
+    PREFLIGHT_MAX_AGE, PostPage, allowed_origin, escaped_json_len, preflight,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;

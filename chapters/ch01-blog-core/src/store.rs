@@ -7,7 +7,7 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 use crate::BlogError;
 use crate::post::{Post, format_timestamp, is_valid_id};
@@ -88,10 +88,12 @@ impl Cursor {
         format!("{}#{}", format_timestamp(&self.created_at), self.id)
     }
 
-    /// The reverse of [`Cursor::sort_key`].
+    /// The reverse of [`Cursor::sort_key`]. A time with more than milliseconds is cut to the
+    /// millisecond, as stored times are, so that every store reads the same position from it.
     pub fn from_sort_key(key: &str) -> Option<Self> {
         let (at, id) = key.split_once('#')?;
-        let created_at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+        let created_at = at.with_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)?;
         is_valid_id(id).then(|| Self {
             created_at,
             id: id.to_owned(),

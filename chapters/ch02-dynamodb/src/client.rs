@@ -25,6 +25,35 @@ pub fn timeouts() -> TimeoutConfig {
         .build()
 }
 
+/// [`timeouts`], each of which an environment variable may shorten or lengthen, in milliseconds:
+/// `DYNAMODB_CONNECT_TIMEOUT_MS`, `DYNAMODB_ATTEMPT_TIMEOUT_MS`, `DYNAMODB_OPERATION_TIMEOUT_MS`.
+/// The tests of a store outage use short ones; a deployment keeps the defaults.
+pub fn timeouts_from_env() -> TimeoutConfig {
+    let defaults = timeouts();
+    let read = |name: &str, default: Option<Duration>| {
+        std::env::var(name)
+            .ok()
+            .and_then(|value| value.parse::<u64>().ok())
+            .map(Duration::from_millis)
+            .or(default)
+    };
+    let mut builder = TimeoutConfig::builder();
+    builder
+        .set_connect_timeout(read(
+            "DYNAMODB_CONNECT_TIMEOUT_MS",
+            defaults.connect_timeout(),
+        ))
+        .set_operation_attempt_timeout(read(
+            "DYNAMODB_ATTEMPT_TIMEOUT_MS",
+            defaults.operation_attempt_timeout(),
+        ))
+        .set_operation_timeout(read(
+            "DYNAMODB_OPERATION_TIMEOUT_MS",
+            defaults.operation_timeout(),
+        ));
+    builder.build()
+}
+
 /// At most three attempts, with the SDK's standard jittered backoff: enough to ride out a
 /// throttled burst, few enough that a real outage is reported quickly.
 pub fn retries() -> RetryConfig {
@@ -38,7 +67,7 @@ pub fn retries() -> RetryConfig {
 /// this module's timeouts and retries.
 pub async fn client_from_env() -> Client {
     let config = aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts())
+        .timeout_config(timeouts_from_env())
         .retry_config(retries())
         .load()
         .await;
@@ -50,12 +79,17 @@ pub async fn client_from_env() -> Client {
 /// fixed dummy credentials and region: nothing is read from the environment, so a test can never
 /// reach real AWS by accident.
 pub fn local_client(endpoint: &str) -> Client {
+    local_client_with(endpoint, timeouts())
+}
+
+/// [`local_client`] with other bounds (the outage tests shorten them).
+pub fn local_client_with(endpoint: &str, timeouts: TimeoutConfig) -> Client {
     let config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "local"))
         .endpoint_url(endpoint)
-        .timeout_config(timeouts())
+        .timeout_config(timeouts)
         .retry_config(retries())
         .build();
     Client::from_conf(config)

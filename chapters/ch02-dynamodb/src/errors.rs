@@ -6,8 +6,9 @@ use ch01_blog_core::BlogError;
 
 // ANCHOR: classify
 /// Sorts an SDK failure into the contract's two server-side errors. What a client can wait out
-/// (throttling, a timeout, a refused connection, DynamoDB's own 5xx) is `store_unavailable`
-/// (503); anything else is a bug or a misconfiguration and is `internal` (500).
+/// (throttling, a timeout, a refused connection, DynamoDB's own 5xx, an answer that is not
+/// DynamoDB's at all) is `store_unavailable` (503); an error DynamoDB names that retrying will
+/// not fix (a missing table, a denied permission) is a bug or a misconfiguration: `internal` (500).
 pub(crate) fn classify<E, R>(err: SdkError<E, R>) -> BlogError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -20,7 +21,9 @@ where
         }
         SdkError::ServiceError(service) => matches!(
             service.err().code(),
-            Some(
+            // No code: the answer could not be read as DynamoDB's (something between us and
+            // the table answered, or the answer was cut).
+            None | Some(
                 "ProvisionedThroughputExceededException"
                     | "ThrottlingException"
                     | "RequestLimitExceeded"

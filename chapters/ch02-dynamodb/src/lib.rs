@@ -10,6 +10,8 @@
 mod choice;
 pub mod client;
 mod errors;
+#[cfg(feature = "test-support")]
+pub mod fault;
 mod grants;
 pub mod local;
 mod store;

@@ -114,12 +114,13 @@ pub async fn invoke_raw(
     event: ApiGatewayProxyRequest,
 ) -> Result<Vec<u8>, Error> {
     let mut adapter = Adapter::from(function(blog.clone(), endpoint));
-    let response = adapter
-        .call(LambdaEvent::new(
-            LambdaRequest::ApiGatewayV1(event),
-            Context::default(),
-        ))
-        .await?;
+    let event = LambdaEvent::new(LambdaRequest::ApiGatewayV1(event), Context::default());
+    // `lambda_http` panics while it reads an event marked `isBase64Encoded` whose body is not
+    // base64 (API Gateway never sends one). The Lambda runtime catches a panic and reports the
+    // invocation as failed (API Gateway then answers 502); so does this.
+    let call = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| adapter.call(event)))
+        .map_err(|_| "the function panicked while reading its event")?;
+    let response = call.await?;
     Ok(serde_json::to_vec(&response)?)
 }
 

@@ -15,7 +15,7 @@ use ch01_blog_core::Blog;
 use ch01_blog_core::http::{Method, Request};
 use ch01_blog_core::test_support::raw_http::read_response;
 use ch03_functions::local_gateway::event::{Caller, proxy_event};
-use ch03_functions::local_gateway::{Route, route};
+use ch03_functions::local_gateway::{Limits, Route, route};
 use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
 use lambda_http::request::LambdaRequest;
@@ -247,9 +247,19 @@ pub struct Backends {
 
 impl Backends {
     pub async fn start(functions_blog: Blog, container_blog: Blog) -> Self {
+        Self::start_with_limits(functions_blog, container_blog, Limits::default()).await
+    }
+
+    /// [`Backends::start`] with the local API Gateway's time limits shortened, to meet them in
+    /// a test without waiting 20 or 29 seconds.
+    pub async fn start_with_limits(
+        functions_blog: Blog,
+        container_blog: Blog,
+        limits: Limits,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let functions = listener.local_addr().expect("an address");
-        let gateway = Arc::new(LocalApiGateway::new(functions_blog));
+        let gateway = Arc::new(LocalApiGateway::new(functions_blog).with_limits(limits));
         tokio::spawn(gateway.serve(listener, std::future::pending()));
 
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

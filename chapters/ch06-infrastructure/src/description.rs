@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use ch01_blog_core::http::Method;
 use ch01_blog_core::{
-    ApiResponse, BlogError, BlogPath, EVERY_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE, StoreOperation,
+    ApiResponse, BlogError, BlogPath, CORS_ORIGIN_ENV, EVERY_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE,
+    StoreOperation,
 };
 use ch02_dynamodb::table::{FEED, FEED_INDEX, FEED_POSITION, ID};
 use ch02_dynamodb::{
@@ -93,6 +94,7 @@ pub fn deployment() -> Value {
             "everyResponse": every_response,
             "json": { "content-type": "application/json" },
             "preflight": { "access-control-max-age": PREFLIGHT_MAX_AGE },
+            "corsOriginVariable": CORS_ORIGIN_ENV,
         },
         "container": {
             "port": DEFAULT_PORT,

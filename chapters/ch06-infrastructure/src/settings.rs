@@ -6,11 +6,11 @@
 /// Each function's memory. Lambda gives a function CPU in proportion to its memory; 128 MB is
 /// the smallest size and enough for a Rust handler that mostly waits on DynamoDB.
 pub const FUNCTION_MEMORY_MB: u32 = 128;
-/// Each function's timeout. Above the DynamoDB client's 12 s bound on an operation, so a slow
-/// store ends in the contract's `503` rather than Lambda's "Task timed out" (a `502` from API
-/// Gateway); below API Gateway's 29 s integration timeout, so the function, not the gateway,
-/// decides what the client hears.
-pub const FUNCTION_TIMEOUT_SECS: u64 = 20;
+/// Each function's timeout, and API Gateway's: chapter 3's local API Gateway enforces both, so
+/// they live there (20 s: above the DynamoDB client's 12 s bound, below API Gateway's 29 s).
+pub use ch03_functions::local_gateway::{
+    FUNCTION_TIMEOUT_SECS, INTEGRATION_TIMEOUT_SECS as API_GATEWAY_TIMEOUT_SECS,
+};
 /// The task's size: a quarter of a vCPU and 512 MiB, the smallest Fargate task.
 pub const TASK_CPU_UNITS: u32 = 256;
 pub const TASK_MEMORY_MIB: u32 = 512;
@@ -25,10 +25,6 @@ pub const STOP_TIMEOUT_SECS: u64 = 30;
 /// default) must be shorter, or it may reuse a connection the server has just closed.
 pub const LOAD_BALANCER_IDLE_TIMEOUT_SECS: u64 = 60;
 // ANCHOR_END: settings
-
-/// API Gateway's integration timeout for a REST API (the default, and the most without a quota
-/// increase).
-pub const API_GATEWAY_TIMEOUT_SECS: u64 = 29;
 
 // Checked when the crate compiles: a change that breaks one of these orders does not build.
 const _: () = {

@@ -29,19 +29,33 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens the page; records every dialog (and dismisses it) and every script error. */
+/**
+ * Opens the page; records every dialog (and dismisses it), every script error, every console
+ * message, and (in the page, as `window.cspViolations`) every Content-Security-Policy violation.
+ */
 async function open(url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const dialogs = [];
   const errors = [];
+  const consoleMessages = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     dialog.dismiss();
   });
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
+  page.on('console', (message) => {
+    consoleMessages.push({ type: message.type(), text: message.text(), url: message.location().url });
+  });
+  // Runs in the page before any of its own scripts.
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI}`);
+    });
+  });
+  const response = await page.goto(url);
   await page.locator('#backends input[value="FunctionsURL"]').waitFor();
-  return { page, dialogs, errors };
+  return { page, response, dialogs, errors, consoleMessages };
 }
 
 async function useBackend(page, key) {
@@ -53,6 +67,17 @@ async function publish(page, { title, author = 'Browser', contents = 'Written by
   await page.fill('#new-post [name=author]', author);
   await page.fill('#new-post [name=contents]', contents);
   await page.click('#new-post button[type=submit]');
+}
+
+/** Runs the Compare panel; returns its rows by backend: the cells' texts after the name. */
+async function compare(page) {
+  await page.click('#compare-run');
+  await page.locator('#compare-run:enabled').waitFor();
+  const rows = {};
+  for (const row of await page.locator('#compare-results tr').all()) {
+    rows[await row.getAttribute('data-backend')] = await row.locator('td').allTextContents();
+  }
+  return rows;
 }
 
 /** The newest line of the call log. */
@@ -143,6 +168,73 @@ test('a backend that is not running is reported as such', async () => {
   // The other backend still works.
   await useBackend(page, 'FunctionsURL');
   await error.waitFor({ state: 'hidden' });
+  await page.close();
+});
+
+test('the Compare panel times the same calls on both backends', async () => {
+  const { page, errors } = await open(DEMO_URL);
+  const rows = await compare(page);
+  assert.deepEqual(Object.keys(rows), ['functions', 'containers']);
+  for (const [backend, cells] of Object.entries(rows)) {
+    const [first, p50, p95, calls, failed] = cells;
+    for (const figure of [first, p50, p95]) {
+      assert.match(figure, /^\d+\.\d$/, `${backend}: ${cells.join(' | ')}`);
+    }
+    assert.ok(Number(first) > 0, `${backend}: first call ${first} ms`);
+    assert.ok(Number(p50) <= Number(p95), `${backend}: p50 ${p50} > p95 ${p95}`);
+    assert.deepEqual([calls, failed], ['31', '0'], backend);
+  }
+  // Every call is in the call log too: 31 per backend, each one answered.
+  for (const backend of ['functions', 'containers']) {
+    const lines = page.locator(`#call-log li[data-backend="${backend}"]`);
+    assert.equal(await lines.filter({ hasText: 'GET /blog?limit=5 → 200' }).count(), 31, backend);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the Compare panel names a backend that is not running and still measures the other', async () => {
+  const { page } = await open(DEMO_STOPPED_URL);
+  const rows = await compare(page);
+  assert.deepEqual(rows.containers, ['could not be reached']);
+  const [first, p50, p95, calls, failed] = rows.functions;
+  assert.ok(Number(first) > 0 && Number(p50) <= Number(p95), rows.functions.join(' | '));
+  assert.deepEqual([calls, failed], ['31', '0']);
+  await page.close();
+});
+
+test('the page runs with no Content-Security-Policy violation and no console error', async (t) => {
+  const { page, response, errors, consoleMessages } = await open(DEMO_URL);
+  const policy = response.headers()['content-security-policy'];
+  assert.ok(policy, 'the page is served with a Content-Security-Policy');
+  t.diagnostic(`policy: ${policy}`);
+  // List (on load), create, delete, compare: every kind of request the page makes.
+  await page.locator('#call-log li[data-status="200"]').first().waitFor();
+  const title = `Under the policy ${Date.now()}`;
+  await publish(page, { title });
+  const post = page.locator('#posts .post', { hasText: title });
+  await post.waitFor();
+  await post.locator('.delete').click();
+  await post.locator('.confirm-yes').click();
+  await post.waitFor({ state: 'detached' });
+  await compare(page);
+  // A violation is queued as a task when the blocked operation happens; one more turn of the
+  // page's event loop, after every action above has finished, has delivered any there were.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+  assert.deepEqual(consoleMessages.filter((m) => m.type === 'error'), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page has an icon from its own origin', async () => {
+  const { page } = await open(DEMO_URL);
+  // With no <link rel="icon">, browsers ask for /favicon.ico.
+  const icon = await page.evaluate(
+    () => document.querySelector('link[rel~="icon"]')?.href ?? new URL('/favicon.ico', location.href).href,
+  );
+  assert.equal(new URL(icon).origin, new URL(DEMO_URL).origin);
+  assert.equal((await page.request.get(icon)).status(), 200, icon);
   await page.close();
 });
 

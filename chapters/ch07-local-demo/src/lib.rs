@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ch01_blog_core::http::{Request, Response, StatusCode};
+use ch01_blog_core::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use ch01_blog_core::{MemoryStore, PostStore};
 use ch02_dynamodb::{DynamoStore, StoreChoice, create_table};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -81,10 +81,33 @@ pub async fn shared_store(choice: StoreChoice) -> Result<Arc<dyn PostStore>, Str
 /// The body of every static response.
 pub type StaticBody = UnsyncBoxBody<Bytes, std::io::Error>;
 
-/// Serves the files of `dir`; `/urls.js`, when given, is served from memory instead.
+// ANCHOR: csp
+/// The Content-Security-Policy the demo page is served with: its scripts, styles and images
+/// come from its own origin only, nothing inline runs, and it may call exactly the two backends
+/// (`connect-src` takes origins: scheme, host and port).
+pub fn content_security_policy(backend_urls: &[&str]) -> String {
+    let origins: Vec<String> = backend_urls
+        .iter()
+        .filter_map(|url| {
+            let (scheme, rest) = url.split_once("://")?;
+            let host = rest.split('/').next()?;
+            Some(format!("{scheme}://{host}"))
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' {}; \
+         img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        origins.join(" ")
+    )
+}
+// ANCHOR_END: csp
+
+/// Serves the files of `dir`; `/urls.js`, when given, is served from memory instead; every
+/// answer carries `headers` (the page's security headers).
 pub fn static_site(
     dir: PathBuf,
     urls_js: Option<Arc<str>>,
+    headers: Vec<(HeaderName, HeaderValue)>,
 ) -> impl hyper::service::Service<
     Request<Incoming>,
     Response = Response<StaticBody>,
@@ -94,30 +117,40 @@ pub fn static_site(
 + Send
 + 'static {
     let files = ServeDir::new(dir).append_index_html_on_directories(true);
+    let headers = Arc::new(headers);
     hyper::service::service_fn(move |request: Request<Incoming>| {
         let files = files.clone();
         let urls_js = urls_js.clone();
+        let headers = Arc::clone(&headers);
         async move {
-            if let (Some(script), "/urls.js") = (urls_js, request.uri().path()) {
-                let response = Response::builder()
-                    .header("content-type", "text/javascript; charset=utf-8")
-                    .header("cache-control", "no-store")
-                    .body(full(script.as_bytes().to_vec()))
-                    .expect("a valid response");
-                return Ok(response);
+            let mut response = answer_static(files, urls_js, request).await;
+            for (name, value) in headers.iter() {
+                response.headers_mut().insert(name, value.clone());
             }
-            let response = match files.oneshot(request).await {
-                Ok(response) => {
-                    response.map(|body| body.map_err(std::io::Error::other).boxed_unsync())
-                }
-                Err(err) => Response::builder()
-                    .status(StatusCode::INTERNAL_SERVER_ERROR)
-                    .body(full(err.to_string().into_bytes()))
-                    .expect("a valid response"),
-            };
             Ok(response)
         }
     })
+}
+
+async fn answer_static(
+    files: ServeDir,
+    urls_js: Option<Arc<str>>,
+    request: Request<Incoming>,
+) -> Response<StaticBody> {
+    if let (Some(script), "/urls.js") = (urls_js, request.uri().path()) {
+        return Response::builder()
+            .header("content-type", "text/javascript; charset=utf-8")
+            .header("cache-control", "no-store")
+            .body(full(script.as_bytes().to_vec()))
+            .expect("a valid response");
+    }
+    match files.oneshot(request).await {
+        Ok(response) => response.map(|body| body.map_err(std::io::Error::other).boxed_unsync()),
+        Err(err) => Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(full(err.to_string().into_bytes()))
+            .expect("a valid response"),
+    }
 }
 
 fn full(bytes: Vec<u8>) -> StaticBody {

@@ -10,11 +10,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ch01_blog_core::Blog;
+use ch01_blog_core::http::{HeaderName, HeaderValue};
 use ch02_dynamodb::StoreChoice;
 use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
 use ch04_container::server::{serve, serve_service, shutdown_signal};
-use ch07_local_demo::{BackendUrl, shared_store, startup_lines, static_site, urls_js};
+use ch07_local_demo::{
+    BackendUrl, content_security_policy, shared_store, startup_lines, static_site, urls_js,
+};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -168,9 +171,20 @@ async fn run(args: Args) -> Result<(), String> {
         servers.spawn(serve(listener, app, idle, grace, until_stopped()));
     }
     let demo_url = url_of(&demo, "/");
+    let page_headers = vec![
+        (
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::try_from(content_security_policy(&[&functions_url, &containers_url]))
+                .map_err(|err| format!("a backend URL cannot go in a header: {err}"))?,
+        ),
+        (
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ),
+    ];
     servers.spawn(serve_service(
         demo,
-        static_site(args.html_dir.clone(), Some(urls)),
+        static_site(args.html_dir.clone(), Some(urls), page_headers),
         idle,
         grace,
         until_stopped(),
@@ -179,7 +193,7 @@ async fn run(args: Args) -> Result<(), String> {
         let url = url_of(&book, "/");
         servers.spawn(serve_service(
             book,
-            static_site(args.book_dir.clone(), None),
+            static_site(args.book_dir.clone(), None, Vec::new()),
             idle,
             grace,
             until_stopped(),

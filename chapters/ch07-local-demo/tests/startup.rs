@@ -33,3 +33,16 @@ fn urls_js_has_the_shape_of_stack_outputs() {
     assert_eq!(outputs[0]["OutputValue"], "http://127.0.0.1:3001/Prod/");
     assert_eq!(outputs[0]["Description"], "the functions");
 }
+
+#[test]
+fn the_page_may_call_exactly_the_two_backends() {
+    let policy = ch07_local_demo::content_security_policy(&[
+        "http://127.0.0.1:3001/Prod/",
+        "https://abc.execute-api.us-east-1.amazonaws.com/Prod/",
+    ]);
+    assert!(policy.contains(
+        "connect-src 'self' http://127.0.0.1:3001 https://abc.execute-api.us-east-1.amazonaws.com;"
+    ));
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"));
+}

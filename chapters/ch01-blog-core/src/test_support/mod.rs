@@ -84,3 +84,48 @@ fn parse_json(body: &[u8]) -> serde_json::Value {
         })
     }
 }
+
+/// Whether an answer has the contract's shape, whatever the request was: a status the contract
+/// knows, the headers every answer carries, and a body that is either empty (`204`), an error
+/// `{"code", "message"}` with a known code, a post, or a page. `header` looks a header up by name.
+pub fn check_contract_shape(
+    status: u16,
+    header: impl Fn(&str) -> Option<String>,
+    body: &[u8],
+) -> Result<(), String> {
+    const STATUSES: [u16; 12] = [200, 201, 204, 400, 404, 405, 408, 409, 413, 415, 500, 503];
+    if !STATUSES.contains(&status) {
+        return Err(format!("status {status} is not in the contract"));
+    }
+    for (name, value) in crate::EVERY_RESPONSE_HEADERS {
+        if header(name).as_deref() != Some(value) {
+            return Err(format!("{name} is {:?}, not {value:?}", header(name)));
+        }
+    }
+    if status == 204 {
+        return if body.is_empty() {
+            Ok(())
+        } else {
+            Err("a 204 with a body".into())
+        };
+    }
+    if header("content-type").as_deref() != Some("application/json") {
+        return Err(format!("content-type is {:?}", header("content-type")));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|err| format!("the body is not JSON: {err}"))?;
+    if status >= 400 {
+        let error: crate::ErrorBody = serde_json::from_value(json.clone())
+            .map_err(|err| format!("not an error body ({err}): {json}"))?;
+        if !crate::BlogError::CODES.contains(&error.code.as_str()) || error.message.is_empty() {
+            return Err(format!("not a contract error: {json}"));
+        }
+    } else if json.get("posts").is_some() {
+        serde_json::from_value::<crate::PostPage>(json.clone())
+            .map_err(|err| format!("not a page ({err}): {json}"))?;
+    } else if json.get("status").is_none() {
+        serde_json::from_value::<crate::Post>(json.clone())
+            .map_err(|err| format!("not a post ({err}): {json}"))?;
+    }
+    Ok(())
+}

@@ -151,5 +151,10 @@ pub fn gateway_error(status: StatusCode, message: &str) -> Response<Bytes> {
     for (name, value) in EVERY_RESPONSE_HEADERS {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // One origin, as the stack writes `-c allowedOrigin` into its gateway responses.
+    headers.insert(
+        ch01_blog_core::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        ch01_blog_core::allowed_origin().clone(),
+    );
     response
 }

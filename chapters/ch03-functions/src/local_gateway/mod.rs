@@ -12,6 +12,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use ch01_blog_core::http::{HeaderValue, Method, Request, Response, StatusCode};
@@ -25,11 +26,43 @@ use tokio::net::TcpListener;
 use crate::{Endpoint, STAGE};
 use event::{Caller, from_proxy_response, gateway_error, proxy_event};
 
+// ANCHOR: limits
 /// API Gateway's own limit on a request body (10 MB); our functions enforce 256 KiB themselves.
-const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
+pub const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
 /// Lambda's limit on a synchronous invocation's response: 6 MB. A function that answers more
 /// fails the invocation, and API Gateway answers the client `502`.
 pub const LAMBDA_MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
+/// Lambda's limit on a synchronous invocation's request, the whole proxy event: 6 MB. API
+/// Gateway accepts bodies up to 10 MB, so an event between the two is refused by the Lambda API
+/// before any function runs, and API Gateway answers `500`.
+pub const LAMBDA_MAX_REQUEST_BYTES: usize = 6 * 1024 * 1024;
+/// Each function's timeout, as the stack sets it (chapter 6): above the DynamoDB client's 12 s
+/// bound, so a slow store ends in the contract's `503` rather than Lambda's "Task timed out" (a
+/// `502` from API Gateway); below API Gateway's integration timeout, so the function, not the
+/// gateway, decides what the client hears.
+pub const FUNCTION_TIMEOUT_SECS: u64 = 20;
+/// API Gateway's integration timeout for a REST API: the default, and the most without a quota
+/// increase. A function still running then gets its client a `504`.
+pub const INTEGRATION_TIMEOUT_SECS: u64 = 29;
+
+/// The time limits the local gateway enforces, as AWS does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Lambda stops the function ("Task timed out") and API Gateway answers `502`.
+    pub function_timeout: Duration,
+    /// API Gateway stops waiting and answers `504`.
+    pub integration_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            function_timeout: Duration::from_secs(FUNCTION_TIMEOUT_SECS),
+            integration_timeout: Duration::from_secs(INTEGRATION_TIMEOUT_SECS),
+        }
+    }
+}
+// ANCHOR_END: limits
 
 // ANCHOR: routing
 /// What API Gateway does with a request, before any function runs.
@@ -77,16 +110,24 @@ pub fn route(method: &Method, path: &str) -> Route {
 #[derive(Debug)]
 pub struct LocalApiGateway {
     blog: Blog,
+    limits: Limits,
     request_ids: AtomicU64,
 }
 
 impl LocalApiGateway {
-    /// A gateway for the stack's stage, [`STAGE`].
+    /// A gateway for the stack's stage, [`STAGE`], with the stack's limits.
     pub fn new(blog: Blog) -> Self {
         Self {
             blog,
+            limits: Limits::default(),
             request_ids: AtomicU64::new(0),
         }
+    }
+
+    /// The same, with other time limits (the tests shorten them).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     // ANCHOR: handle
@@ -137,18 +178,56 @@ impl LocalApiGateway {
                 id,
             } => {
                 let event = proxy_event(&request, STAGE, resource, id.as_deref(), caller);
-                match crate::invoke_raw(&self.blog, endpoint, event).await {
-                    Ok(payload) => answer_from_payload(&payload),
-                    // What API Gateway answers when the function itself fails.
-                    Err(err) => {
-                        tracing::error!(%err, function = endpoint.function_name(), "invoke failed");
-                        gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
-                    }
-                }
+                self.invoke(endpoint, event).await
             }
         }
     }
     // ANCHOR_END: handle
+
+    // ANCHOR: invoke
+    /// Invokes the function as Lambda would, within Lambda's and API Gateway's limits.
+    async fn invoke(
+        &self,
+        endpoint: Endpoint,
+        event: lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest,
+    ) -> Response<Bytes> {
+        let size = serde_json::to_vec(&event)
+            .map(|json| json.len())
+            .unwrap_or(0);
+        if size > LAMBDA_MAX_REQUEST_BYTES {
+            // The Lambda API refuses the invocation; API Gateway answers 500 when it does.
+            tracing::error!(
+                bytes = size,
+                "the event is over Lambda's 6 MB request limit"
+            );
+            return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+        let Limits {
+            function_timeout,
+            integration_timeout,
+        } = self.limits;
+        let waited = tokio::time::timeout(
+            function_timeout.min(integration_timeout),
+            crate::invoke_raw(&self.blog, endpoint, event),
+        )
+        .await;
+        match waited {
+            Ok(Ok(payload)) => answer_from_payload(&payload),
+            // What API Gateway answers when the function itself fails...
+            Ok(Err(err)) => {
+                tracing::error!(%err, function = endpoint.function_name(), "invoke failed");
+                gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+            }
+            // ... or runs out of time: its own timeout is a function error, 502 ...
+            Err(_) if function_timeout <= integration_timeout => {
+                tracing::error!(function = endpoint.function_name(), "Task timed out");
+                gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+            }
+            // ... and API Gateway's is its own 504.
+            Err(_) => gateway_error(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out"),
+        }
+    }
+    // ANCHOR_END: invoke
 
     /// Serves HTTP on `listener` until `shutdown` completes.
     pub async fn serve(

@@ -47,6 +47,25 @@ async fn health_then_create_get_list_delete() {
 }
 
 #[tokio::test]
+async fn cors_allow_origin_names_the_one_origin_on_every_answer() {
+    // What the stack's `-c allowedOrigin` sets; unset, the answers allow any origin (`*`).
+    let origin = "https://blog.example.com";
+    let server = Server::start(&[], [(ch01_blog_core::CORS_ORIGIN_ENV, origin)]);
+    for (method, path) in [("GET", "/blog"), ("OPTIONS", "/blog"), ("PUT", "/blog/x")] {
+        let answer = send(server.address, method, path, &[], b"").await.unwrap();
+        assert_eq!(
+            answer.headers["access-control-allow-origin"], origin,
+            "{method} {path}"
+        );
+    }
+    let default = Server::start(&[], []);
+    let answer = send(default.address, "GET", "/blog", &[], b"")
+        .await
+        .unwrap();
+    assert_eq!(answer.headers["access-control-allow-origin"], "*");
+}
+
+#[tokio::test]
 async fn a_one_megabyte_body_is_413() {
     let server = Server::start(&[], []);
     let response = send(

@@ -82,3 +82,78 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_0() {
     let status = server.exit_status(Duration::from_secs(10)).await;
     assert_eq!(status.code(), Some(0));
 }
+
+/// SIGTERM with 100 writes in flight, on DynamoDB: every one completes with `201`, every
+/// acknowledged post is in the table, and the process exits 0 within its grace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_with_100_writes_in_flight_loses_none() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use ch02_dynamodb::local::LocalDynamo;
+
+    let dynamo = LocalDynamo::shared();
+    let table = dynamo.fresh_store().await.table().to_owned();
+    let mut server = Server::start(
+        &["--store", "dynamodb", "--shutdown-grace-secs", "15"],
+        dynamo
+            .aws_env()
+            .into_iter()
+            .chain([("TABLE_NAME", table.as_str())]),
+    );
+
+    // 100 uploads, each inside its request (the server has asked for the body).
+    let mut in_flight = Vec::new();
+    for n in 0..100 {
+        let body =
+            format!(r#"{{"id":"load-{n}","title":"Load","author":"Ada","contents":"In flight"}}"#);
+        let mut stream = TcpStream::connect(server.address).await.unwrap();
+        let head = request_head(
+            "POST",
+            "/blog",
+            &[
+                ("content-type", "application/json"),
+                ("content-length", &body.len().to_string()),
+                ("expect", "100-continue"),
+            ],
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        assert!(
+            read_interim(&mut stream)
+                .await
+                .starts_with("HTTP/1.1 100 Continue")
+        );
+        in_flight.push((stream, body));
+    }
+
+    server.terminate();
+    let started = Instant::now();
+    let mut finishing = tokio::task::JoinSet::new();
+    for (mut stream, body) in in_flight {
+        finishing.spawn(async move {
+            stream.write_all(body.as_bytes()).await.unwrap();
+            read_response(stream).await.unwrap().status
+        });
+    }
+    let statuses = finishing.join_all().await;
+    assert!(statuses.iter().all(|status| *status == 201), "{statuses:?}");
+
+    let status = server.exit_status(Duration::from_secs(15)).await;
+    assert_eq!(status.code(), Some(0));
+    assert!(started.elapsed() < Duration::from_secs(15));
+
+    for n in 0..100 {
+        let item = dynamo
+            .client()
+            .get_item()
+            .table_name(&table)
+            .key("id", AttributeValue::S(format!("load-{n}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .item;
+        assert!(
+            item.is_some(),
+            "load-{n} was acknowledged but is not in the table"
+        );
+    }
+}

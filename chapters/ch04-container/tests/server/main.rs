@@ -5,6 +5,7 @@
 mod black_box;
 mod dynamodb;
 mod graceful_shutdown;
+mod properties;
 mod router;
 mod session;
 mod support;

@@ -1,0 +1,262 @@
+//! AWS's limits, met by both variants. Each row sends both variants a request that crosses one
+//! limit and records what each answered; the generated table is the one on the book's "When
+//! things go wrong" page. The sizes are AWS's; the two time limits are scaled down (a store that
+//! takes half a second meets a 0.2 s function timeout) so that the test waits little.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ch01_blog_core::test_support::raw_http::{RawResponse, send};
+use ch01_blog_core::test_support::{JsonBody, deterministic_blog};
+use ch01_blog_core::{
+    AUTHOR_MAX_CHARS, Blog, BlogError, CONTENTS_MAX_CHARS, Cursor, MAX_BODY_BYTES, MemoryStore,
+    Page, Post, PostStore, TITLE_MAX_CHARS,
+};
+use ch03_functions::STAGE;
+use ch03_functions::local_gateway::{
+    FUNCTION_TIMEOUT_SECS, GATEWAY_MAX_BODY, INTEGRATION_TIMEOUT_SECS, LAMBDA_MAX_REQUEST_BYTES,
+    LAMBDA_MAX_RESPONSE_BYTES, Limits,
+};
+use ch05_payloads::Backends;
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+const MB: usize = 1024 * 1024;
+
+/// A memory store whose reads take `delay`: a store slow enough to outlast a time limit.
+struct SlowStore {
+    inner: MemoryStore,
+    delay: Duration,
+}
+
+#[async_trait]
+impl PostStore for SlowStore {
+    async fn create(&self, post: &Post) -> Result<Post, BlogError> {
+        self.inner.create(post).await
+    }
+    async fn get(&self, id: &str) -> Result<Post, BlogError> {
+        // The fault this row models is time itself: the answer comes, late.
+        tokio::time::sleep(self.delay).await;
+        self.inner.get(id).await
+    }
+    async fn list(&self, limit: usize, after: Option<&Cursor>) -> Result<Page, BlogError> {
+        self.inner.list(limit, after).await
+    }
+    async fn delete(&self, id: &str) -> Result<(), BlogError> {
+        self.inner.delete(id).await
+    }
+}
+
+fn slow_blog() -> Blog {
+    Blog::new(Arc::new(SlowStore {
+        inner: MemoryStore::new(),
+        delay: Duration::from_millis(500),
+    }))
+}
+
+/// Both variants, each at its base path.
+fn sides(backends: &Backends) -> [(SocketAddr, String); 2] {
+    [
+        (backends.functions, format!("/{STAGE}")),
+        (backends.container, String::new()),
+    ]
+}
+
+/// A create whose JSON body is `bytes` long.
+fn body_of(bytes: usize) -> Vec<u8> {
+    let head = br#"{"id":"big","title":"Big","author":"Ada","contents":""#;
+    let tail = br#""}"#;
+    let mut body = head.to_vec();
+    body.resize(bytes - tail.len(), b'a');
+    body.extend_from_slice(tail);
+    body
+}
+
+/// What a client sees: the status, and the error's code (ours) or message (API Gateway's), or
+/// for a page how many posts it holds and how large it is.
+fn seen(answer: &RawResponse) -> String {
+    let mut seen = answer.status.to_string();
+    let body = answer.json_body();
+    if let Some(code) = body["code"].as_str() {
+        write!(seen, " `{code}`").unwrap();
+    } else if let Some(message) = body["message"].as_str() {
+        write!(seen, " \"{message}\"").unwrap();
+    } else if let Some(posts) = body["posts"].as_array() {
+        let size = answer.body.len() as f64 / MB as f64;
+        write!(seen, ", {} posts, {size:.1} MB", posts.len()).unwrap();
+    }
+    seen
+}
+
+struct Row {
+    limit: String,
+    request: String,
+    answers: [String; 2],
+}
+
+impl Row {
+    async fn of(
+        limit: String,
+        request: String,
+        backends: &Backends,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Self {
+        let mut answers = [String::new(), String::new()];
+        for (answer, (address, prefix)) in answers.iter_mut().zip(sides(backends)) {
+            let target = format!("{prefix}{path}");
+            *answer = seen(&send(address, method, &target, headers, body).await.unwrap());
+        }
+        Self {
+            limit,
+            request,
+            answers,
+        }
+    }
+}
+
+/// 100 posts of the largest size on both variants (50,000 four-byte characters of contents
+/// each); returns how many bytes of JSON they are in all, far more than one 6 MB answer.
+async fn create_largest_posts(backends: &Backends) -> usize {
+    let mut total = 0;
+    for n in 0..100 {
+        let body = serde_json::json!({
+            "id": format!("max-{n:03}"),
+            "title": "\u{1F980}".repeat(TITLE_MAX_CHARS),
+            "author": "\u{1F980}".repeat(AUTHOR_MAX_CHARS),
+            "contents": "\u{1F980}".repeat(CONTENTS_MAX_CHARS),
+        })
+        .to_string();
+        for (address, prefix) in sides(backends) {
+            let target = format!("{prefix}/blog");
+            let created = send(address, "POST", &target, &[JSON], body.as_bytes())
+                .await
+                .unwrap();
+            assert_eq!(created.status, 201);
+            total += created.body.len();
+        }
+    }
+    total / 2
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn each_aws_limit_and_what_each_variant_answers() {
+    let mut rows = Vec::new();
+    let backends = Backends::start(deterministic_blog(), deterministic_blog()).await;
+    for (limit, bytes) in [
+        (
+            format!("the blog's request body: {} KiB", MAX_BODY_BYTES / 1024),
+            MAX_BODY_BYTES + 44 * 1024,
+        ),
+        (
+            format!(
+                "Lambda's invocation request: {} MB",
+                LAMBDA_MAX_REQUEST_BYTES / MB
+            ),
+            LAMBDA_MAX_REQUEST_BYTES + MB,
+        ),
+        (
+            format!("API Gateway's payload: {} MB", GATEWAY_MAX_BODY / MB),
+            GATEWAY_MAX_BODY + MB,
+        ),
+    ] {
+        let request = format!("`POST /blog` with a body of {}", show_size(bytes));
+        let body = body_of(bytes);
+        rows.push(Row::of(limit, request, &backends, "POST", "/blog", &[JSON], &body).await);
+    }
+
+    let posts_bytes = create_largest_posts(&backends).await;
+    rows.push(
+        Row::of(
+            format!(
+                "Lambda's invocation response: {} MB",
+                LAMBDA_MAX_RESPONSE_BYTES / MB
+            ),
+            format!(
+                "`GET /blog?limit=100` over 100 posts of the largest size ({} in all)",
+                show_size(posts_bytes)
+            ),
+            &backends,
+            "GET",
+            "/blog?limit=100",
+            &[],
+            b"",
+        )
+        .await,
+    );
+
+    // The time limits, scaled down: the store answers a read in 0.5 s.
+    for (limit, limits) in [
+        (
+            format!("the function's timeout: {FUNCTION_TIMEOUT_SECS} s (0.2 s here)"),
+            Limits {
+                function_timeout: Duration::from_millis(200),
+                integration_timeout: Duration::from_secs(INTEGRATION_TIMEOUT_SECS),
+            },
+        ),
+        (
+            format!("API Gateway's integration timeout: {INTEGRATION_TIMEOUT_SECS} s (0.3 s here)"),
+            Limits {
+                function_timeout: Duration::from_secs(FUNCTION_TIMEOUT_SECS),
+                integration_timeout: Duration::from_millis(300),
+            },
+        ),
+    ] {
+        let slow = Backends::start_with_limits(slow_blog(), slow_blog(), limits).await;
+        let body = br#"{"id":"slow","title":"Slow","author":"Ada","contents":"Late"}"#;
+        for (address, prefix) in sides(&slow) {
+            let target = format!("{prefix}/blog");
+            let created = send(address, "POST", &target, &[JSON], body).await.unwrap();
+            assert_eq!(created.status, 201);
+        }
+        let request = "`GET /blog/slow` from a store that takes 0.5 s".to_owned();
+        rows.push(Row::of(limit, request, &slow, "GET", "/blog/slow", &[], b"").await);
+    }
+
+    // What AWS answers, and what each variant must answer.
+    let answers: Vec<[&str; 2]> = rows
+        .iter()
+        .map(|row| [row.answers[0].as_str(), row.answers[1].as_str()])
+        .collect();
+    assert_eq!(answers[0], ["413 `payload_too_large`"; 2]);
+    assert_eq!(
+        answers[1],
+        ["500 \"Internal server error\"", "413 `payload_too_large`"]
+    );
+    assert_eq!(
+        answers[2],
+        ["413 \"Request Too Long\"", "413 `payload_too_large`"]
+    );
+    assert_eq!(answers[3][0], answers[3][1], "a page is the same on both");
+    assert!(answers[3][0].starts_with("200, "), "{}", answers[3][0]);
+    assert_eq!(answers[4], ["502 \"Internal server error\"", "200"]);
+    assert_eq!(answers[5], ["504 \"Endpoint request timed out\"", "200"]);
+
+    let mut table = String::from(
+        "<!-- ANCHOR: limits -->\n| limit | the request | functions answer | container answers |\n|---|---|---|---|\n",
+    );
+    for row in &rows {
+        let [functions, container] = &row.answers;
+        writeln!(
+            table,
+            "| {} | {} | {functions} | {container} |",
+            row.limit, row.request
+        )
+        .unwrap();
+    }
+    table.push_str("<!-- ANCHOR_END: limits -->\n");
+    insta::assert_snapshot!(table);
+}
+
+/// `7 MB`, `300 KiB`: as the table says it.
+fn show_size(bytes: usize) -> String {
+    if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
