@@ -1,6 +1,7 @@
 //! Every `{{#include file:anchor}}` on a page points at a file that exists and an anchor that is
 //! in it. (mdBook fails on a missing file but silently includes nothing for a missing anchor, so
-//! a renamed anchor would leave an empty listing in the book.)
+//! a renamed anchor would leave an empty listing in the book.) Every listing names its file, and
+//! a snapshot shown whole starts after insta's header.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,9 +29,13 @@ fn every_include_names_an_existing_file_and_anchor() {
         for (start, _) in text.match_indices("{{#include ") {
             let rest = &text[start + "{{#include ".len()..];
             let target = &rest[..rest.find("}}").expect("an include ends with }}")];
-            let (file, anchor) = match target.rsplit_once(':') {
-                Some((file, anchor)) if !anchor.contains('/') => (file, Some(anchor)),
-                _ => (target, None),
+            // `file`, `file:anchor`, or `file:N:` (from line N on) and other line ranges.
+            let (file, anchor) = match target.split_once(':') {
+                Some((file, range)) if range.chars().all(|c| c.is_ascii_digit() || c == ':') => {
+                    (file, None)
+                }
+                Some((file, anchor)) => (file, Some(anchor)),
+                None => (target, None),
             };
             let path = page.parent().unwrap().join(file);
             checked += 1;
@@ -61,4 +66,70 @@ fn every_include_names_an_existing_file_and_anchor() {
         "broken includes:\n{}",
         problems.join("\n")
     );
+}
+
+/// The listings of a page: each fenced block whose first line is an include, with the line
+/// above the fence (skipping blank lines) and the include's target.
+fn listings(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (n, pair) in lines.windows(2).enumerate() {
+        let [fence, first] = pair else { continue };
+        let Some(target) = first
+            .strip_prefix("{{#include ../../")
+            .and_then(|rest| rest.strip_suffix("}}"))
+        else {
+            continue;
+        };
+        if !fence.starts_with("```") {
+            continue;
+        }
+        let caption = lines[..n]
+            .iter()
+            .rev()
+            .find(|line| !line.trim().is_empty())
+            .map(|line| line.to_string())
+            .unwrap_or_default();
+        found.push((caption, target.to_owned()));
+    }
+    found
+}
+
+#[test]
+fn every_listing_names_its_file_and_shows_no_snapshot_header() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for page in pages(&src) {
+        let text = fs::read_to_string(&page).unwrap();
+        for (caption, target) in listings(&text) {
+            checked += 1;
+            let (file, range) = target.split_once(':').unwrap_or((&target, ""));
+            if caption != format!("Filename: {file}") {
+                problems.push(format!(
+                    "{}: the listing of {file} has no caption `Filename: {file}` above it (found {caption:?})",
+                    page.display()
+                ));
+            }
+            if file.ends_with(".snap") && range.chars().all(|c| c.is_ascii_digit() || c == ':') {
+                // insta's header is `---`, some `key: value` lines, `---`.
+                let contents = fs::read_to_string(root.join(file)).unwrap();
+                let header_lines = contents
+                    .lines()
+                    .skip(1)
+                    .position(|line| line == "---")
+                    .map(|closing| closing + 2);
+                let expected = header_lines.map(|lines| format!("{}:", lines + 1));
+                if expected.as_deref() != Some(range) {
+                    problems.push(format!(
+                        "{}: {file} is shown from `:{range}`, not from just after insta's header ({expected:?})",
+                        page.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} listings found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -5,12 +5,17 @@
 //! - `cargo xtask package`: build what the stack deploys (four function zips, the server's image
 //!   context) for arm64, into `target/package/`.
 //! - `cargo xtask deploy` / `destroy`: package, then chapter 8's `deploy` binary.
+//! - `cargo xtask bench`: chapter 9's measurements, written into the book.
+//! - `cargo xtask exercises`: every "Break it" exercise, tried on a scratch copy.
+//! - `cargo xtask setup`: the Python tools (moto) in `.venv`, for the chapters' examples.
 //!
 //! One module per command; `tools` installs and finds what they need, `process` runs programs.
 
+mod bench;
 mod browser;
 mod contract;
 mod demo;
+mod exercises;
 mod infra;
 mod local_demo;
 mod package;
@@ -52,6 +57,15 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         options: Vec<String>,
     },
+    /// Measure cold starts, latency, throughput, CPU per request, sizes and cost (release builds
+    /// for this machine), and write the figures into the book (book/src/measurements/).
+    Bench,
+    /// Install the Python tools of requirements.txt into .venv (moto for the DynamoDB chapters'
+    /// examples and tests): what `cargo xtask test` does first, alone.
+    Setup,
+    /// Try every "Break it" exercise of the book (book/exercises.json) on a scratch copy of the
+    /// workspace: each change must compile and make the test it names fail.
+    Exercises,
     /// Build the book, then run both backends, the demo page and the book on localhost.
     Demo {
         /// Options for the demo (ports, --store); see `cargo xtask demo -- --help`.
@@ -66,6 +80,9 @@ fn main() -> ExitCode {
         Task::Test { update_screenshot } => test::run(update_screenshot),
         Task::Demo { options } => demo::run(&options),
         Task::Package => package::run_package().map(drop),
+        Task::Bench => bench::run(),
+        Task::Exercises => exercises::run(),
+        Task::Setup => tools::ensure_python_tools().map(drop),
         Task::Deploy { options } => demo::deploy("deploy", &options, true),
         Task::Destroy { options } => demo::deploy("destroy", &options, false),
     };

@@ -115,7 +115,7 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
     )?;
     let mdbook = stages.run("tools: mdbook", ensure_mdbook)?;
     stages.run(
-        "tools: Debian programs (chromium, buildah, skopeo, qemu-user-static)",
+        "tools: Debian programs (chromium, buildah, skopeo, qemu-user-static, wrk)",
         ensure_debian_programs,
     )?;
     // What the stack deploys, built once and read by every check below.

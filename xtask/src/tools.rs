@@ -76,7 +76,7 @@ fn cargo_home() -> Result<PathBuf> {
 }
 
 /// Programs the tests need from Debian's packages: where each is, and the package that has it.
-pub const DEBIAN_PROGRAMS: [(&str, &str); 4] = [
+pub const DEBIAN_PROGRAMS: [(&str, &str); 5] = [
     // The browser the page's tests drive.
     ("/usr/bin/chromium", "chromium"),
     // Builds the container image from its Dockerfile, with no daemon and no network.
@@ -85,6 +85,8 @@ pub const DEBIAN_PROGRAMS: [(&str, &str); 4] = [
     ("/usr/bin/skopeo", "skopeo"),
     // Runs the arm64 image's server on this machine, user-mode emulated.
     ("/usr/bin/qemu-aarch64-static", "qemu-user-static"),
+    // The load generator chapter 9 measures the server with.
+    ("/usr/bin/wrk", "wrk"),
 ];
 
 /// Installs the missing [`DEBIAN_PROGRAMS`] with apt-get when this is Debian (or Ubuntu) and we

@@ -1,7 +1,7 @@
 //! A tour of `DynamoStore` on a real DynamoDB-compatible server on this machine.
 //!
 //! `cargo run -p ch02-dynamodb --example tour` starts `moto_server` from the project's `.venv`
-//! (created by `cargo xtask test`), or uses the server named by `AWS_ENDPOINT_URL_DYNAMODB` if
+//! (created by `cargo xtask setup`, or by `cargo xtask test`), or uses the server named by `AWS_ENDPOINT_URL_DYNAMODB` if
 //! you set it. It never talks to AWS itself.
 
 use std::error::Error;
@@ -15,14 +15,30 @@ use ch02_dynamodb::local::LocalDynamo;
 use ch02_dynamodb::{DEFAULT_TABLE_NAME, DynamoStore, create_table};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn Error>> {
     let (store, _server) = match std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
         Ok(endpoint) => {
             println!("Using the DynamoDB-compatible server at {endpoint}");
             (DynamoStore::from_env().await, None)
         }
         Err(_) => {
-            let server = LocalDynamo::start()?;
+            let server = LocalDynamo::start().map_err(|err| {
+                format!(
+                    "{err}\nThe tour runs moto, a local DynamoDB, from the project's .venv. \
+                     Create it with `cargo xtask setup` (about a minute, once), or set \
+                     AWS_ENDPOINT_URL_DYNAMODB to a DynamoDB-compatible server you run."
+                )
+            })?;
             println!("Started moto_server at {}", server.endpoint());
             let store = DynamoStore::new(server.client(), DEFAULT_TABLE_NAME);
             (store, Some(server))

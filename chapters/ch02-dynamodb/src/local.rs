@@ -37,7 +37,7 @@ impl LocalDynamo {
     /// Starts moto on a free port and waits (up to 30 s) until it accepts connections.
     ///
     /// The Python interpreter is `$MOTO_PYTHON` if set, else the project's `.venv` (which
-    /// `cargo xtask test` creates), else `python3` from `PATH`; it must be able to
+    /// `cargo xtask setup` creates), else `python3` from `PATH`; it must be able to
     /// `import moto`.
     pub fn start() -> io::Result<Self> {
         let python = python()?;
@@ -94,8 +94,7 @@ impl LocalDynamo {
             Self::start().unwrap_or_else(|err| {
                 panic!(
                     "cannot start moto_server, the local DynamoDB these tests need: {err}\n\
-                     `cargo xtask test` installs it into .venv; or run\n\
-                     python3 -m venv .venv && .venv/bin/pip install 'moto[dynamodb,server]'"
+                     `cargo xtask setup` installs it into .venv (so does `cargo xtask test`)"
                 )
             })
         })

@@ -11,6 +11,7 @@
 //! fails when the committed file differs.
 
 pub mod description;
+pub mod image;
 pub mod prices;
 pub mod settings;
 pub mod template;

@@ -60,6 +60,16 @@ pub const API_GATEWAY_REST_REQUEST: Price = Price {
     evidence: Evidence::AwsText,
 };
 
+/// API Gateway's HTTP API, for comparison: the stack uses a REST API.
+pub const API_GATEWAY_HTTP_REQUEST: Price = Price {
+    what: "API Gateway HTTP API requests (first 300 million a month)",
+    dollars: 1.00 / 1_000_000.0,
+    per: "request",
+    source: "https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html",
+    checked: CHECKED,
+    evidence: Evidence::AwsText,
+};
+
 pub const FARGATE_ARM_VCPU_HOUR: Price = Price {
     what: "Fargate Linux/ARM vCPU",
     dollars: 0.032_38,
@@ -156,10 +166,11 @@ pub const ECR_GB_MONTH: Price = Price {
 };
 
 /// Every price above, for the book's table of sources.
-pub const ALL: [Price; 13] = [
+pub const ALL: [Price; 14] = [
     LAMBDA_REQUEST,
     LAMBDA_ARM_GB_SECOND,
     API_GATEWAY_REST_REQUEST,
+    API_GATEWAY_HTTP_REQUEST,
     FARGATE_ARM_VCPU_HOUR,
     FARGATE_ARM_GB_HOUR,
     ALB_HOUR,

@@ -6,92 +6,36 @@
 
 use std::io::Read as _;
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const IMAGE: &str = "localhost/blog-server:test";
+use ch06_infrastructure::image::{self, IMAGE};
+
 const QEMU: &str = "/usr/bin/qemu-aarch64-static";
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 fn package_dir() -> PathBuf {
     std::env::var_os("BLOG_PACKAGE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/package"))
+        .unwrap_or_else(|| workspace().join("target/package"))
 }
 
-/// buildah with its storage under `target/` (the vfs driver needs no kernel support).
 fn buildah() -> Command {
-    let state = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/buildah");
-    let mut command = Command::new("buildah");
-    command
-        .arg("--root")
-        .arg(state.join("root"))
-        .arg("--runroot")
-        .arg(state.join("run"))
-        .args(["--storage-driver", "vfs"]);
-    command
+    image::buildah(&workspace())
 }
 
 fn output(command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|err| {
-        panic!(
-            "cannot run {command:?} ({err}): the image test needs buildah, skopeo and \
-             qemu-user-static (`cargo xtask test` installs them on Debian)"
-        )
-    });
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn build_image() -> serde_json::Value {
-    let context = package_dir().join("image");
-    assert!(
-        context.join("blog-server").exists(),
-        "no {}: `cargo xtask package` stages the image's build context",
-        context.display()
-    );
-    output(
-        buildah()
-            .args(["build", "--quiet", "--platform", "linux/arm64", "-t", IMAGE])
-            .arg(&context),
-    );
-    serde_json::from_str(&output(
-        buildah().args(["inspect", "--type", "image", IMAGE]),
-    ))
-    .unwrap()
-}
-
-/// The bytes a registry stores and a task pulls: the image's layers, compressed, as `buildah
-/// push` writes them to an OCI layout and `skopeo` reads its manifest.
-fn pushed_size(dir: &Path) -> u64 {
-    let _ = std::fs::remove_dir_all(dir);
-    output(
-        buildah()
-            .args(["push", "--quiet", IMAGE])
-            .arg(format!("oci:{}:test", dir.display())),
-    );
-    let manifest: serde_json::Value = serde_json::from_str(&output(
-        Command::new("skopeo")
-            .args(["inspect", "--raw"])
-            .arg(format!("oci:{}:test", dir.display())),
-    ))
-    .unwrap();
-    let layers: u64 = manifest["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|layer| layer["size"].as_u64().unwrap())
-        .sum();
-    layers + manifest["config"]["size"].as_u64().unwrap()
+    image::output(command).unwrap_or_else(|err| panic!("{err}"))
 }
 
 #[test]
 fn the_image_is_arm64_not_root_small_and_serves_health() {
-    let image = build_image();
+    let image = image::build(&workspace(), &package_dir().join("image"))
+        .unwrap_or_else(|err| panic!("{err}"));
     let config = &image["OCIv1"];
     assert_eq!(config["architecture"], "arm64");
     assert_eq!(config["os"], "linux");
@@ -106,8 +50,7 @@ fn the_image_is_arm64_not_root_small_and_serves_health() {
     );
     assert!(config["config"]["ExposedPorts"]["8080/tcp"].is_object());
 
-    let oci = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/buildah/oci");
-    let compressed = pushed_size(&oci);
+    let compressed = image::pushed_bytes(&workspace()).unwrap_or_else(|err| panic!("{err}"));
     let unpacked = std::fs::metadata(package_dir().join("image/blog-server"))
         .unwrap()
         .len()

@@ -6,9 +6,11 @@
 //!   are the same on every run and on both backends;
 //! - [`JsonBody`]: a response's body as JSON, for assertions;
 //! - [`raw_http`]: a tiny HTTP/1.1 client that writes bytes to a socket, for tests that need to
-//!   misbehave on purpose or record exactly what went over the wire.
+//!   misbehave on purpose or record exactly what went over the wire;
+//! - [`svg`]: the few shapes the book's diagrams need, drawn by the tests from the code's values.
 
 pub mod raw_http;
+pub mod svg;
 
 use std::sync::Arc;
 

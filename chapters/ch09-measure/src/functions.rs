@@ -1,0 +1,179 @@
+//! Cold starts and warm invocations of real function binaries, run the way Lambda runs them:
+//! spawned with `AWS_LAMBDA_RUNTIME_API` pointing at [`RuntimeApi`], fed proxy events, timed.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use bytes::Bytes;
+use serde::Serialize;
+use tokio::process::Command;
+
+use crate::machine::memory_kib;
+use crate::runtime_api::{Invocation, Report, RuntimeApi};
+use crate::stats::{Summary, summarize};
+
+/// A function to measure: its binary, its environment, and the event of each invocation.
+pub struct Function {
+    pub name: String,
+    pub binary: PathBuf,
+    pub env: Vec<(String, String)>,
+    /// The `n`th invocation's event (so a delete can delete a different post each time).
+    pub event: Box<dyn Fn(usize) -> Bytes + Send + Sync>,
+}
+
+impl std::fmt::Debug for Function {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Function")
+            .field("name", &self.name)
+            .field("binary", &self.binary)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one function measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionResult {
+    pub name: String,
+    pub store: String,
+    /// Spawn until the function first asks for an event: everything `main` does before the
+    /// handler runs (the runtime, the logs, the store's client).
+    pub init_ms: Summary,
+    /// The first invocation of a fresh process.
+    pub first_invocation_ms: Summary,
+    /// Init and the first invocation together: what the first caller waits for (moving work from
+    /// init into the first call is no gain).
+    pub init_and_first_ms: Summary,
+    /// Invocations of a process that has already answered one.
+    pub warm_ms: Summary,
+    pub peak_rss_kib: u64,
+    pub answers: usize,
+    pub answers_2xx: usize,
+}
+
+/// The environment Lambda gives a function (what `lambda_runtime` reads), and nothing of the
+/// harness's own. The TLS client loads its CA roots at init: on Lambda's `provided.al2023` they
+/// are one bundle file in a folder of bundles, so the function gets that bundle and an empty
+/// folder, not this machine's folder of several hundred certificates.
+fn lambda_env(runtime_api: &str, name: &str) -> Vec<(String, String)> {
+    let empty_folder = std::env::temp_dir().join("no-extra-ca-roots");
+    let _ = std::fs::create_dir_all(&empty_folder);
+    [
+        (
+            "SSL_CERT_FILE",
+            "/etc/ssl/certs/ca-certificates.crt".to_owned(),
+        ),
+        ("SSL_CERT_DIR", empty_folder.display().to_string()),
+        ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_owned()),
+        ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".to_owned()),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
+        ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
+        ("AWS_LAMBDA_LOG_STREAM_NAME", "measured".to_owned()),
+        ("AWS_LAMBDA_LOG_LEVEL", "WARN".to_owned()),
+    ]
+    .map(|(name, value)| (name.to_owned(), value))
+    .to_vec()
+}
+
+/// The status code inside a proxy response (`{"statusCode": 200, ...}`), or 0.
+fn status_of(body: &[u8]) -> u16 {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|json| json["statusCode"].as_u64())
+        .and_then(|code| u16::try_from(code).ok())
+        .unwrap_or(0)
+}
+
+// ANCHOR: measure
+/// Starts `function` `cold_starts` times; each fresh process gets one invocation, and the first
+/// one `warm` more after it.
+pub async fn measure(
+    function: &Function,
+    store: &str,
+    cold_starts: usize,
+    warm: usize,
+) -> Result<FunctionResult> {
+    let mut api = RuntimeApi::start().await?;
+    let (mut init, mut first, mut both, mut warm_times) = (vec![], vec![], vec![], vec![]);
+    let (mut answers, mut answers_2xx, mut peak_rss_kib) = (0, 0, 0);
+    let mut invocation = 0;
+    for run in 0..cold_starts {
+        let spawned = Instant::now();
+        let mut child = Command::new(&function.binary)
+            .env_clear()
+            .envs(lambda_env(&api.env_value(), &function.name))
+            .envs(function.env.iter().cloned())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("cannot start {}", function.binary.display()))?;
+        match next_report(&mut api).await? {
+            Report::WantsNext(at) => init.push(at - spawned),
+            other => bail!("{} did not finish init: {other:?}", function.name),
+        }
+        let invocations = if run == 0 { 1 + warm } else { 1 };
+        for call in 0..invocations {
+            let id = format!("measured-{invocation}");
+            let sent = Instant::now();
+            api.invoke(Invocation {
+                id: id.clone(),
+                event: (function.event)(invocation),
+            })
+            .await;
+            invocation += 1;
+            let took = match next_report(&mut api).await? {
+                Report::Response {
+                    id: answered,
+                    body,
+                    at,
+                } if answered == id => {
+                    answers += 1;
+                    if (200..300).contains(&status_of(&body)) {
+                        answers_2xx += 1;
+                    }
+                    at - sent
+                }
+                other => bail!("{} did not answer {id}: {other:?}", function.name),
+            };
+            match call {
+                0 => {
+                    first.push(took);
+                    both.push(init[init.len() - 1] + took);
+                }
+                _ => warm_times.push(took),
+            }
+            // The function asks for its next event once it has answered.
+            match next_report(&mut api).await? {
+                Report::WantsNext(_) => {}
+                other => bail!("{} did not ask for more: {other:?}", function.name),
+            }
+        }
+        if let Some(pid) = child.id() {
+            peak_rss_kib = peak_rss_kib.max(memory_kib(pid).1);
+        }
+        child.kill().await.ok();
+    }
+    Ok(FunctionResult {
+        name: function.name.clone(),
+        store: store.to_owned(),
+        init_ms: summarize(&init),
+        first_invocation_ms: summarize(&first),
+        init_and_first_ms: summarize(&both),
+        warm_ms: summarize(&warm_times),
+        peak_rss_kib,
+        answers,
+        answers_2xx,
+    })
+}
+// ANCHOR_END: measure
+
+async fn next_report(api: &mut RuntimeApi) -> Result<Report> {
+    tokio::time::timeout(Duration::from_secs(30), api.report())
+        .await
+        .context("the function did nothing for 30 s")?
+        .context("the Runtime API stopped")
+}

@@ -1,0 +1,18 @@
+//! # Chapter 9: measuring the difference
+//!
+//! `cargo xtask bench` builds the function binaries, the server and two floors (the smallest
+//! Lambda function, the smallest hyper server) for this machine, and [`run`] measures them:
+//! function cold starts and warm invocations through a real implementation of the Lambda
+//! Runtime API ([`runtime_api`], [`functions`]), the server's start, throughput, latency, CPU
+//! time per request and memory under `wrk` ([`container`]), and the sizes of what chapter 6
+//! deploys. [`report`] writes the figures to JSON, markdown tables and SVG charts for the book;
+//! [`cost`] turns chapter 6's prices into each variant's monthly bill.
+
+pub mod container;
+pub mod cost;
+pub mod functions;
+pub mod machine;
+pub mod report;
+pub mod run;
+pub mod runtime_api;
+pub mod stats;

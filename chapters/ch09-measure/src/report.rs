@@ -1,0 +1,394 @@
+//! The figures, written for the book: `results.json` (everything), one markdown table per
+//! subject, and SVG charts. The chapter 9 page includes these files; none of its figures is typed.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use plotters::prelude::*;
+
+use crate::functions::FunctionResult;
+use crate::run::Results;
+
+pub fn write(results: &Results, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out)?;
+    std::fs::write(
+        out.join("results.json"),
+        serde_json::to_string_pretty(results)? + "\n",
+    )?;
+    std::fs::write(out.join("machine.md"), machine(results))?;
+    std::fs::write(out.join("functions.md"), functions(results))?;
+    std::fs::write(out.join("container.md"), container(results))?;
+    std::fs::write(out.join("sizes.md"), sizes(results))?;
+    std::fs::write(out.join("cost.md"), cost(results))?;
+    cold_start_chart(results, &out.join("cold-starts.svg"))?;
+    throughput_chart(results, &out.join("throughput.svg"))?;
+    cost_chart(results, &out.join("cost.svg"))?;
+    Ok(())
+}
+
+/// The lines `bench` prints at the end.
+pub fn summary(results: &Results) -> String {
+    let mut out = String::new();
+    for f in results.functions.iter().chain([&results.hello_function]) {
+        writeln!(
+            out,
+            "{:<15} {:<8} init p50 {:>6.2} ms, first call p50 {:>6.2} ms, warm p50 {:>6.3} ms p99 {:>6.3} ms, {}/{} answers 2xx",
+            f.name, f.store, f.init_ms.p50, f.first_invocation_ms.p50, f.warm_ms.p50, f.warm_ms.p99, f.answers_2xx, f.answers
+        )
+        .unwrap();
+    }
+    for load in results
+        .container
+        .loads
+        .iter()
+        .chain([&results.container.hello])
+    {
+        writeln!(
+            out,
+            "{:<22} {:<8} {:>9.0} req/s, p50 {:.3} ms, p99 {:.3} ms, {:.1} us CPU/request, {} failed",
+            load.name, load.store, load.requests_per_second, load.p50_ms, load.p99_ms, load.cpu_us_per_request, load.failures
+        )
+        .unwrap();
+    }
+    writeln!(
+        out,
+        "GET /blog/{{id}} at {:.2} of the hello-world server",
+        results.container.ratio_to_hello
+    )
+    .unwrap();
+    out
+}
+
+fn machine(results: &Results) -> String {
+    let m = &results.machine;
+    let tools: Vec<String> = results
+        .tools
+        .iter()
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect();
+    format!(
+        "Measured on {}: {}, {} cores, {} GiB, {}; {}; {}{}.\n",
+        m.date,
+        m.cpu,
+        m.cores,
+        m.memory_gib,
+        m.os,
+        m.rustc,
+        tools.join(", "),
+        if results.quick {
+            " (a quick run: these figures are not worth reading)"
+        } else {
+            ""
+        }
+    )
+}
+
+fn functions(results: &Results) -> String {
+    let hello = &results.hello_function;
+    let mut out = String::from(
+        "| function | store | init p50 | init p90 | first call p50 | init + first call p50 | init / floor | warm p50 | warm p99 | peak memory | answers 2xx |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let row = |out: &mut String, f: &FunctionResult| {
+        writeln!(
+            out,
+            "| `{}` | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1}× | {:.3} ms | {:.3} ms | {:.1} MiB | {}/{} |",
+            f.name,
+            f.store,
+            f.init_ms.p50,
+            f.init_ms.p90,
+            f.first_invocation_ms.p50,
+            f.init_and_first_ms.p50,
+            f.init_ms.p50 / hello.init_ms.p50,
+            f.warm_ms.p50,
+            f.warm_ms.p99,
+            f.peak_rss_kib as f64 / 1024.0,
+            f.answers_2xx,
+            f.answers
+        )
+        .unwrap();
+    };
+    for f in &results.functions {
+        row(&mut out, f);
+    }
+    row(&mut out, hello);
+    writeln!(
+        out,
+        "\n{} cold starts per function; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once.",
+        hello.init_ms.n, hello.warm_ms.n
+    )
+    .unwrap();
+    out
+}
+
+fn container(results: &Results) -> String {
+    let c = &results.container;
+    let mut out = format!(
+        "Process start to the first `200` on `/health`: p50 {:.2} ms, p90 {:.2} ms, max {:.2} ms ({} starts).\n\n",
+        c.start_to_health_ms.p50,
+        c.start_to_health_ms.p90,
+        c.start_to_health_ms.max,
+        c.start_to_health_ms.n
+    );
+    out.push_str("| request | store | requests/s | p50 | p99 | server CPU per request | server memory after | failed |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for load in c.loads.iter().chain([&c.hello]) {
+        writeln!(
+            out,
+            "| `{}` | {} | {:.0} | {:.3} ms | {:.3} ms | {:.1} µs | {:.1} MiB | {} |",
+            load.name,
+            load.store,
+            load.requests_per_second,
+            load.p50_ms,
+            load.p99_ms,
+            load.cpu_us_per_request,
+            load.rss_kib_after as f64 / 1024.0,
+            load.failures
+        )
+        .unwrap();
+    }
+    let first = c
+        .loads
+        .first()
+        .map(|l| (l.connections, l.seconds))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "\n`wrk`, {} connections ({} against moto, which answers from one Python process), {} s per row, one thread on one core; the server pinned to the other core. `GET /blog/{{id}}` on the memory store answers at {:.2} of the hello-world server's rate.",
+        first.0,
+        c.loads
+            .iter()
+            .find(|l| l.store == "dynamodb")
+            .map(|l| l.connections)
+            .unwrap_or_default(),
+        first.1,
+        c.ratio_to_hello
+    )
+    .unwrap();
+    out
+}
+
+fn sizes(results: &Results) -> String {
+    let s = &results.sizes;
+    let mut out = String::from("| artifact | bytes | executable inside |\n|---|---:|---:|\n");
+    for (name, zip, binary) in &s.functions {
+        writeln!(out, "| `{name}.zip` | {zip} | {binary} |").unwrap();
+    }
+    writeln!(
+        out,
+        "| `blog-server` (static, arm64) | {} | |",
+        s.server_binary_bytes
+    )
+    .unwrap();
+    match s.image_bytes {
+        Some(bytes) => writeln!(out, "| the image (compressed, as pushed) | {bytes} | |").unwrap(),
+        None => writeln!(out, "| the image | not measured (no buildah) | |").unwrap(),
+    }
+    out
+}
+
+fn cost(results: &Results) -> String {
+    let c = &results.cost;
+    let show = |rps: Option<f64>| match rps {
+        Some(rps) => format!(
+            "{rps:.1} requests a second ({:.1} million a month)",
+            rps * 3600.0 * 730.0 / 1e6
+        ),
+        None => "none below 10,000 requests a second".to_owned(),
+    };
+    let mut out = format!(
+        "- with API Gateway's REST API (the stack's): the containers cost less above **{}**;\n- with an HTTP API instead: above {}.\n\n",
+        show(c.crossover_rest_rps),
+        show(c.crossover_http_api_rps)
+    );
+    out.push_str("| requests a second | functions (REST API) | functions (HTTP API) | containers |\n|---:|---:|---:|---:|\n");
+    for (rps, rest, http, containers) in c
+        .curve
+        .iter()
+        .filter(|(rps, ..)| [0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0].contains(rps))
+    {
+        writeln!(
+            out,
+            "| {rps} | ${rest:.2} | ${http:.2} | ${containers:.2} |"
+        )
+        .unwrap();
+    }
+    writeln!(
+        out,
+        "\nMonthly, in dollars, without the table (the same for both). Assumes {} ms per function call billed at {} MB, {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request.",
+        c.workload.function_ms,
+        ch06_infrastructure::settings::FUNCTION_MEMORY_MB,
+        c.workload.cpu_ms_per_request,
+        c.workload.bytes_per_request
+    )
+    .unwrap();
+    out
+}
+
+fn cold_start_chart(results: &Results, path: &Path) -> Result<()> {
+    let rows: Vec<(String, f64, f64)> = results
+        .functions
+        .iter()
+        .chain([&results.hello_function])
+        .map(|f| {
+            (
+                format!("{} ({})", f.name, f.store),
+                f.init_ms.p50,
+                f.first_invocation_ms.p50,
+            )
+        })
+        .collect();
+    let max = rows
+        .iter()
+        .map(|(_, init, first)| init + first)
+        .fold(0.0, f64::max)
+        * 1.15;
+    let root = SVGBackend::new(path, (760, 360)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "Cold start, p50: init, then the first invocation (ms)",
+            ("sans-serif", 18),
+        )
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0.0..max, (0..rows.len()).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_label_formatter(&|segment| match segment {
+            SegmentValue::CenterOf(index) => {
+                rows.get(*index).map(|r| r.0.clone()).unwrap_or_default()
+            }
+            _ => String::new(),
+        })
+        .x_desc("milliseconds")
+        .draw()?;
+    for (index, (_, init, first)) in rows.iter().enumerate() {
+        let bar = |from: f64, to: f64, color: RGBColor| {
+            Rectangle::new(
+                [
+                    (from, SegmentValue::Exact(index)),
+                    (to, SegmentValue::Exact(index + 1)),
+                ],
+                color.filled(),
+            )
+        };
+        chart.draw_series([
+            bar(0.0, *init, RGBColor(70, 110, 170)),
+            bar(*init, init + first, RGBColor(230, 150, 60)),
+        ])?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+fn throughput_chart(results: &Results, path: &Path) -> Result<()> {
+    let c = &results.container;
+    let rows: Vec<(String, f64)> = c
+        .loads
+        .iter()
+        .chain([&c.hello])
+        .map(|l| (format!("{} ({})", l.name, l.store), l.requests_per_second))
+        .collect();
+    let max = rows.iter().map(|(_, rps)| *rps).fold(0.0, f64::max) * 1.15;
+    let root = SVGBackend::new(path, (760, 360)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "The server under wrk: requests per second",
+            ("sans-serif", 18),
+        )
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(210)
+        .build_cartesian_2d(0.0..max, (0..rows.len()).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_label_formatter(&|segment| match segment {
+            SegmentValue::CenterOf(index) => {
+                rows.get(*index).map(|r| r.0.clone()).unwrap_or_default()
+            }
+            _ => String::new(),
+        })
+        .x_desc("requests per second")
+        .draw()?;
+    chart.draw_series(rows.iter().enumerate().map(|(index, (_, rps))| {
+        Rectangle::new(
+            [
+                (0.0, SegmentValue::Exact(index)),
+                (*rps, SegmentValue::Exact(index + 1)),
+            ],
+            RGBColor(70, 110, 170).filled(),
+        )
+    }))?;
+    root.present()?;
+    Ok(())
+}
+
+fn cost_chart(results: &Results, path: &Path) -> Result<()> {
+    let curve = &results.cost.curve;
+    let max_rps = curve.last().map(|point| point.0).unwrap_or(30.0);
+    let max_dollars = curve
+        .iter()
+        .map(|p| p.1.max(p.2).max(p.3))
+        .fold(0.0, f64::max)
+        * 1.1;
+    let root = SVGBackend::new(path, (760, 400)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Monthly cost against steady traffic", ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..max_rps, 0.0..max_dollars)?;
+    chart
+        .configure_mesh()
+        .x_desc("requests per second")
+        .y_desc("dollars a month")
+        .draw()?;
+    let series = [
+        ("functions, REST API", RGBColor(70, 110, 170), 1),
+        ("functions, HTTP API", RGBColor(120, 170, 220), 2),
+        ("containers", RGBColor(230, 150, 60), 3),
+    ];
+    for (label, color, column) in series {
+        chart
+            .draw_series(LineSeries::new(
+                curve.iter().map(|p| {
+                    (
+                        p.0,
+                        match column {
+                            1 => p.1,
+                            2 => p.2,
+                            _ => p.3,
+                        },
+                    )
+                }),
+                color.stroke_width(3),
+            ))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+            });
+    }
+    if let Some(rps) = results
+        .cost
+        .crossover_rest_rps
+        .filter(|rps| *rps <= max_rps)
+    {
+        chart.draw_series([PathElement::new(
+            vec![(rps, 0.0), (rps, max_dollars)],
+            BLACK.stroke_width(1),
+        )])?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

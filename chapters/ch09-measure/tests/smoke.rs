@@ -1,0 +1,75 @@
+//! The harness runs end to end on debug builds: a few cold starts and invocations of every
+//! function (on moto), a second of load on every server route, the sizes and the report. No
+//! figure is asserted (debug builds measure nothing worth reading); every answer must be 2xx and
+//! every report file written. `cargo xtask bench` is the real run, on release builds.
+
+use std::path::PathBuf;
+
+use ch09_measure::run::{Options, run};
+
+/// Where `cargo test` put the binaries of this workspace (get-posts, blog-server, ...): next to
+/// this package's own.
+fn bin_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hello-function"))
+        .parent()
+        .expect("a folder")
+        .to_path_buf()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_harness_runs_and_every_answer_is_2xx() {
+    for binary in [
+        "get-posts",
+        "get-post",
+        "create-post",
+        "delete-post",
+        "blog-server",
+        "hello-server",
+    ] {
+        assert!(
+            bin_dir().join(binary).exists(),
+            "no {binary} in {}: `cargo test --workspace` builds it",
+            bin_dir().display()
+        );
+    }
+    let package_dir = std::env::var_os("BLOG_PACKAGE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/package"));
+    let options = Options {
+        bin_dir: bin_dir(),
+        package_dir,
+        quick: true,
+    };
+    let results = run(&options).await.expect("the harness runs");
+    for function in results.functions.iter().chain([&results.hello_function]) {
+        assert!(function.answers > 0, "{}", function.name);
+        assert_eq!(
+            function.answers_2xx, function.answers,
+            "{} on {}",
+            function.name, function.store
+        );
+    }
+    for load in results
+        .container
+        .loads
+        .iter()
+        .chain([&results.container.hello])
+    {
+        assert!(load.requests > 0, "{}", load.name);
+        assert_eq!(load.failures, 0, "{} on {}", load.name, load.store);
+    }
+    let out = std::env::temp_dir().join(format!("bench-smoke-{}", std::process::id()));
+    ch09_measure::report::write(&results, &out).expect("the report");
+    for file in [
+        "results.json",
+        "functions.md",
+        "container.md",
+        "sizes.md",
+        "cost.md",
+        "cold-starts.svg",
+        "throughput.svg",
+        "cost.svg",
+    ] {
+        assert!(out.join(file).exists(), "no {file}");
+    }
+}

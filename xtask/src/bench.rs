@@ -1,0 +1,46 @@
+//! `cargo xtask bench`: chapter 9's measurements on release builds for this machine, written
+//! into the book (`book/src/measurements/`). A benchmark prints and records figures; no test
+//! decides anything by them.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::process::{self, cargo, root, target_dir};
+use crate::tools::{ensure_debian_programs, ensure_python_tools};
+
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let python = ensure_python_tools()?;
+    ensure_debian_programs()?;
+    // The sizes chapter 9 reports are those of what the stack deploys.
+    crate::package::run_package()?;
+    process::run(cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "ch03-functions",
+        "-p",
+        "ch04-container",
+        "-p",
+        "ch09-measure",
+        "--bins",
+    ]))?;
+    let release = target_dir().join("release");
+    process::run(
+        std::process::Command::new(release.join("bench"))
+            .arg("--bin-dir")
+            .arg(&release)
+            .arg("--package-dir")
+            .arg(crate::package::package_dir())
+            .arg("--out")
+            .arg(root().join("book/src/measurements"))
+            .env("MOTO_PYTHON", &python),
+    )?;
+    println!(
+        "cargo xtask bench: done in {:.0} s; the figures are in book/src/measurements/",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
