@@ -106,9 +106,10 @@ fn every_listing_names_its_file_and_shows_no_snapshot_header() {
         for (caption, target) in listings(&text) {
             checked += 1;
             let (file, range) = target.split_once(':').unwrap_or((&target, ""));
-            if caption != format!("Filename: {file}") {
+            let expected = format!("<span class=\"filename\">Filename: {file}</span>");
+            if caption != expected {
                 problems.push(format!(
-                    "{}: the listing of {file} has no caption `Filename: {file}` above it (found {caption:?})",
+                    "{}: the listing of {file} has no caption `{expected}` above it (found {caption:?})",
                     page.display()
                 ));
             }

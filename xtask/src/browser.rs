@@ -23,7 +23,8 @@ pub fn run_tests(counts: &mut TestCounts, update_screenshot: bool) -> Result<()>
     std::fs::create_dir_all(screenshot.parent().expect("a folder"))?;
     let binary = build_local_demo()?;
 
-    let demo = DemoProcess::start(&binary, &[])?;
+    // For the book's screenshot, the ports the chapter prints (the defaults); otherwise free ones.
+    let demo = DemoProcess::start_with(&binary, &[], !update_screenshot)?;
     // A second demo whose containers backend is not running: nothing listens at that URL.
     let unused = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     let dead_url = format!("http://{}/", unused.local_addr()?);

@@ -31,8 +31,14 @@ pub struct DemoProcess {
 
 impl DemoProcess {
     pub fn start(binary: &Path, args: &[&str]) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args([
+        Self::start_with(binary, args, true)
+    }
+
+    /// [`DemoProcess::start`] on the default ports the book shows when `free_ports` is false
+    /// (for the screenshot); it fails if one of them is taken.
+    pub fn start_with(binary: &Path, args: &[&str], free_ports: bool) -> Result<Self> {
+        let ports: &[&str] = if free_ports {
+            &[
                 "--functions-port",
                 "0",
                 "--containers-port",
@@ -41,9 +47,13 @@ impl DemoProcess {
                 "0",
                 "--book-port",
                 "0",
-                "--store",
-                "memory",
-            ])
+            ]
+        } else {
+            &[]
+        };
+        let mut child = Command::new(binary)
+            .args(ports)
+            .args(["--store", "memory"])
             .args(args)
             .stdout(Stdio::piped())
             .spawn()

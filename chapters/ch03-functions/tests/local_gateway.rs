@@ -280,3 +280,11 @@ async fn a_function_answer_over_6_mb_is_api_gateways_502() {
     assert_eq!(answer.headers()["x-content-type-options"], "nosniff");
     assert_eq!(answer_from_payload(b"not json").status(), 502);
 }
+
+/// What `cargo run -p ch03-functions --bin local-api-gateway` prints, with the default port.
+#[test]
+fn the_startup_lines_with_the_default_port() {
+    use ch03_functions::local_gateway::{DEFAULT_PORT, startup_lines};
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
+    insta::assert_snapshot!(startup_lines(ch02_dynamodb::StoreChoice::Memory, address));
+}

@@ -13,7 +13,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use ch01_blog_core::Blog;
 use ch01_blog_core::http::{Method, Request};
-use ch01_blog_core::test_support::raw_http::read_response;
+use ch01_blog_core::test_support::JsonBody;
+use ch01_blog_core::test_support::raw_http::{RawResponse, read_response, send};
 use ch03_functions::local_gateway::event::{Caller, proxy_event};
 use ch03_functions::local_gateway::{Limits, Route, route};
 use ch03_functions::{LocalApiGateway, STAGE};
@@ -282,3 +283,96 @@ impl Backends {
     }
 }
 // ANCHOR_END: backends
+
+/// One variant as a client reaches it: where it listens and the path its API starts at
+/// (`/Prod` for the functions, nothing for the container).
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: &'static str,
+    pub address: SocketAddr,
+    pub prefix: String,
+}
+
+impl Variant {
+    /// `path` (such as `/blog/hello`) under this variant's base path.
+    pub fn target(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
+    /// Sends one request to `path` under this variant's base path.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> RawResponse {
+        send(self.address, method, &self.target(path), headers, body)
+            .await
+            .unwrap_or_else(|err| panic!("{} {method} {path}: {err}", self.name))
+    }
+
+    /// Every page of the feed, following `next_cursor` from the first page of `limit` posts;
+    /// each page must be a `200`.
+    pub async fn pages(&self, limit: usize) -> Vec<RawResponse> {
+        let mut pages = Vec::new();
+        let mut path = format!("/blog?limit={limit}");
+        loop {
+            let page = self.send("GET", &path, &[], b"").await;
+            assert_eq!(page.status, 200, "{} {path}", self.name);
+            let next = page.json_body()["next_cursor"].as_str().map(str::to_owned);
+            pages.push(page);
+            match next {
+                Some(cursor) => path = format!("/blog?limit={limit}&cursor={cursor}"),
+                None => return pages,
+            }
+        }
+    }
+
+    /// The ids of every post in the feed, in feed order.
+    pub async fn feed_ids(&self, limit: usize) -> Vec<String> {
+        self.pages(limit)
+            .await
+            .iter()
+            .flat_map(|page| {
+                page.json_body()["posts"]
+                    .as_array()
+                    .expect("a page has posts")
+                    .iter()
+                    .map(|post| post["id"].as_str().expect("an id").to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// The JSON of a post whose every field is at its limit, in four-byte characters (50,000 crabs
+/// are 200,000 bytes of contents): the largest post the blog accepts.
+pub fn largest_post(id: &str) -> String {
+    let crabs = |count| "\u{1F980}".repeat(count);
+    serde_json::json!({
+        "id": id,
+        "title": crabs(ch01_blog_core::TITLE_MAX_CHARS),
+        "author": crabs(ch01_blog_core::AUTHOR_MAX_CHARS),
+        "contents": crabs(ch01_blog_core::CONTENTS_MAX_CHARS),
+    })
+    .to_string()
+}
+
+impl Backends {
+    /// The two variants, functions first.
+    pub fn variants(&self) -> [Variant; 2] {
+        [
+            Variant {
+                name: "functions",
+                address: self.functions,
+                prefix: format!("/{STAGE}"),
+            },
+            Variant {
+                name: "container",
+                address: self.container,
+                prefix: String::new(),
+            },
+        ]
+    }
+}

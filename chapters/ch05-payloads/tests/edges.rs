@@ -4,23 +4,18 @@
 //! takes half a second meets a 0.2 s function timeout) so that the test waits little.
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ch01_blog_core::test_support::raw_http::{RawResponse, send};
+use ch01_blog_core::test_support::raw_http::RawResponse;
 use ch01_blog_core::test_support::{JsonBody, deterministic_blog};
-use ch01_blog_core::{
-    AUTHOR_MAX_CHARS, Blog, BlogError, CONTENTS_MAX_CHARS, Cursor, MAX_BODY_BYTES, MemoryStore,
-    Page, Post, PostStore, TITLE_MAX_CHARS,
-};
-use ch03_functions::STAGE;
+use ch01_blog_core::{Blog, BlogError, Cursor, MAX_BODY_BYTES, MemoryStore, Page, Post, PostStore};
 use ch03_functions::local_gateway::{
     FUNCTION_TIMEOUT_SECS, GATEWAY_MAX_BODY, INTEGRATION_TIMEOUT_SECS, LAMBDA_MAX_REQUEST_BYTES,
     LAMBDA_MAX_RESPONSE_BYTES, Limits,
 };
-use ch05_payloads::Backends;
+use ch05_payloads::{Backends, largest_post};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 const MB: usize = 1024 * 1024;
@@ -54,14 +49,6 @@ fn slow_blog() -> Blog {
         inner: MemoryStore::new(),
         delay: Duration::from_millis(500),
     }))
-}
-
-/// Both variants, each at its base path.
-fn sides(backends: &Backends) -> [(SocketAddr, String); 2] {
-    [
-        (backends.functions, format!("/{STAGE}")),
-        (backends.container, String::new()),
-    ]
 }
 
 /// A create whose JSON body is `bytes` long.
@@ -107,9 +94,8 @@ impl Row {
         body: &[u8],
     ) -> Self {
         let mut answers = [String::new(), String::new()];
-        for (answer, (address, prefix)) in answers.iter_mut().zip(sides(backends)) {
-            let target = format!("{prefix}{path}");
-            *answer = seen(&send(address, method, &target, headers, body).await.unwrap());
+        for (answer, variant) in answers.iter_mut().zip(backends.variants()) {
+            *answer = seen(&variant.send(method, path, headers, body).await);
         }
         Self {
             limit,
@@ -119,23 +105,16 @@ impl Row {
     }
 }
 
-/// 100 posts of the largest size on both variants (50,000 four-byte characters of contents
-/// each); returns how many bytes of JSON they are in all, far more than one 6 MB answer.
+/// 100 posts of the largest size on both variants; returns how many bytes of JSON they are in
+/// all, far more than one 6 MB answer.
 async fn create_largest_posts(backends: &Backends) -> usize {
     let mut total = 0;
     for n in 0..100 {
-        let body = serde_json::json!({
-            "id": format!("max-{n:03}"),
-            "title": "\u{1F980}".repeat(TITLE_MAX_CHARS),
-            "author": "\u{1F980}".repeat(AUTHOR_MAX_CHARS),
-            "contents": "\u{1F980}".repeat(CONTENTS_MAX_CHARS),
-        })
-        .to_string();
-        for (address, prefix) in sides(backends) {
-            let target = format!("{prefix}/blog");
-            let created = send(address, "POST", &target, &[JSON], body.as_bytes())
-                .await
-                .unwrap();
+        let body = largest_post(&format!("max-{n:03}"));
+        for variant in backends.variants() {
+            let created = variant
+                .send("POST", "/blog", &[JSON], body.as_bytes())
+                .await;
             assert_eq!(created.status, 201);
             total += created.body.len();
         }
@@ -208,9 +187,8 @@ async fn each_aws_limit_and_what_each_variant_answers() {
     ] {
         let slow = Backends::start_with_limits(slow_blog(), slow_blog(), limits).await;
         let body = br#"{"id":"slow","title":"Slow","author":"Ada","contents":"Late"}"#;
-        for (address, prefix) in sides(&slow) {
-            let target = format!("{prefix}/blog");
-            let created = send(address, "POST", &target, &[JSON], body).await.unwrap();
+        for variant in slow.variants() {
+            let created = variant.send("POST", "/blog", &[JSON], body).await;
             assert_eq!(created.status, 201);
         }
         let request = "`GET /blog/slow` from a store that takes 0.5 s".to_owned();

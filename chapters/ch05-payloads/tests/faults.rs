@@ -6,7 +6,6 @@
 //! table or not there at all, as each case says. The generated matrix is the book's.
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,13 +13,11 @@ use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::AttributeValue;
 use ch01_blog_core::Blog;
 use ch01_blog_core::test_support::JsonBody;
-use ch01_blog_core::test_support::raw_http::send;
 use ch02_dynamodb::DynamoStore;
 use ch02_dynamodb::client::local_client_with;
 use ch02_dynamodb::fault::{Fault, FaultProxy};
 use ch02_dynamodb::local::LocalDynamo;
-use ch03_functions::STAGE;
-use ch05_payloads::Backends;
+use ch05_payloads::{Backends, Variant};
 
 /// The bounds of these tests: short, so that CI waits little.
 fn short_timeouts() -> TimeoutConfig {
@@ -44,27 +41,26 @@ enum After {
     Complete,
 }
 
-struct Variant {
-    name: &'static str,
-    address: SocketAddr,
-    prefix: String,
+/// What a test asks one variant.
+trait Asks {
+    async fn create(&self, id: &str) -> (u16, Duration);
+    async fn get(&self, id: &str) -> (u16, Duration);
 }
 
-impl Variant {
+impl Asks for Variant {
     async fn create(&self, id: &str) -> (u16, Duration) {
         let body = format!(
             r#"{{"id":"{id}","title":"Fault","author":"Ada","contents":"All or nothing"}}"#
         );
         let started = Instant::now();
-        let answer = send(
-            self.address,
-            "POST",
-            &format!("{}/blog", self.prefix),
-            &[("content-type", "application/json")],
-            body.as_bytes(),
-        )
-        .await
-        .unwrap();
+        let answer = self
+            .send(
+                "POST",
+                "/blog",
+                &[("content-type", "application/json")],
+                body.as_bytes(),
+            )
+            .await;
         if answer.status == 503 {
             assert_eq!(
                 answer.json_body()["code"],
@@ -78,15 +74,7 @@ impl Variant {
 
     async fn get(&self, id: &str) -> (u16, Duration) {
         let started = Instant::now();
-        let answer = send(
-            self.address,
-            "GET",
-            &format!("{}/blog/{id}", self.prefix),
-            &[],
-            b"",
-        )
-        .await
-        .unwrap();
+        let answer = self.send("GET", &format!("/blog/{id}"), &[], b"").await;
         (answer.status, started.elapsed())
     }
 }
@@ -136,19 +124,9 @@ async fn every_fault_is_a_503_in_time_and_no_write_is_half_done() {
             &table,
         ))
     };
-    let backends = Backends::start(Blog::new(store()), Blog::new(store())).await;
-    let variants = [
-        Variant {
-            name: "functions",
-            address: backends.functions,
-            prefix: format!("/{STAGE}"),
-        },
-        Variant {
-            name: "container",
-            address: backends.container,
-            prefix: String::new(),
-        },
-    ];
+    let variants = Backends::start(Blog::new(store()), Blog::new(store()))
+        .await
+        .variants();
     let cases = [
         (Fault::Refuse, "connections refused", 503, After::Absent),
         (
@@ -252,12 +230,7 @@ async fn a_silent_store_is_a_503_within_the_real_12_second_bound() {
         &table,
     ));
     let blog = Blog::new(store);
-    let backends = Backends::start(blog.clone(), blog).await;
-    let functions = Variant {
-        name: "functions",
-        address: backends.functions,
-        prefix: format!("/{STAGE}"),
-    };
+    let [functions, _] = Backends::start(blog.clone(), blog).await.variants();
     proxy.set(Fault::Stall);
     let (status, took) = functions.get("anything").await;
     assert_eq!(status, 503);

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use ch01_blog_core::test_support::raw_http::{RawResponse, send};
 use ch01_blog_core::test_support::{JsonBody, seeded_blog};
 use ch03_functions::STAGE;
-use ch05_payloads::Backends;
+use ch05_payloads::{Backends, largest_post};
 use serde_json::Value;
 
 /// The headers the contract specifies; both answers must carry the same values (or both none).
@@ -340,60 +340,32 @@ fn the_parity_table() {
 /// the page at the same byte bound, give the same cursor, and walk all 100 posts alike.
 #[tokio::test]
 async fn a_page_of_100_maximum_size_posts_is_the_same_and_under_6_mb_on_both() {
-    let backends = Backends::start(seeded_blog().await, seeded_blog().await).await;
-    let sides = [
-        (backends.functions, format!("/{STAGE}")),
-        (backends.container, String::new()),
-    ];
-    let contents = "\u{1F980}".repeat(ch01_blog_core::CONTENTS_MAX_CHARS);
+    let variants = Backends::start(seeded_blog().await, seeded_blog().await)
+        .await
+        .variants();
     for n in 0..100 {
-        let body = serde_json::json!({
-            "id": format!("max-{n:03}"),
-            "title": "\u{1F980}".repeat(ch01_blog_core::TITLE_MAX_CHARS),
-            "author": "\u{1F980}".repeat(ch01_blog_core::AUTHOR_MAX_CHARS),
-            "contents": contents,
-        })
-        .to_string();
-        for (address, prefix) in &sides {
-            let target = format!("{prefix}/blog");
-            let created = send(
-                *address,
-                "POST",
-                &target,
-                &[("content-type", "application/json")],
-                body.as_bytes(),
-            )
-            .await
-            .unwrap();
+        let body = largest_post(&format!("max-{n:03}"));
+        for variant in &variants {
+            let created = variant
+                .send(
+                    "POST",
+                    "/blog",
+                    &[("content-type", "application/json")],
+                    body.as_bytes(),
+                )
+                .await;
             assert_eq!(created.status, 201, "{}", created.json_body());
         }
     }
     let mut walks: Vec<Vec<String>> = Vec::new();
     let mut first_pages = Vec::new();
-    for (address, prefix) in &sides {
-        let mut ids = Vec::new();
-        let mut target = format!("{prefix}/blog?limit=100");
-        loop {
-            let page = send(*address, "GET", &target, &[], b"").await.unwrap();
-            assert_eq!(page.status, 200, "{target}");
+    for variant in &variants {
+        let pages = variant.pages(100).await;
+        for page in &pages {
             assert!(ch01_blog_core::escaped_json_len(&page.body) <= ch01_blog_core::MAX_PAGE_BYTES);
-            if first_pages.len() < walks.len() + 1 {
-                first_pages.push(page.body.clone());
-            }
-            let page = page.json_body();
-            ids.extend(
-                page["posts"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|post| post["id"].as_str().unwrap().to_owned()),
-            );
-            match page["next_cursor"].as_str() {
-                Some(cursor) => target = format!("{prefix}/blog?limit=100&cursor={cursor}"),
-                None => break,
-            }
         }
-        walks.push(ids);
+        first_pages.push(pages[0].body.clone());
+        walks.push(variant.feed_ids(100).await);
     }
     assert_eq!(
         first_pages[0], first_pages[1],

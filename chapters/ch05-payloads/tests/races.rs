@@ -3,77 +3,29 @@
 //! deletes of one post give exactly one `204`.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use ch01_blog_core::test_support::JsonBody;
-use ch01_blog_core::test_support::raw_http::send;
 use ch01_blog_core::{Blog, MemoryStore, PostStore};
 use ch02_dynamodb::local::LocalDynamo;
-use ch03_functions::STAGE;
-use ch05_payloads::Backends;
+use ch05_payloads::{Backends, Variant};
 use tokio::task::JoinSet;
-
-#[derive(Clone)]
-struct Variant {
-    name: &'static str,
-    address: SocketAddr,
-    prefix: String,
-}
 
 async fn variants(store: Arc<dyn PostStore>) -> [Variant; 2] {
     let blog = Blog::new(store);
-    let backends = Backends::start(blog.clone(), blog).await;
-    [
-        Variant {
-            name: "functions",
-            address: backends.functions,
-            prefix: format!("/{STAGE}"),
-        },
-        Variant {
-            name: "container",
-            address: backends.container,
-            prefix: String::new(),
-        },
-    ]
+    Backends::start(blog.clone(), blog).await.variants()
 }
 
 async fn create(variant: &Variant, id: &str, contents: &str) -> u16 {
     let body = format!(r#"{{"id":"{id}","title":"Race","author":"Ada","contents":"{contents}"}}"#);
-    send(
-        variant.address,
-        "POST",
-        &format!("{}/blog", variant.prefix),
-        &[("content-type", "application/json")],
-        body.as_bytes(),
-    )
-    .await
-    .unwrap()
-    .status
-}
-
-/// Every id in the feed, walking it page by page.
-async fn walk(variant: &Variant) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut target = format!("{}/blog?limit=100", variant.prefix);
-    loop {
-        let page = send(variant.address, "GET", &target, &[], b"")
-            .await
-            .unwrap();
-        assert_eq!(page.status, 200, "{target}");
-        let page = page.json_body();
-        ids.extend(
-            page["posts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|post| post["id"].as_str().unwrap().to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(cursor) => target = format!("{}/blog?limit=100&cursor={cursor}", variant.prefix),
-            None => return ids,
-        }
-    }
+    variant
+        .send(
+            "POST",
+            "/blog",
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
+        .await
+        .status
 }
 
 /// Counts of each status the requests got.
@@ -103,7 +55,8 @@ async fn races(store: Arc<dyn PostStore>, store_name: &str) {
         }
         let answers = tasks.join_all().await.into_iter().flatten().collect();
         assert_eq!(statuses(answers), HashMap::from([(201, 1000)]), "{who}");
-        let listed: Vec<String> = walk(&variant)
+        let listed: Vec<String> = variant
+            .feed_ids(100)
             .await
             .into_iter()
             .filter(|id| id.starts_with(variant.name))
@@ -135,16 +88,11 @@ async fn races(store: Arc<dyn PostStore>, store_name: &str) {
         );
 
         // 20 deletes of one post at once: one deletes it.
-        let target = format!("{}/blog/{}-contested", variant.prefix, variant.name);
+        let path = format!("/blog/{}-contested", variant.name);
         let mut tasks = JoinSet::new();
         for _ in 0..20 {
-            let (address, target) = (variant.address, target.clone());
-            tasks.spawn(async move {
-                send(address, "DELETE", &target, &[], b"")
-                    .await
-                    .unwrap()
-                    .status
-            });
+            let (variant, path) = (variant.clone(), path.clone());
+            tasks.spawn(async move { variant.send("DELETE", &path, &[], b"").await.status });
         }
         let answers = tasks.join_all().await;
         assert_eq!(

@@ -257,3 +257,111 @@ async fn one_get_from_three_event_sources() {
         &rows
     ));
 }
+
+/// A snapshot file's content, without insta's header.
+fn snapshot_body(name: &str) -> String {
+    let path = format!(
+        "{}/tests/snapshots/side_by_side__{name}.snap",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let after_header = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map(|(_, body)| body)
+        .unwrap_or(&text);
+    after_header.trim_end().to_owned()
+}
+
+/// A line reduced to what it says, so that `"content-type": "application/json",` in a JSON
+/// document and `content-type: application/json` in HTTP count as the same line.
+fn gist(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '"' | ',' | '{' | '}' | '[' | ']' | ':' => ' ',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// One side of a hop: each line, marked (`›` and `<mark>`) when the other side has no line that
+/// says the same thing.
+fn column(text: &str, other: &str) -> String {
+    let other: Vec<String> = other.lines().map(gist).collect();
+    let mut html = String::from("<pre>");
+    for line in text.lines() {
+        let said = gist(line);
+        let shared = said.is_empty()
+            || other.iter().any(|o| {
+                o.contains(&said) || (!o.is_empty() && said.contains(o.as_str()) && o.len() > 8)
+            });
+        if line.trim().is_empty() {
+            // Not a blank line: in Markdown, a blank line would end the HTML block.
+            writeln!(html, "<span></span>").unwrap();
+        } else if shared {
+            writeln!(html, "  {}", escape_html(line)).unwrap();
+        } else {
+            writeln!(html, "<mark>› {}</mark>", escape_html(line)).unwrap();
+        }
+    }
+    html.push_str("</pre>");
+    html
+}
+
+/// Chapter 5's two journeys in two columns, hop by hop, from the `create-post` snapshots above:
+/// the lines with no counterpart on the other side are marked.
+#[test]
+fn the_two_journeys_in_two_columns() {
+    let event = snapshot_body("create-post-1-functions-event");
+    let seen = snapshot_body("create-post-2-functions-request-seen");
+    let proxy_response = snapshot_body("create-post-3-functions-proxy-response");
+    let request = snapshot_body("create-post-4-container-request");
+    let response = snapshot_body("create-post-5-container-response");
+    let hops = [
+        (
+            "What arrives",
+            column(&event, &request),
+            column(&request, &event),
+        ),
+        (
+            "What the handler reads",
+            column(&seen, &request),
+            "<p>The same bytes, parsed by hyper into an <code>http::Request</code>: nothing \
+             added, nothing taken away.</p>"
+                .to_owned(),
+        ),
+        (
+            "What leaves",
+            column(&proxy_response, &response),
+            column(&response, &proxy_response),
+        ),
+    ];
+    let mut html = String::from(
+        "<!-- ANCHOR: columns -->\n<div class=\"journeys\">\n<div class=\"journeys-head\">functions: API Gateway → Lambda</div>\n<div class=\"journeys-head\">container: load balancer → hyper</div>\n",
+    );
+    for (hop, functions, container) in hops {
+        writeln!(
+            html,
+            "<div class=\"journeys-hop\">{hop}</div>\n<div>\n{functions}\n</div>\n<div>\n{container}\n</div>"
+        )
+        .unwrap();
+    }
+    html.push_str("</div>\n<!-- ANCHOR_END: columns -->\n");
+    // The marks must mean something: the stage and the envelope are marked, the shared
+    // content-type header is not.
+    assert!(
+        html.contains("<mark>›     \"stage\": \"Prod\"</mark>"),
+        "{html}"
+    );
+    assert!(html.contains("  content-type: application/json"));
+    insta::assert_snapshot!(html);
+}

@@ -11,6 +11,7 @@
 pub mod container;
 pub mod cost;
 pub mod functions;
+pub mod keepalive;
 pub mod machine;
 pub mod report;
 pub mod run;

@@ -21,6 +21,7 @@ pub fn write(results: &Results, out: &Path) -> Result<()> {
     std::fs::write(out.join("container.md"), container(results))?;
     std::fs::write(out.join("sizes.md"), sizes(results))?;
     std::fs::write(out.join("cost.md"), cost(results))?;
+    std::fs::write(out.join("targets.md"), targets(results))?;
     cold_start_chart(results, &out.join("cold-starts.svg"))?;
     throughput_chart(results, &out.join("throughput.svg"))?;
     cost_chart(results, &out.join("cost.svg"))?;
@@ -164,6 +165,102 @@ fn container(results: &Results) -> String {
         c.ratio_to_hello
     )
     .unwrap();
+    let read = |store: &str| {
+        c.loads
+            .iter()
+            .find(|l| l.name == "GET /blog/{id}" && l.store == store)
+            .map(|l| l.cpu_us_per_request)
+    };
+    if let (Some(fresh), Some(kept)) = (read("dynamodb"), read(crate::run::KEPT_ALIVE)) {
+        writeln!(
+            out,
+            "\nThrough a front that keeps the server's connections open, `GET /blog/{{id}}` on moto costs the server {kept:.1} µs of CPU instead of {fresh:.1} µs: opening a new connection for each DynamoDB call is {:.0}% of its work per request here.",
+            (fresh - kept) / fresh * 100.0
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// One target of the chapter: what it asks, what was measured, and whether it is met.
+struct Target {
+    what: &'static str,
+    measured: String,
+    met: bool,
+}
+
+/// The chapter's targets against this run's figures.
+fn targets(results: &Results) -> String {
+    let mut rows = Vec::new();
+    let floor = results.hello_function.init_ms.p50;
+    for f in results.functions.iter().filter(|f| f.store == "dynamodb") {
+        rows.push(Target {
+            what: "a function's init on DynamoDB, p50: under 10 ms",
+            measured: format!("`{}`: {:.2} ms", f.name, f.init_ms.p50),
+            met: f.init_ms.p50 < 10.0,
+        });
+        rows.push(Target {
+            what: "that init within 2× of the hello-world floor",
+            measured: format!("`{}`: {:.1}×", f.name, f.init_ms.p50 / floor),
+            met: f.init_ms.p50 <= 2.0 * floor,
+        });
+    }
+    for (name, zip, _) in &results.sizes.functions {
+        rows.push(Target {
+            what: "each function's zip: under 3 MB",
+            measured: format!("`{name}.zip`: {:.2} MB", *zip as f64 / 1e6),
+            met: *zip < 3_000_000,
+        });
+    }
+    rows.push(Target {
+        what: "the server's static binary: under 10 MB",
+        measured: format!("{:.2} MB", results.sizes.server_binary_bytes as f64 / 1e6),
+        met: results.sizes.server_binary_bytes < 10_000_000,
+    });
+    if let Some(image) = results.sizes.image_bytes {
+        rows.push(Target {
+            what: "the image: under 15 MB",
+            measured: format!("{:.2} MB", image as f64 / 1e6),
+            met: image < 15_000_000,
+        });
+    }
+    let c = &results.container;
+    rows.push(Target {
+        what: "`GET /blog/{id}` on the memory store: at least 0.8 of the hello-world server",
+        measured: format!("{:.2}", c.ratio_to_hello),
+        met: c.ratio_to_hello >= 0.8,
+    });
+    for load in c.loads.iter().filter(|l| l.name.starts_with("GET")) {
+        rows.push(Target {
+            what: "the server's memory under read load: under 20 MB",
+            measured: format!(
+                "`{}` on {}: {:.1} MiB",
+                load.name,
+                load.store,
+                load.rss_kib_after as f64 / 1024.0
+            ),
+            met: load.rss_kib_after < 20 * 1024,
+        });
+    }
+    rows.push(Target {
+        what: "process start to the first `200`: under 50 ms",
+        measured: format!(
+            "p50 {:.2} ms, max {:.2} ms",
+            c.start_to_health_ms.p50, c.start_to_health_ms.max
+        ),
+        met: c.start_to_health_ms.max < 50.0,
+    });
+    let mut out = String::from("| target | measured | met |\n|---|---|---|\n");
+    for row in rows {
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            row.what,
+            row.measured,
+            if row.met { "yes" } else { "**no**" }
+        )
+        .unwrap();
+    }
     out
 }
 
@@ -224,107 +321,102 @@ fn cost(results: &Results) -> String {
     out
 }
 
-fn cold_start_chart(results: &Results, path: &Path) -> Result<()> {
-    let rows: Vec<(String, f64, f64)> = results
-        .functions
+const BLUE: RGBColor = RGBColor(70, 110, 170);
+const ORANGE: RGBColor = RGBColor(230, 150, 60);
+
+/// One bar of a horizontal bar chart: its label, and its segments `(from, to, colour)`.
+type Bar = (String, Vec<(f64, f64, RGBColor)>);
+
+/// A horizontal bar chart, one labelled bar a row, each bar made of coloured segments.
+fn bar_chart(
+    path: &Path,
+    caption: &str,
+    x_desc: &str,
+    label_width: u32,
+    bars: &[Bar],
+) -> Result<()> {
+    let max = bars
         .iter()
-        .chain([&results.hello_function])
-        .map(|f| {
-            (
-                format!("{} ({})", f.name, f.store),
-                f.init_ms.p50,
-                f.first_invocation_ms.p50,
-            )
-        })
-        .collect();
-    let max = rows
-        .iter()
-        .map(|(_, init, first)| init + first)
+        .flat_map(|(_, segments)| segments.iter().map(|(_, to, _)| *to))
         .fold(0.0, f64::max)
         * 1.15;
     let root = SVGBackend::new(path, (760, 360)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "Cold start, p50: init, then the first invocation (ms)",
-            ("sans-serif", 18),
-        )
+        .caption(caption, ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(30)
-        .y_label_area_size(190)
-        .build_cartesian_2d(0.0..max, (0..rows.len()).into_segmented())?;
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0.0..max, (0..bars.len()).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_label_formatter(&|segment| match segment {
-            SegmentValue::CenterOf(index) => {
-                rows.get(*index).map(|r| r.0.clone()).unwrap_or_default()
-            }
+            SegmentValue::CenterOf(index) => bars
+                .get(*index)
+                .map(|bar| bar.0.clone())
+                .unwrap_or_default(),
             _ => String::new(),
         })
-        .x_desc("milliseconds")
+        .x_desc(x_desc)
         .draw()?;
-    for (index, (_, init, first)) in rows.iter().enumerate() {
-        let bar = |from: f64, to: f64, color: RGBColor| {
+    for (index, (_, segments)) in bars.iter().enumerate() {
+        chart.draw_series(segments.iter().map(|(from, to, colour)| {
             Rectangle::new(
                 [
-                    (from, SegmentValue::Exact(index)),
-                    (to, SegmentValue::Exact(index + 1)),
+                    (*from, SegmentValue::Exact(index)),
+                    (*to, SegmentValue::Exact(index + 1)),
                 ],
-                color.filled(),
+                colour.filled(),
             )
-        };
-        chart.draw_series([
-            bar(0.0, *init, RGBColor(70, 110, 170)),
-            bar(*init, init + first, RGBColor(230, 150, 60)),
-        ])?;
+        }))?;
     }
     root.present()?;
     Ok(())
 }
 
+fn cold_start_chart(results: &Results, path: &Path) -> Result<()> {
+    let bars: Vec<Bar> = results
+        .functions
+        .iter()
+        .chain([&results.hello_function])
+        .map(|f| {
+            let (init, first) = (f.init_ms.p50, f.first_invocation_ms.p50);
+            (
+                format!("{} ({})", f.name, f.store),
+                vec![(0.0, init, BLUE), (init, init + first, ORANGE)],
+            )
+        })
+        .collect();
+    bar_chart(
+        path,
+        "Cold start, p50: init, then the first invocation (ms)",
+        "milliseconds",
+        190,
+        &bars,
+    )
+}
+
 fn throughput_chart(results: &Results, path: &Path) -> Result<()> {
     let c = &results.container;
-    let rows: Vec<(String, f64)> = c
+    let bars: Vec<Bar> = c
         .loads
         .iter()
         .chain([&c.hello])
-        .map(|l| (format!("{} ({})", l.name, l.store), l.requests_per_second))
-        .collect();
-    let max = rows.iter().map(|(_, rps)| *rps).fold(0.0, f64::max) * 1.15;
-    let root = SVGBackend::new(path, (760, 360)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "The server under wrk: requests per second",
-            ("sans-serif", 18),
-        )
-        .margin(12)
-        .x_label_area_size(30)
-        .y_label_area_size(210)
-        .build_cartesian_2d(0.0..max, (0..rows.len()).into_segmented())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_label_formatter(&|segment| match segment {
-            SegmentValue::CenterOf(index) => {
-                rows.get(*index).map(|r| r.0.clone()).unwrap_or_default()
-            }
-            _ => String::new(),
+        .map(|l| {
+            (
+                format!("{} ({})", l.name, l.store),
+                vec![(0.0, l.requests_per_second, BLUE)],
+            )
         })
-        .x_desc("requests per second")
-        .draw()?;
-    chart.draw_series(rows.iter().enumerate().map(|(index, (_, rps))| {
-        Rectangle::new(
-            [
-                (0.0, SegmentValue::Exact(index)),
-                (*rps, SegmentValue::Exact(index + 1)),
-            ],
-            RGBColor(70, 110, 170).filled(),
-        )
-    }))?;
-    root.present()?;
-    Ok(())
+        .collect();
+    bar_chart(
+        path,
+        "The server under wrk: requests per second",
+        "requests per second",
+        250,
+        &bars,
+    )
 }
 
 fn cost_chart(results: &Results, path: &Path) -> Result<()> {

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::container::{Load, Server, load, post_script, start_to_health};
 use crate::cost::{self, Workload};
 use crate::functions::{Function, FunctionResult, measure};
+use crate::keepalive::KeepAliveFront;
 use crate::machine::{Machine, version_of};
 use crate::stats::Summary;
 
@@ -146,7 +147,13 @@ pub async fn run(options: &Options) -> Result<Results> {
 
     println!("the server...");
     let server_table = seed_table(&moto, "MeasuredServer", 0).await?;
-    let container = measure_container(options, &memory_env, &dynamodb(&server_table))?;
+    let moto_address: std::net::SocketAddr = moto
+        .endpoint()
+        .trim_start_matches("http://")
+        .parse()
+        .context("moto's address")?;
+    let container =
+        measure_container(options, &memory_env, &dynamodb(&server_table), moto_address)?;
     let sizes = sizes(options)?;
     let cost = cost_results(&container);
     let tools = vec![
@@ -250,10 +257,14 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
     }
 }
 
+/// The store column of the row measured through [`KeepAliveFront`].
+pub const KEPT_ALIVE: &str = "dynamodb, connections kept";
+
 fn measure_container(
     options: &Options,
     memory_env: &[(String, String)],
     dynamodb_env: &[(String, String)],
+    moto: std::net::SocketAddr,
 ) -> Result<ContainerResults> {
     let server_binary = options.binary("blog-server");
     let start_to_health_ms = start_to_health(&server_binary, memory_env, options.cold_starts())?;
@@ -292,6 +303,30 @@ fn measure_container(
             )?);
         }
     }
+    // The same read through a front that keeps the server's connections open, as DynamoDB does:
+    // the difference in CPU per request is what opening a connection per call costs the server.
+    let front = KeepAliveFront::start(moto)?;
+    let kept_env: Vec<(String, String)> = dynamodb_env
+        .iter()
+        .map(|(name, value)| match name.as_str() {
+            "AWS_ENDPOINT_URL_DYNAMODB" => (name.clone(), front.url.clone()),
+            _ => (name.clone(), value.clone()),
+        })
+        .collect();
+    let server = Server::start(&server_binary, &["--port", "0"], &kept_env)?;
+    println!("  GET /blog/{{id}} on dynamodb, connections kept...");
+    loads.push(load(
+        "GET /blog/{id}",
+        KEPT_ALIVE,
+        &server,
+        "/blog/bench",
+        None,
+        options.connections().min(4),
+        seconds,
+    )?);
+    drop(server);
+    drop(front);
+
     let hello_server = Server::start(&options.binary("hello-server"), &["0"], &[])?;
     let hello = load(
         "GET / (hello world)",

@@ -141,12 +141,7 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
         ] => {
             let id = (*id).to_owned();
             let error = *outcome == "error";
-            let body = request
-                .into_body()
-                .collect()
-                .await
-                .map(|collected| collected.to_bytes())
-                .unwrap_or_default();
+            let body = body_of(request).await;
             let report = if error {
                 Report::Error { id, body }
             } else {
@@ -160,12 +155,7 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
             status(StatusCode::ACCEPTED)
         }
         ["2018-06-01", "runtime", "init", "error"] => {
-            let body = request
-                .into_body()
-                .collect()
-                .await
-                .map(|collected| collected.to_bytes())
-                .unwrap_or_default();
+            let body = body_of(request).await;
             let _ = shared.reports.send(Report::InitError(body)).await;
             status(StatusCode::ACCEPTED)
         }
@@ -185,4 +175,14 @@ fn status(code: StatusCode) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = code;
     response
+}
+
+/// A request's whole body (empty if it cannot be read).
+async fn body_of(request: Request<Incoming>) -> Bytes {
+    request
+        .into_body()
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .unwrap_or_default()
 }

@@ -7,14 +7,15 @@ use std::sync::Arc;
 
 use ch01_blog_core::Blog;
 use ch02_dynamodb::StoreChoice;
-use ch03_functions::{LocalApiGateway, STAGE};
+use ch03_functions::LocalApiGateway;
+use ch03_functions::local_gateway::{DEFAULT_PORT, startup_lines};
 use clap::Parser;
 
 /// Runs the blog's four Lambda functions in this process behind a local API Gateway.
 #[derive(Debug, Parser)]
 struct Args {
     /// Port on 127.0.0.1.
-    #[arg(long, env = "PORT", default_value_t = 3001)]
+    #[arg(long, env = "PORT", default_value_t = DEFAULT_PORT)]
     port: u16,
     /// Store: memory, or dynamodb (configured by TABLE_NAME, AWS_REGION and
     /// AWS_ENDPOINT_URL_DYNAMODB).
@@ -31,8 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|err| format!("cannot listen on {address}: {err}"))?;
     let gateway = Arc::new(LocalApiGateway::new(Blog::new(args.store.open().await)));
-    println!("store: {}", args.store);
-    println!("FunctionsURL: http://{address}/{STAGE}/");
+    print!("{}", startup_lines(args.store, listener.local_addr()?));
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -26,6 +26,15 @@ use tokio::net::TcpListener;
 use crate::{Endpoint, STAGE};
 use event::{Caller, from_proxy_response, gateway_error, proxy_event};
 
+/// The port `local-api-gateway` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 3001;
+
+/// What `local-api-gateway` prints once it listens: the store, and the functions' base URL
+/// (the stack's `FunctionsURL` output has the same shape).
+pub fn startup_lines(store: impl std::fmt::Display, address: std::net::SocketAddr) -> String {
+    format!("store: {store}\nFunctionsURL: http://{address}/{STAGE}/\n")
+}
+
 // ANCHOR: limits
 /// API Gateway's own limit on a request body (10 MB); our functions enforce 256 KiB themselves.
 pub const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;

@@ -9,13 +9,27 @@ use tokio::net::TcpStream;
 
 use crate::support::Server;
 
-/// Reads one interim response head (`HTTP/1.1 100 Continue` and its blank line).
-async fn read_interim(stream: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        head.push(stream.read_u8().await.expect("the server answers"));
+/// Opens a `POST /blog` of `length` bytes that asks `Expect: 100-continue`, and returns once
+/// the server has answered `100 Continue`: the event that proves the request is in the server's
+/// hands (hyper answers it when the handler starts reading the body).
+async fn upload_in_flight(server: &Server, length: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(server.address).await.unwrap();
+    let head = request_head(
+        "POST",
+        "/blog",
+        &[
+            ("content-type", "application/json"),
+            ("content-length", &length.to_string()),
+            ("expect", "100-continue"),
+        ],
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        interim.push(stream.read_u8().await.expect("the server answers"));
     }
-    String::from_utf8(head).unwrap()
+    assert!(interim.starts_with(b"HTTP/1.1 100 Continue"));
+    stream
 }
 
 #[tokio::test]
@@ -32,23 +46,7 @@ async fn sigterm_lets_requests_in_flight_finish_refuses_new_ones_and_exits_0() {
     for n in 0..3 {
         let body =
             format!(r#"{{"id":"slow-{n}","title":"Slow","author":"Ada","contents":"Late"}}"#);
-        let length = body.len().to_string();
-        let mut stream = TcpStream::connect(server.address).await.unwrap();
-        let head = request_head(
-            "POST",
-            "/blog",
-            &[
-                ("content-type", "application/json"),
-                ("content-length", &length),
-                ("expect", "100-continue"),
-            ],
-        );
-        stream.write_all(head.as_bytes()).await.unwrap();
-        assert!(
-            read_interim(&mut stream)
-                .await
-                .starts_with("HTTP/1.1 100 Continue")
-        );
+        let mut stream = upload_in_flight(&server, body.len()).await;
         let (first, rest) = body.split_at(body.len() / 2);
         stream.write_all(first.as_bytes()).await.unwrap();
         slow.push((stream, rest.to_owned()));
@@ -105,22 +103,7 @@ async fn sigterm_with_100_writes_in_flight_loses_none() {
     for n in 0..100 {
         let body =
             format!(r#"{{"id":"load-{n}","title":"Load","author":"Ada","contents":"In flight"}}"#);
-        let mut stream = TcpStream::connect(server.address).await.unwrap();
-        let head = request_head(
-            "POST",
-            "/blog",
-            &[
-                ("content-type", "application/json"),
-                ("content-length", &body.len().to_string()),
-                ("expect", "100-continue"),
-            ],
-        );
-        stream.write_all(head.as_bytes()).await.unwrap();
-        assert!(
-            read_interim(&mut stream)
-                .await
-                .starts_with("HTTP/1.1 100 Continue")
-        );
+        let stream = upload_in_flight(&server, body.len()).await;
         in_flight.push((stream, body));
     }
 

@@ -1,0 +1,113 @@
+//! A front for moto that keeps its clients' connections open. moto (werkzeug) closes the
+//! connection after every answer, so a server talking to it opens a new TCP connection for each
+//! DynamoDB call; DynamoDB itself keeps connections open. Measuring the server once through this
+//! front and once straight to moto shows how much of its CPU per request is that connection
+//! set-up, the part that shrinks on AWS. The front's own work is its process's, not the server's.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use anyhow::Result;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::CONNECTION;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+
+/// The running front: its URL, for `AWS_ENDPOINT_URL_DYNAMODB`. It runs on a thread of its own
+/// (so a caller that blocks on a load generator does not starve it) and stops when dropped.
+#[derive(Debug)]
+pub struct KeepAliveFront {
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for KeepAliveFront {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl KeepAliveFront {
+    /// Listens on a free loopback port and forwards every request to `upstream`, one new
+    /// upstream connection per request, while the client's connection stays open.
+    pub fn start(upstream: SocketAddr) -> Result<Self> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = TcpListener::from_std(listener) else {
+                    return;
+                };
+                tokio::select! {
+                    _ = stopped => {}
+                    () = accept(listener, upstream) => {}
+                }
+            });
+        });
+        Ok(Self {
+            url,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+async fn accept(listener: TcpListener, upstream: SocketAddr) {
+    while let Ok((stream, _)) = listener.accept().await {
+        tokio::spawn(async move {
+            let service = service_fn(move |request| forward(upstream, request));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn forward(
+    upstream: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    Ok(match try_forward(upstream, request).await {
+        Ok(response) => response,
+        Err(err) => {
+            let mut response = Response::new(Full::new(Bytes::from(err.to_string())));
+            *response.status_mut() = StatusCode::BAD_GATEWAY;
+            response
+        }
+    })
+}
+
+async fn try_forward(
+    upstream: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let stream = TcpStream::connect(upstream).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let answer = sender
+        .send_request(Request::from_parts(parts, Full::new(body)))
+        .await?;
+    let (mut parts, body) = answer.into_parts();
+    let body = body.collect().await?.to_bytes();
+    // moto's `connection: close` is about its own connection, not the client's.
+    parts.headers.remove(CONNECTION);
+    Ok(Response::from_parts(parts, Full::new(body)))
+}
