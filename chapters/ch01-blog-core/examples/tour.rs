@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use ch01_blog_core::http::Method;
+use ch01_blog_core::test_support::json_request;
 use ch01_blog_core::{ApiRequest, ApiResponse, Blog, MemoryStore, SequentialIds, SteppingClock};
 
 #[tokio::main]
@@ -28,19 +29,31 @@ pub async fn tour() -> String {
     let requests = [
         (
             "POST /blog",
-            post(r#"{"title":"Hello","author":"Ada","contents":"First post"}"#),
+            json_request(
+                Method::POST,
+                r#"{"title":"Hello","author":"Ada","contents":"First post"}"#,
+            ),
         ),
         (
             "POST /blog",
-            post(r#"{"id":"second","title":"Again","author":"Ada","contents":"More"}"#),
+            json_request(
+                Method::POST,
+                r#"{"id":"second","title":"Again","author":"Ada","contents":"More"}"#,
+            ),
         ),
         (
             "POST /blog (same id)",
-            post(r#"{"id":"second","title":"Other","author":"Bo","contents":"x"}"#),
+            json_request(
+                Method::POST,
+                r#"{"id":"second","title":"Other","author":"Bo","contents":"x"}"#,
+            ),
         ),
         (
             "POST /blog (empty title)",
-            post(r#"{"title":"","author":"Ada","contents":"x"}"#),
+            json_request(
+                Method::POST,
+                r#"{"title":"","author":"Ada","contents":"x"}"#,
+            ),
         ),
         ("GET /blog?limit=1", list),
         ("GET /blog/post-1", on_item(Method::GET, "post-1")),
@@ -55,15 +68,6 @@ pub async fn tour() -> String {
     out
 }
 // ANCHOR_END: tour
-
-fn post(json: &str) -> ApiRequest {
-    ApiRequest {
-        method: Method::POST,
-        content_type: Some("application/json".into()),
-        body: json.as_bytes().to_vec(),
-        ..ApiRequest::default()
-    }
-}
 
 fn on_item(method: Method, id: &str) -> ApiRequest {
     ApiRequest {

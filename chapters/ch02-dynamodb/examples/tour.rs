@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use ch01_blog_core::http::Method;
+use ch01_blog_core::test_support::json_request;
 use ch01_blog_core::{ApiRequest, Blog, SequentialIds, SteppingClock};
 use ch02_dynamodb::local::LocalDynamo;
 use ch02_dynamodb::{DEFAULT_TABLE_NAME, DynamoStore, create_table};
@@ -62,11 +63,12 @@ pub async fn tour(store: DynamoStore) -> Result<String, Box<dyn Error>> {
 
     for title in ["First", "Second", "Third"] {
         let body = format!(r#"{{"title":"{title}","author":"Ada","contents":"Hello"}}"#);
-        let response = blog.handle(&post(&body)).await;
+        let response = blog.handle(&json_request(Method::POST, &body)).await;
         writeln!(out, "POST /blog {title:?} -> {}", response.status)?;
     }
     let again = blog
-        .handle(&post(
+        .handle(&json_request(
+            Method::POST,
             r#"{"id":"post-1","title":"Again","author":"Ada","contents":"x"}"#,
         ))
         .await;
@@ -122,12 +124,3 @@ pub async fn tour(store: DynamoStore) -> Result<String, Box<dyn Error>> {
     Ok(out)
 }
 // ANCHOR_END: tour
-
-fn post(body: &str) -> ApiRequest {
-    ApiRequest {
-        method: Method::POST,
-        content_type: Some("application/json".into()),
-        body: body.as_bytes().to_vec(),
-        ..ApiRequest::default()
-    }
-}

@@ -13,7 +13,6 @@ use tokio::net::TcpListener;
 
 use crate::router::{App, handle};
 
-// ANCHOR: serve
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting connections and
 /// gives the requests in flight up to `grace` to finish.
 pub async fn serve(
@@ -47,6 +46,7 @@ pub async fn serve_service<S, B>(
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    // ANCHOR: serve
     let mut http = http1::Builder::new();
     // Closes a connection that sends no complete request head within the timeout; this covers
     // both slow clients and idle keep-alive connections waiting for their next request.
@@ -85,8 +85,8 @@ pub async fn serve_service<S, B>(
         Ok(()) => tracing::info!("all connections closed"),
         Err(_) => tracing::warn!(?grace, "grace period over; dropping remaining connections"),
     }
+    // ANCHOR_END: serve
 }
-// ANCHOR_END: serve
 
 // ANCHOR: signal
 /// Completes on SIGTERM (what ECS sends to stop a task) or Ctrl-C (SIGINT).

@@ -97,7 +97,6 @@ async fn main() -> ExitCode {
     }
 }
 
-// ANCHOR: run
 async fn run(args: Args) -> Result<(), String> {
     // Every port first, so that one in use fails at once with a clear message.
     let functions = match &args.functions_url {
@@ -155,6 +154,7 @@ async fn run(args: Args) -> Result<(), String> {
             let _ = stopped.wait_for(|stop| *stop).await;
         }
     };
+    // ANCHOR: backends
     let mut servers = tokio::task::JoinSet::new();
     if let Some(listener) = functions {
         let gateway = Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(&store))));
@@ -170,6 +170,7 @@ async fn run(args: Args) -> Result<(), String> {
         });
         servers.spawn(serve(listener, app, idle, grace, until_stopped()));
     }
+    // ANCHOR_END: backends
     let demo_url = url_of(&demo, "/");
     let page_headers = vec![
         (
@@ -225,4 +226,3 @@ async fn run(args: Args) -> Result<(), String> {
     println!("stopped");
     Ok(())
 }
-// ANCHOR_END: run

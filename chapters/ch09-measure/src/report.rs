@@ -154,7 +154,7 @@ fn container(results: &Results) -> String {
         .unwrap_or_default();
     writeln!(
         out,
-        "\n`wrk`, {} connections ({} against moto, which answers from one Python process), {} s per row, one thread on one core; the server pinned to the other core. `GET /blog/{{id}}` on the memory store answers at {:.2} of the hello-world server's rate.",
+        "\n`wrk`, {} connections ({} against moto, which answers from one Python process), {} s per row, one thread on one core; the server pinned to the other core. Against the hello-world server, `GET /blog/{{id}}` on the memory store ran in {} alternating rounds ({}): the median of ours is {:.2} of the median of the ceiling.",
         first.0,
         c.loads
             .iter()
@@ -162,6 +162,12 @@ fn container(results: &Results) -> String {
             .map(|l| l.connections)
             .unwrap_or_default(),
         first.1,
+        c.ratio_rounds.len(),
+        c.ratio_rounds
+            .iter()
+            .map(|(ours, hello)| format!("{ours:.0} against {hello:.0} requests/s"))
+            .collect::<Vec<_>>()
+            .join("; "),
         c.ratio_to_hello
     )
     .unwrap();
@@ -293,7 +299,7 @@ fn cost(results: &Results) -> String {
         None => "none below 10,000 requests a second".to_owned(),
     };
     let mut out = format!(
-        "- with API Gateway's REST API (the stack's): the containers cost less above **{}**;\n- with an HTTP API instead: above {}.\n\n",
+        "<!-- ANCHOR: crossover -->\n- with API Gateway's REST API (the stack's): the containers cost less above **{}**;\n- with an HTTP API instead: above {}.\n<!-- ANCHOR_END: crossover -->\n\n",
         show(c.crossover_rest_rps),
         show(c.crossover_http_api_rps)
     );
