@@ -5,7 +5,7 @@
 //! retries; `errors.rs` sorts its failures into the contract's errors; [`local::LocalDynamo`]
 //! runs a real DynamoDB-compatible server (moto) for the tests and the tour.
 //!
-//! Run the tour: `cargo run -p ch02-dynamodb --example tour`.
+//! Run the tour: `cargo run -p ch02-dynamodb --example dynamodb_tour`.
 
 mod choice;
 pub mod client;

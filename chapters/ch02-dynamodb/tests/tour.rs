@@ -1,7 +1,7 @@
 //! Runs the chapter's tour on moto and snapshots what it prints; the book includes the snapshot.
 
 #[allow(dead_code)]
-#[path = "../examples/tour.rs"]
+#[path = "../examples/dynamodb_tour.rs"]
 mod tour;
 
 use ch02_dynamodb::local::LocalDynamo;

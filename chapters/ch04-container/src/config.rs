@@ -9,6 +9,12 @@ use clap::Parser;
 
 /// The port the server listens on unless told otherwise; the image and the stack use it too.
 pub const DEFAULT_PORT: u16 = 8080;
+
+/// What `blog-server` prints on standard output once it listens (the tests and chapter 7's
+/// demo read the URL from it; the stack's `ContainersURL` output has the same shape).
+pub fn startup_line(address: std::net::SocketAddr) -> String {
+    format!("ContainersURL: http://{address}/\n")
+}
 /// Seconds in-flight requests get after SIGTERM (see `shutdown_grace_secs`).
 pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 20;
 /// Seconds a client may take to send its body (see `body_timeout_secs`).

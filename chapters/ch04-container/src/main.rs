@@ -41,7 +41,7 @@ async fn main() -> ExitCode {
         shutdown_grace_secs = config.shutdown_grace_secs,
         "listening"
     );
-    println!("ContainersURL: http://{local}/");
+    print!("{}", ch04_container::config::startup_line(local));
 
     serve(
         listener,

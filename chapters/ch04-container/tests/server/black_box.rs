@@ -155,3 +155,11 @@ async fn an_idle_connection_is_closed_after_the_idle_timeout() {
         .expect("the server must close an idle connection");
     assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
 }
+
+/// What `cargo run -p ch04-container` prints, with the default address.
+#[test]
+fn the_startup_line_with_the_default_port() {
+    use ch04_container::config::{DEFAULT_PORT, startup_line};
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
+    insta::assert_snapshot!(startup_line(address));
+}

@@ -1,6 +1,6 @@
 //! A tour of `DynamoStore` on a real DynamoDB-compatible server on this machine.
 //!
-//! `cargo run -p ch02-dynamodb --example tour` starts `moto_server` from the project's `.venv`
+//! `cargo run -p ch02-dynamodb --example dynamodb_tour` starts `moto_server` from the project's `.venv`
 //! (created by `cargo xtask setup`, or by `cargo xtask test`), or uses the server named by `AWS_ENDPOINT_URL_DYNAMODB` if
 //! you set it. It never talks to AWS itself.
 
