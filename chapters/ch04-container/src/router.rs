@@ -122,20 +122,25 @@ where
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return Err(too_large);
     }
-    // Otherwise (chunked, or a length that lies) the limit is enforced while reading.
-    let body = tokio::time::timeout(body_timeout, Limited::new(body, MAX_BODY_BYTES).collect())
-        .await
-        .map_err(|_| BlogError::RequestTimeout {
-            seconds: body_timeout.as_secs(),
-        })?
-        .map_err(|err| {
-            if err.downcast_ref::<LengthLimitError>().is_some() {
-                too_large.clone()
-            } else {
-                BlogError::BadRequest(format!("the request body could not be read: {err}"))
-            }
-        })?
-        .to_bytes();
+    // A request without a body (most GETs and DELETEs) has nothing to wait for: no deadline to
+    // arm. Otherwise (chunked, or a length that lies) the limit is enforced while reading.
+    let body = if body.is_end_stream() {
+        Bytes::new()
+    } else {
+        tokio::time::timeout(body_timeout, Limited::new(body, MAX_BODY_BYTES).collect())
+            .await
+            .map_err(|_| BlogError::RequestTimeout {
+                seconds: body_timeout.as_secs(),
+            })?
+            .map_err(|err| {
+                if err.downcast_ref::<LengthLimitError>().is_some() {
+                    too_large.clone()
+                } else {
+                    BlogError::BadRequest(format!("the request body could not be read: {err}"))
+                }
+            })?
+            .to_bytes()
+    };
     let query = parts
         .uri
         .query()

@@ -26,8 +26,9 @@ impl Server {
     pub fn start(binary: &Path, args: &[&str], env: &[(String, String)]) -> Result<Self> {
         let mut child = on_core(SERVER_CORE, binary)
             .args(args)
-            .envs(env.iter().cloned())
+            // No access log unless the caller asks for one (the ceiling has none either).
             .env("RUST_LOG", "warn")
+            .envs(env.iter().cloned())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -14,9 +14,11 @@ use crate::machine::memory_kib;
 use crate::runtime_api::{Invocation, Report, RuntimeApi};
 use crate::stats::{Summary, summarize};
 
-/// A function to measure: its binary, its environment, and the event of each invocation.
+/// A function to measure: its binary, its environment, the event of each invocation, and the
+/// store column it is reported under.
 pub struct Function {
     pub name: String,
+    pub store: String,
     pub binary: PathBuf,
     pub env: Vec<(String, String)>,
     /// The `n`th invocation's event (so a delete can delete a different post each time).
@@ -27,6 +29,7 @@ impl std::fmt::Debug for Function {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Function")
             .field("name", &self.name)
+            .field("store", &self.store)
             .field("binary", &self.binary)
             .finish_non_exhaustive()
     }
@@ -87,89 +90,137 @@ fn status_of(body: &[u8]) -> u16 {
 }
 
 // ANCHOR: measure
-/// Starts `function` `cold_starts` times; each fresh process gets one invocation, and the first
-/// one `warm` more after it.
+/// Starts each function `cold_starts` times, taking the functions in turn, so that a busy moment
+/// of the machine falls on all of them alike, the floor included. Each fresh process gets one
+/// invocation; each function's first process gets `warm` more after it.
 pub async fn measure(
-    function: &Function,
-    store: &str,
+    functions: &[Function],
     cold_starts: usize,
     warm: usize,
-) -> Result<FunctionResult> {
-    let mut api = RuntimeApi::start().await?;
-    let (mut init, mut first, mut both, mut warm_times) = (vec![], vec![], vec![], vec![]);
-    let (mut answers, mut answers_2xx, mut peak_rss_kib) = (0, 0, 0);
-    let mut invocation = 0;
-    for run in 0..cold_starts {
-        let spawned = Instant::now();
-        let mut child = Command::new(&function.binary)
-            .env_clear()
-            .envs(lambda_env(&api.env_value(), &function.name))
-            .envs(function.env.iter().cloned())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("cannot start {}", function.binary.display()))?;
-        match next_report(&mut api).await? {
-            Report::WantsNext(at) => init.push(at - spawned),
-            other => bail!("{} did not finish init: {other:?}", function.name),
-        }
-        let invocations = if run == 0 { 1 + warm } else { 1 };
-        for call in 0..invocations {
-            let id = format!("measured-{invocation}");
-            let sent = Instant::now();
-            api.invoke(Invocation {
-                id: id.clone(),
-                event: (function.event)(invocation),
-            })
-            .await;
-            invocation += 1;
-            let took = match next_report(&mut api).await? {
-                Report::Response {
-                    id: answered,
-                    body,
-                    at,
-                } if answered == id => {
-                    answers += 1;
-                    if (200..300).contains(&status_of(&body)) {
-                        answers_2xx += 1;
-                    }
-                    at - sent
-                }
-                other => bail!("{} did not answer {id}: {other:?}", function.name),
-            };
-            match call {
-                0 => {
-                    first.push(took);
-                    both.push(init[init.len() - 1] + took);
-                }
-                _ => warm_times.push(took),
-            }
-            // The function asks for its next event once it has answered.
-            match next_report(&mut api).await? {
-                Report::WantsNext(_) => {}
-                other => bail!("{} did not ask for more: {other:?}", function.name),
-            }
-        }
-        if let Some(pid) = child.id() {
-            peak_rss_kib = peak_rss_kib.max(memory_kib(pid).1);
-        }
-        child.kill().await.ok();
+) -> Result<Vec<FunctionResult>> {
+    let mut tallies = Vec::new();
+    for _ in functions {
+        tallies.push(Tally::new(RuntimeApi::start().await?));
     }
-    Ok(FunctionResult {
-        name: function.name.clone(),
-        store: store.to_owned(),
-        init_ms: summarize(&init),
-        first_invocation_ms: summarize(&first),
-        init_and_first_ms: summarize(&both),
-        warm_ms: summarize(&warm_times),
-        peak_rss_kib,
-        answers,
-        answers_2xx,
-    })
+    for run in 0..cold_starts {
+        for (function, tally) in functions.iter().zip(&mut tallies) {
+            let invocations = if run == 0 { 1 + warm } else { 1 };
+            one_process(function, tally, invocations).await?;
+        }
+    }
+    Ok(functions
+        .iter()
+        .zip(tallies)
+        .map(|(function, tally)| tally.result(function))
+        .collect())
+}
+
+/// Spawns `function` once, times its init, and invokes it `invocations` times.
+async fn one_process(function: &Function, tally: &mut Tally, invocations: usize) -> Result<()> {
+    let api = &mut tally.api;
+    let spawned = Instant::now();
+    let mut child = Command::new(&function.binary)
+        .env_clear()
+        .envs(lambda_env(&api.env_value(), &function.name))
+        .envs(function.env.iter().cloned())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("cannot start {}", function.binary.display()))?;
+    let init = match next_report(api).await? {
+        Report::WantsNext(at) => at - spawned,
+        other => bail!("{} did not finish init: {other:?}", function.name),
+    };
+    tally.init.push(init);
+    for call in 0..invocations {
+        let id = format!("measured-{}", tally.invocation);
+        let sent = Instant::now();
+        api.invoke(Invocation {
+            id: id.clone(),
+            event: (function.event)(tally.invocation),
+        })
+        .await;
+        tally.invocation += 1;
+        let took = match next_report(api).await? {
+            Report::Response {
+                id: answered,
+                body,
+                at,
+            } if answered == id => {
+                tally.answers += 1;
+                if (200..300).contains(&status_of(&body)) {
+                    tally.answers_2xx += 1;
+                }
+                at - sent
+            }
+            other => bail!("{} did not answer {id}: {other:?}", function.name),
+        };
+        match call {
+            0 => {
+                tally.first.push(took);
+                tally.both.push(init + took);
+            }
+            _ => tally.warm.push(took),
+        }
+        // The function asks for its next event once it has answered.
+        match next_report(api).await? {
+            Report::WantsNext(_) => {}
+            other => bail!("{} did not ask for more: {other:?}", function.name),
+        }
+    }
+    if let Some(pid) = child.id() {
+        tally.peak_rss_kib = tally.peak_rss_kib.max(memory_kib(pid).1);
+    }
+    child.kill().await.ok();
+    Ok(())
 }
 // ANCHOR_END: measure
+
+/// What one function's processes have measured so far, and its own Runtime API.
+struct Tally {
+    api: RuntimeApi,
+    init: Vec<Duration>,
+    first: Vec<Duration>,
+    both: Vec<Duration>,
+    warm: Vec<Duration>,
+    answers: usize,
+    answers_2xx: usize,
+    peak_rss_kib: u64,
+    /// Invocations so far (each gets the next event).
+    invocation: usize,
+}
+
+impl Tally {
+    fn new(api: RuntimeApi) -> Self {
+        Self {
+            api,
+            init: Vec::new(),
+            first: Vec::new(),
+            both: Vec::new(),
+            warm: Vec::new(),
+            answers: 0,
+            answers_2xx: 0,
+            peak_rss_kib: 0,
+            invocation: 0,
+        }
+    }
+
+    fn result(self, function: &Function) -> FunctionResult {
+        FunctionResult {
+            name: function.name.clone(),
+            store: function.store.clone(),
+            init_ms: summarize(&self.init),
+            first_invocation_ms: summarize(&self.first),
+            init_and_first_ms: summarize(&self.both),
+            warm_ms: summarize(&self.warm),
+            peak_rss_kib: self.peak_rss_kib,
+            answers: self.answers,
+            answers_2xx: self.answers_2xx,
+        }
+    }
+}
 
 async fn next_report(api: &mut RuntimeApi) -> Result<Report> {
     tokio::time::timeout(Duration::from_secs(30), api.report())

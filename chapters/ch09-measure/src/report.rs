@@ -115,10 +115,33 @@ fn functions(results: &Results) -> String {
     row(&mut out, hello);
     writeln!(
         out,
-        "\n{} cold starts per function; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once.",
+        "\n{} cold starts per function, the functions and the floor taking turns; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once.",
         hello.init_ms.n, hello.warm_ms.n
     )
     .unwrap();
+    let get_post = |store: &str| {
+        results
+            .functions
+            .iter()
+            .find(|f| f.name == "get-post" && f.store == store)
+    };
+    if let (Some(bundle), Some(one)) = (get_post("dynamodb"), get_post(crate::run::ONE_ROOT_STORE))
+    {
+        let above = bundle.init_ms.p50 - hello.init_ms.p50;
+        let saved = bundle.init_ms.p50 - one.init_ms.p50;
+        writeln!(
+            out,
+            "\nThe row `{}` is an experiment: `get-post` with `SSL_CERT_FILE` naming one CA root instead of the system's bundle. Its init is {:.2} ms, {:.1}× the floor, against {:.2} ms with the bundle: loading the bundle is {:.2} ms of the {:.2} ms by which `get-post`'s init exceeds the floor ({:.0}%).",
+            crate::run::ONE_ROOT_STORE,
+            one.init_ms.p50,
+            one.init_ms.p50 / hello.init_ms.p50,
+            bundle.init_ms.p50,
+            saved,
+            above,
+            saved / above * 100.0
+        )
+        .unwrap();
+    }
     out
 }
 
@@ -177,6 +200,14 @@ fn container(results: &Results) -> String {
             .find(|l| l.name == "GET /blog/{id}" && l.store == store)
             .map(|l| l.cpu_us_per_request)
     };
+    if let (Some(quiet), Some(logged)) = (read("memory"), read(crate::run::ACCESS_LOG)) {
+        writeln!(
+            out,
+            "\nWith the access log on (one line per request to standard error, here `/dev/null`), `GET /blog/{{id}}` on the memory store costs the server {logged:.1} µs of CPU instead of {quiet:.1} µs: the log line is {:.0}% of its work per request. Every other row runs with the log off, as the ceiling has none.",
+            (logged - quiet) / logged * 100.0
+        )
+        .unwrap();
+    }
     if let (Some(fresh), Some(kept)) = (read("dynamodb"), read(crate::run::KEPT_ALIVE)) {
         writeln!(
             out,

@@ -119,36 +119,43 @@ pub async fn run(options: &Options) -> Result<Results> {
 
     // The functions, on DynamoDB (moto, seeded: every measured call answers 2xx), and get-posts
     // on the memory store too, to see what the DynamoDB client adds to init.
-    let mut functions = Vec::new();
-    for (name, store, env) in [
-        ("get-posts", "memory", &memory_env),
-        ("get-posts", "dynamodb", &dynamodb_env),
-        ("get-post", "dynamodb", &dynamodb_env),
-        ("create-post", "dynamodb", &dynamodb_env),
-        ("delete-post", "dynamodb", &delete_env),
-    ] {
-        println!("function {name} on {store}...");
-        let function = Function {
-            name: name.to_owned(),
-            binary: options.binary(name),
-            env: env.clone(),
-            event: event_for(name),
-        };
-        functions.push(measure(&function, store, options.cold_starts(), options.warm()).await?);
-    }
-    println!("the hello-world function...");
-    let hello_function = measure(
-        &Function {
+    let function = |name: &str, store: &str, env: &[(String, String)]| Function {
+        name: name.to_owned(),
+        store: store.to_owned(),
+        binary: options.binary(name),
+        env: env.to_vec(),
+        event: event_for(name),
+    };
+    // An experiment, not a deployment: get-post with a trust store of one CA root instead of the
+    // system's bundle, to show how much of init is loading that bundle.
+    anyhow::ensure!(
+        Path::new(ONE_ROOT).exists(),
+        "{ONE_ROOT} is missing: install Debian's ca-certificates"
+    );
+    let mut one_root_env = dynamodb_env.clone();
+    one_root_env.push(("SSL_CERT_FILE".to_owned(), ONE_ROOT.to_owned()));
+    let measured = [
+        function("get-posts", "memory", &memory_env),
+        function("get-posts", "dynamodb", &dynamodb_env),
+        function("get-post", "dynamodb", &dynamodb_env),
+        function("create-post", "dynamodb", &dynamodb_env),
+        function("delete-post", "dynamodb", &delete_env),
+        function("get-post", ONE_ROOT_STORE, &one_root_env),
+        // The floor, measured in the same rounds.
+        Function {
             name: "hello-function".to_owned(),
+            store: "none".to_owned(),
             binary: options.binary("hello-function"),
             env: Vec::new(),
             event: Box::new(|_| Bytes::from_static(b"{}")),
         },
-        "none",
-        options.cold_starts(),
-        options.warm(),
-    )
-    .await?;
+    ];
+    println!(
+        "the functions and the floor, {} cold starts each, in turn...",
+        options.cold_starts()
+    );
+    let mut functions = measure(&measured, options.cold_starts(), options.warm()).await?;
+    let hello_function = functions.pop().expect("the floor was measured");
 
     println!("the server...");
     let server_table = seed_table(&moto, "MeasuredServer", 0).await?;
@@ -265,6 +272,14 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
 /// The store column of the row measured through [`KeepAliveFront`].
 pub const KEPT_ALIVE: &str = "dynamodb, connections kept";
 
+/// The store column of the row measured with the access log on.
+pub const ACCESS_LOG: &str = "memory, access log on";
+
+/// The store column of the function measured with one CA root, and that root (Debian's copy of
+/// the root that signs AWS's own certificates).
+pub const ONE_ROOT_STORE: &str = "dynamodb, one CA root";
+pub const ONE_ROOT: &str = "/etc/ssl/certs/Amazon_Root_CA_1.pem";
+
 fn measure_container(
     options: &Options,
     memory_env: &[(String, String)],
@@ -308,6 +323,24 @@ fn measure_container(
             )?);
         }
     }
+    // The same read with the access log on, as a deployment runs (one line per request to
+    // standard error; here /dev/null, on Fargate a pipe to the awslogs driver).
+    let mut logged_env = memory_env.to_vec();
+    logged_env.push(("RUST_LOG".to_owned(), "info".to_owned()));
+    let server = Server::start(&server_binary, &["--port", "0"], &logged_env)?;
+    seed_over_http(&server.url)?;
+    println!("  GET /blog/{{id}} on memory, access log on...");
+    loads.push(load(
+        "GET /blog/{id}",
+        ACCESS_LOG,
+        &server,
+        "/blog/bench",
+        None,
+        options.connections(),
+        seconds,
+    )?);
+    drop(server);
+
     // The same read through a front that keeps the server's connections open, as DynamoDB does:
     // the difference in CPU per request is what opening a connection per call costs the server.
     let front = KeepAliveFront::start(moto)?;
