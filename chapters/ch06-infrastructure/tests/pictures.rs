@@ -1,8 +1,11 @@
-//! The ECS stop sequence as a timeline, drawn from the stack's own settings
-//! (`book/src/images/ecs-stop.svg`): change a setting and the picture is out of date.
+//! Pictures drawn from the stack's own description: the architecture of the introduction
+//! (`book/src/images/architecture.svg`) and the ECS stop sequence as a timeline
+//! (`book/src/images/ecs-stop.svg`). Change a route, a grant or a setting and the picture is out
+//! of date.
 
 use ch01_blog_core::test_support::svg::{Svg, check_picture, colour};
 use ch04_container::config::DEFAULT_SHUTDOWN_GRACE_SECS;
+use ch06_infrastructure::description::deployment;
 use ch06_infrastructure::settings::{DEREGISTRATION_DELAY_SECS, STOP_TIMEOUT_SECS};
 
 #[test]
@@ -87,4 +90,142 @@ fn the_ecs_stop_sequence() {
         "The stop sequence: the load balancer drains the task, then ECS sends SIGTERM, the server finishes and exits, and SIGKILL would follow after the stop timeout",
     );
     check_picture("book/src/images/ecs-stop.svg", &picture);
+}
+
+/// `dynamodb:Query` on the index `feed` as `Query (feed)`.
+fn action(grant: &serde_json::Value) -> String {
+    let action = grant["action"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("dynamodb:");
+    match grant["index"].as_str() {
+        Some(index) => format!("{action} ({index})"),
+        None => action.to_owned(),
+    }
+}
+
+#[test]
+fn the_architecture() {
+    let stack = deployment();
+    let (functions, container, table) = (&stack["functions"], &stack["container"], &stack["table"]);
+    let each = functions["each"].as_array().unwrap();
+    let mut svg = Svg::new(900, 470);
+
+    // The reader's page, calling either backend.
+    svg.rect(20.0, 195.0, 130.0, 70.0, colour::NEUTRAL);
+    svg.heading(85.0, 225.0, "middle", "Demo page");
+    svg.text(85.0, 245.0, "middle", "html/ (chapter 7)");
+
+    // The functions: API Gateway and one function per route, each with its own grant.
+    svg.heading(20.0, 25.0, "start", "Serverless functions (chapter 3)");
+    svg.rect(190.0, 85.0, 170.0, 70.0, colour::FUNCTIONS);
+    svg.heading(275.0, 115.0, "middle", "API Gateway");
+    svg.text(
+        275.0,
+        135.0,
+        "middle",
+        &format!("REST API, stage {}", stack["stage"].as_str().unwrap()),
+    );
+    svg.line((150.0, 215.0), (188.0, 135.0), true, false);
+    let function_y = |i: usize| 40.0 + i as f64 * 50.0;
+    for (i, function) in each.iter().enumerate() {
+        let y = function_y(i);
+        svg.rect(400.0, y, 250.0, 42.0, colour::FUNCTIONS);
+        svg.heading(
+            410.0,
+            y + 17.0,
+            "start",
+            &format!("λ {}", function["name"].as_str().unwrap()),
+        );
+        let grants: Vec<String> = function["dynamodb"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(action)
+            .collect();
+        svg.code(
+            410.0,
+            y + 34.0,
+            &format!(
+                "{} {} · {}",
+                function["method"].as_str().unwrap(),
+                function["resource"].as_str().unwrap(),
+                grants.join(", ")
+            ),
+        );
+        svg.line((360.0, 120.0), (398.0, y + 21.0), true, false);
+        svg.line((650.0, y + 21.0), (688.0, 225.0), true, false);
+    }
+    svg.text(
+        400.0,
+        function_y(each.len()) + 10.0,
+        "start",
+        &format!(
+            "each: {} MiB, {} s timeout, {}",
+            functions["memoryMiB"],
+            functions["timeoutSeconds"],
+            functions["architecture"].as_str().unwrap()
+        ),
+    );
+
+    // The container: a load balancer in front of one service of tasks, one role for all.
+    svg.heading(20.0, 300.0, "start", "Serverless containers (chapter 4)");
+    svg.rect(190.0, 340.0, 170.0, 70.0, colour::CONTAINER);
+    svg.heading(275.0, 370.0, "middle", "Load balancer");
+    svg.text(
+        275.0,
+        390.0,
+        "middle",
+        &format!(
+            "health: GET {}",
+            container["healthCheckPath"].as_str().unwrap()
+        ),
+    );
+    svg.line((150.0, 245.0), (188.0, 360.0), true, false);
+    svg.rect(400.0, 320.0, 250.0, 110.0, colour::CONTAINER);
+    svg.heading(410.0, 342.0, "start", "Fargate service: blog-server");
+    svg.text(
+        410.0,
+        362.0,
+        "start",
+        &format!(
+            "port {}, {} CPU units, {} MiB",
+            container["port"], container["cpu"], container["memoryMiB"]
+        ),
+    );
+    svg.text(410.0, 382.0, "start", "every route, one task role:");
+    let grants: Vec<String> = container["dynamodb"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(action)
+        .collect();
+    let (first, rest) = grants.split_at(grants.len().div_ceil(2));
+    svg.code(410.0, 400.0, &first.join(", "));
+    svg.code(410.0, 418.0, &rest.join(", "));
+    svg.line((360.0, 375.0), (398.0, 375.0), true, false);
+    svg.line((650.0, 375.0), (688.0, 255.0), true, false);
+
+    // The one table both reach, through the same core.
+    svg.rect(690.0, 195.0, 190.0, 80.0, colour::TABLE);
+    svg.heading(785.0, 218.0, "middle", "DynamoDB (chapter 2)");
+    svg.code(705.0, 240.0, table["defaultName"].as_str().unwrap());
+    let index = &table["indexes"][0];
+    svg.code(
+        705.0,
+        262.0,
+        &format!(
+            "key {}; index {}",
+            table["partitionKey"]["name"].as_str().unwrap(),
+            index["name"].as_str().unwrap()
+        ),
+    );
+    svg.rect(690.0, 300.0, 190.0, 60.0, colour::NEUTRAL);
+    svg.heading(785.0, 325.0, "middle", "ch01-blog-core");
+    svg.text(785.0, 345.0, "middle", "the same Blog in both");
+
+    let picture = svg.finish(
+        "One blog, two serverless runtimes: the demo page calls either API Gateway, which invokes one Lambda function per route, or a load balancer in front of a Fargate service; both reach one DynamoDB table through the same core crate",
+    );
+    check_picture("book/src/images/architecture.svg", &picture);
 }
