@@ -3,9 +3,9 @@
 use ch02_dynamodb::StoreChoice;
 use ch07_local_demo::{BackendUrl, startup_lines, urls_js};
 
-#[test]
-fn the_startup_lines_with_default_ports() {
-    let lines = startup_lines(
+/// What `cargo xtask demo` prints with the default ports and store.
+fn default_startup_lines() -> String {
+    startup_lines(
         StoreChoice::Memory,
         &[
             ("FunctionsURL", "http://127.0.0.1:3001/Prod/"),
@@ -13,8 +13,29 @@ fn the_startup_lines_with_default_ports() {
             ("Demo", "http://127.0.0.1:3002/"),
             ("Book", "http://127.0.0.1:3000/"),
         ],
+    )
+}
+
+#[test]
+fn the_startup_lines_with_default_ports() {
+    insta::assert_snapshot!(default_startup_lines());
+}
+
+/// The README shows the same lines (it is read on GitHub, where the book's includes do not
+/// work, so it holds a copy, and this test keeps the copy true).
+#[test]
+fn the_readme_shows_the_startup_lines() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    let (_, after) = readme
+        .split_once("compiles the demo and prints:\n\n```text\n")
+        .expect("README introduces the startup lines");
+    let (shown, _) = after.split_once("```").expect("a closed block");
+    assert_eq!(
+        shown.trim_end(),
+        default_startup_lines().trim_end(),
+        "README.md's copy of the startup lines differs from what the demo prints"
     );
-    insta::assert_snapshot!(lines);
 }
 
 #[test]

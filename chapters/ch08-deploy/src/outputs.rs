@@ -12,28 +12,21 @@ pub const OUTPUT_KEYS: [&str; 2] = ["FunctionsURL", "ContainersURL"];
 /// `urls.js` from the file `cdk deploy --outputs-file` writes (`{"ServerlessBlog": {key: url}}`),
 /// with each output's description from the template.
 pub fn urls_js_from_outputs(outputs_file: &str, template: &Template) -> Result<String> {
-    let outputs: serde_json::Value =
-        serde_json::from_str(outputs_file).context("the outputs file is not JSON")?;
-    let backends = OUTPUT_KEYS
-        .iter()
-        .map(|key| {
-            let url = outputs[STACK][*key]
-                .as_str()
-                .with_context(|| format!("the outputs file has no {STACK}.{key}"))?;
-            Ok(BackendUrl {
-                key: key.to_string(),
-                url: url.to_owned(),
-                description: template.output_description(key).unwrap_or_default(),
-            })
+    let backends: Vec<BackendUrl> = urls(outputs_file)?
+        .into_iter()
+        .map(|(key, url)| BackendUrl {
+            description: template.output_description(&key).unwrap_or_default(),
+            key,
+            url,
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     Ok(urls_js(&backends))
 }
-// ANCHOR_END: urls
 
-/// The URLs, in the order of [`OUTPUT_KEYS`].
+/// The URLs, in the order of [`OUTPUT_KEYS`]; a missing one is an error that names it.
 pub fn urls(outputs_file: &str) -> Result<Vec<(String, String)>> {
-    let outputs: serde_json::Value = serde_json::from_str(outputs_file)?;
+    let outputs: serde_json::Value =
+        serde_json::from_str(outputs_file).context("the outputs file is not JSON")?;
     OUTPUT_KEYS
         .iter()
         .map(|key| {
@@ -44,3 +37,4 @@ pub fn urls(outputs_file: &str) -> Result<Vec<(String, String)>> {
         })
         .collect()
 }
+// ANCHOR_END: urls
