@@ -93,7 +93,7 @@ fn functions(results: &Results) -> String {
     let row = |out: &mut String, f: &FunctionResult| {
         writeln!(
             out,
-            "| `{}` | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1}× | {:.3} ms | {:.3} ms | {:.1} MiB | {}/{} |",
+            "| `{}` | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2}× | {:.3} ms | {:.3} ms | {:.1} MiB | {}/{} |",
             f.name,
             f.store,
             f.init_ms.p50,
@@ -131,7 +131,7 @@ fn functions(results: &Results) -> String {
         let saved = bundle.init_ms.p50 - one.init_ms.p50;
         writeln!(
             out,
-            "\nThe row `{}` is an experiment: `get-post` with `SSL_CERT_FILE` naming one CA root instead of the system's bundle. Its init is {:.2} ms, {:.1}× the floor, against {:.2} ms with the bundle: loading the bundle is {:.2} ms of the {:.2} ms by which `get-post`'s init exceeds the floor ({:.0}%).",
+            "\nThe row `{}` is an experiment: `get-post` with `SSL_CERT_FILE` naming one CA root instead of the system's bundle. Its init is {:.2} ms, {:.2}× the floor, against {:.2} ms with the bundle: loading the bundle is {:.2} ms of the {:.2} ms by which `get-post`'s init exceeds the floor ({:.0}%).",
             crate::run::ONE_ROOT_STORE,
             one.init_ms.p50,
             one.init_ms.p50 / hello.init_ms.p50,
@@ -238,7 +238,7 @@ fn targets(results: &Results) -> String {
         });
         rows.push(Target {
             what: "that init within 2× of the hello-world floor",
-            measured: format!("`{}`: {:.1}×", f.name, f.init_ms.p50 / floor),
+            measured: format!("`{}`: {:.2}×", f.name, f.init_ms.p50 / floor),
             met: f.init_ms.p50 <= 2.0 * floor,
         });
     }

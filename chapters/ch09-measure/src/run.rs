@@ -31,8 +31,10 @@ pub struct Options {
 }
 
 impl Options {
+    /// Cold starts are cheap (a few milliseconds each), and this many keeps a median steady on a
+    /// shared machine.
     fn cold_starts(&self) -> usize {
-        if self.quick { 2 } else { 20 }
+        if self.quick { 2 } else { 100 }
     }
     fn warm(&self) -> usize {
         if self.quick { 3 } else { 1000 }
@@ -41,7 +43,7 @@ impl Options {
         if self.quick { 1 } else { 5 }
     }
     fn ratio_rounds(&self) -> usize {
-        if self.quick { 1 } else { 3 }
+        if self.quick { 1 } else { 5 }
     }
     fn connections(&self) -> u32 {
         if self.quick { 4 } else { 32 }
