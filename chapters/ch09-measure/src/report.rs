@@ -115,7 +115,7 @@ fn functions(results: &Results) -> String {
     row(&mut out, hello);
     writeln!(
         out,
-        "\n{} cold starts per function, the functions and the floor taking turns; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once.",
+        "\n{} cold starts per function, the functions and the floor taking turns; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once, on the same one-thread runtime.",
         hello.init_ms.n, hello.warm_ms.n
     )
     .unwrap();
@@ -177,7 +177,7 @@ fn container(results: &Results) -> String {
         .unwrap_or_default();
     writeln!(
         out,
-        "\n`wrk`, {} connections ({} against moto, which answers from one Python process), {} s per row, one thread on one core; the server pinned to the other core. Against the hello-world server, `GET /blog/{{id}}` on the memory store ran in {} alternating rounds ({}): the median of ours is {:.2} of the median of the ceiling.",
+        "\n`wrk`, {} connections ({} against moto, which answers from one Python process), {} s per row, one thread on one core; the server pinned to the other core. Against the hello-world server, `GET /blog/{{id}}` on the memory store ran in {} alternating rounds ({}): the median of the rounds' ratios is {:.2}.",
         first.0,
         c.loads
             .iter()
