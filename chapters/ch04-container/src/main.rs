@@ -32,6 +32,8 @@ async fn main() -> ExitCode {
         blog: Blog::new(config.store.open().await),
         body_timeout: config.body_timeout(),
     });
+    // Ready for SIGTERM before saying so: whoever reads the start-up line may stop us at once.
+    let shutdown = shutdown_signal();
     // The start-up lines: where it listens and with which store, in the log and on stdout.
     tracing::info!(
         address = %local,
@@ -48,7 +50,7 @@ async fn main() -> ExitCode {
         app,
         config.idle_timeout(),
         config.shutdown_grace(),
-        shutdown_signal(),
+        shutdown,
     )
     .await;
     ExitCode::SUCCESS

@@ -89,26 +89,27 @@ pub async fn serve_service<S, B>(
 }
 
 // ANCHOR: signal
-/// Completes on SIGTERM (what ECS sends to stop a task) or Ctrl-C (SIGINT).
-pub async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGTERM (what ECS sends to stop a task) or Ctrl-C (SIGINT). The handlers are
+/// installed when this is called, not when it is first awaited: call it before announcing that
+/// the server is up, so that a signal sent right after the announcement is never missed (until a
+/// handler exists, SIGTERM kills the process outright, requests in flight and all).
+pub fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
+    {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
+        let mut interrupt = signal(SignalKind::interrupt()).expect("a SIGINT handler");
+        let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+        async move {
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!(signal = "SIGINT", "stop requested"),
+                _ = terminate.recv() => tracing::info!(signal = "SIGTERM", "stop requested"),
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!(signal = "SIGINT", "stop requested"),
-        () = terminate => tracing::info!(signal = "SIGTERM", "stop requested"),
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!(signal = "Ctrl-C", "stop requested");
     }
 }
 // ANCHOR_END: signal

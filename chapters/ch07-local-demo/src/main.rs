@@ -207,6 +207,8 @@ async fn run(args: Args) -> Result<(), String> {
         )
     };
 
+    // Ready for Ctrl-C before saying so (see `shutdown_signal`).
+    let stop_requested = shutdown_signal();
     print!(
         "{}",
         startup_lines(
@@ -220,7 +222,7 @@ async fn run(args: Args) -> Result<(), String> {
         )
     );
 
-    shutdown_signal().await;
+    stop_requested.await;
     let _ = stop.send(true);
     while servers.join_next().await.is_some() {}
     println!("stopped");
