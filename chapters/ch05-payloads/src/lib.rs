@@ -312,6 +312,17 @@ impl Variant {
             .unwrap_or_else(|err| panic!("{} {method} {path}: {err}", self.name))
     }
 
+    /// `POST /blog` with `body` as JSON.
+    pub async fn post_json(&self, body: &[u8]) -> RawResponse {
+        self.send(
+            "POST",
+            "/blog",
+            &[("content-type", "application/json")],
+            body,
+        )
+        .await
+    }
+
     /// Every page of the feed, following `next_cursor` from the first page of `limit` posts;
     /// each page must be a `200`.
     pub async fn pages(&self, limit: usize) -> Vec<RawResponse> {

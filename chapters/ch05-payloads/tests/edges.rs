@@ -112,9 +112,7 @@ async fn create_largest_posts(backends: &Backends) -> usize {
     for n in 0..100 {
         let body = largest_post(&format!("max-{n:03}"));
         for variant in backends.variants() {
-            let created = variant
-                .send("POST", "/blog", &[JSON], body.as_bytes())
-                .await;
+            let created = variant.post_json(body.as_bytes()).await;
             assert_eq!(created.status, 201);
             total += created.body.len();
         }
@@ -188,7 +186,7 @@ async fn each_aws_limit_and_what_each_variant_answers() {
         let slow = Backends::start_with_limits(slow_blog(), slow_blog(), limits).await;
         let body = br#"{"id":"slow","title":"Slow","author":"Ada","contents":"Late"}"#;
         for variant in slow.variants() {
-            let created = variant.send("POST", "/blog", &[JSON], body).await;
+            let created = variant.post_json(body).await;
             assert_eq!(created.status, 201);
         }
         let request = "`GET /blog/slow` from a store that takes 0.5 s".to_owned();

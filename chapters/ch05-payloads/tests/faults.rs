@@ -53,14 +53,7 @@ impl Asks for Variant {
             r#"{{"id":"{id}","title":"Fault","author":"Ada","contents":"All or nothing"}}"#
         );
         let started = Instant::now();
-        let answer = self
-            .send(
-                "POST",
-                "/blog",
-                &[("content-type", "application/json")],
-                body.as_bytes(),
-            )
-            .await;
+        let answer = self.post_json(body.as_bytes()).await;
         if answer.status == 503 {
             assert_eq!(
                 answer.json_body()["code"],

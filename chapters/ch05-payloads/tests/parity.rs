@@ -346,14 +346,7 @@ async fn a_page_of_100_maximum_size_posts_is_the_same_and_under_6_mb_on_both() {
     for n in 0..100 {
         let body = largest_post(&format!("max-{n:03}"));
         for variant in &variants {
-            let created = variant
-                .send(
-                    "POST",
-                    "/blog",
-                    &[("content-type", "application/json")],
-                    body.as_bytes(),
-                )
-                .await;
+            let created = variant.post_json(body.as_bytes()).await;
             assert_eq!(created.status, 201, "{}", created.json_body());
         }
     }

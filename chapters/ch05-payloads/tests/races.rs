@@ -17,15 +17,7 @@ async fn variants(store: Arc<dyn PostStore>) -> [Variant; 2] {
 
 async fn create(variant: &Variant, id: &str, contents: &str) -> u16 {
     let body = format!(r#"{{"id":"{id}","title":"Race","author":"Ada","contents":"{contents}"}}"#);
-    variant
-        .send(
-            "POST",
-            "/blog",
-            &[("content-type", "application/json")],
-            body.as_bytes(),
-        )
-        .await
-        .status
+    variant.post_json(body.as_bytes()).await.status
 }
 
 /// Counts of each status the requests got.

@@ -15,6 +15,7 @@ pub mod svg;
 use std::sync::Arc;
 
 use http::Method;
+use serde::Deserialize as _;
 
 use crate::{ApiRequest, ApiResponse, Blog, MemoryStore, SequentialIds, SteppingClock};
 
@@ -117,17 +118,15 @@ pub fn check_contract_shape(
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|err| format!("the body is not JSON: {err}"))?;
     if status >= 400 {
-        let error: crate::ErrorBody = serde_json::from_value(json.clone())
+        let error = crate::ErrorBody::deserialize(&json)
             .map_err(|err| format!("not an error body ({err}): {json}"))?;
         if !crate::BlogError::CODES.contains(&error.code.as_str()) || error.message.is_empty() {
             return Err(format!("not a contract error: {json}"));
         }
     } else if json.get("posts").is_some() {
-        serde_json::from_value::<crate::PostPage>(json.clone())
-            .map_err(|err| format!("not a page ({err}): {json}"))?;
+        crate::PostPage::deserialize(&json).map_err(|err| format!("not a page ({err}): {json}"))?;
     } else if json.get("status").is_none() {
-        serde_json::from_value::<crate::Post>(json.clone())
-            .map_err(|err| format!("not a post ({err}): {json}"))?;
+        crate::Post::deserialize(&json).map_err(|err| format!("not a post ({err}): {json}"))?;
     }
     Ok(())
 }
