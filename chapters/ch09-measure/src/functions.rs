@@ -118,15 +118,18 @@ pub async fn measure(
 /// Spawns `function` once, times its init, and invokes it `invocations` times.
 async fn one_process(function: &Function, tally: &mut Tally, invocations: usize) -> Result<()> {
     let api = &mut tally.api;
-    let spawned = Instant::now();
-    let mut child = Command::new(&function.binary)
+    // The command is ready before the clock starts: init is the process's own time.
+    let mut command = Command::new(&function.binary);
+    command
         .env_clear()
         .envs(lambda_env(&api.env_value(), &function.name))
         .envs(function.env.iter().cloned())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .kill_on_drop(true)
+        .kill_on_drop(true);
+    let spawned = Instant::now();
+    let mut child = command
         .spawn()
         .with_context(|| format!("cannot start {}", function.binary.display()))?;
     let init = match next_report(api).await? {
