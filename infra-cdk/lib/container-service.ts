@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
@@ -78,7 +79,7 @@ export class ContainerService extends Construct {
     });
     taskDefinition.addContainer('Server', {
       image: props.containerImage
-        ? ecs.ContainerImage.fromRegistry(props.containerImage)
+        ? this.imageInRegistry(props.containerImage)
         : ecs.ContainerImage.fromAsset(props.packageFolder.imageFolder(), { platform: platform.image }),
       portMappings: [{ containerPort: description.port }],
       environment: {
@@ -117,6 +118,7 @@ export class ContainerService extends Construct {
       taskSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     });
     // ANCHOR_END: service
+    this.hardenLoadBalancer();
     if (allowedCidr) {
       this.service.loadBalancer.connections.allowFrom(
         ec2.Peer.ipv4(allowedCidr),
@@ -152,6 +154,47 @@ export class ContainerService extends Construct {
 
     this.acknowledgeChecks(taskDefinition, cluster, allowedCidr);
   }
+
+  /**
+   * An image already in a registry. An image in a private ECR repository (`<account>.dkr.ecr.
+   * <region>.amazonaws.com/<name>:<tag>`) needs the task's execution role to be allowed to pull
+   * from that repository, or no task can start: the repository-aware image grants exactly that.
+   * Any other registry (ECR Public, Docker Hub) is pulled anonymously.
+   */
+  // ANCHOR: image_in_registry
+  private imageInRegistry(uri: string): ecs.ContainerImage {
+    const inEcr = privateEcrImage(uri);
+    if (!inEcr) {
+      if (uri.includes('.dkr.ecr')) {
+        throw new Error(
+          `Context containerImage is "${uri}": it names a private ECR registry but is not of the form ` +
+            '<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> (or @sha256:<digest>)',
+        );
+      }
+      return ecs.ContainerImage.fromRegistry(uri);
+    }
+    const repository = ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', {
+      repositoryName: inEcr.repositoryName,
+      repositoryArn: `arn:${inEcr.partition}:ecr:${inEcr.region}:${inEcr.account}:repository/${inEcr.repositoryName}`,
+    });
+    return ecs.ContainerImage.fromEcrRepository(repository, inEcr.tagOrDigest);
+  }
+  // ANCHOR_END: image_in_registry
+
+  /**
+   * Two settings the pattern leaves open. The load balancer drops header fields that are not
+   * valid HTTP (instead of passing them to the server). Its security group may send only to the
+   * tasks: the pattern adds that rule as a separate resource and leaves the group itself with no
+   * egress rule, and EC2 gives a group created with none a rule that allows all egress. A rule
+   * that matches no traffic, as the CDK writes for a group that allows nothing, removes it.
+   */
+  // ANCHOR: harden
+  private hardenLoadBalancer() {
+    this.service.loadBalancer.setAttribute('routing.http.drop_invalid_header_fields.enabled', 'true');
+    const group = this.service.loadBalancer.connections.securityGroups[0].node.defaultChild as ec2.CfnSecurityGroup;
+    group.addPropertyOverride('SecurityGroupEgress', [NO_TRAFFIC_EGRESS]);
+  }
+  // ANCHOR_END: harden
 
   /** `http://<load balancer DNS name>/` */
   get url(): string {
@@ -196,6 +239,45 @@ export class ContainerService extends Construct {
       );
     }
   }
+}
+
+/**
+ * An egress rule that matches no packet (ICMP type 252, code 86, to the broadcast address), the
+ * one the CDK writes into a security group that may send nothing.
+ */
+export const NO_TRAFFIC_EGRESS = {
+  CidrIp: '255.255.255.255/32',
+  Description: 'Disallow all traffic',
+  IpProtocol: 'icmp',
+  FromPort: 252,
+  ToPort: 86,
+} as const;
+
+/** The parts of a private ECR image URI. */
+export interface EcrImage {
+  readonly partition: string;
+  readonly account: string;
+  readonly region: string;
+  readonly repositoryName: string;
+  /** A tag (`1`), or a digest (`sha256:...`). */
+  readonly tagOrDigest: string;
+}
+
+/**
+ * The parts of `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<name>[:tag|@sha256:digest]`, or
+ * `undefined` for an image elsewhere. Without a tag, ECR (like Docker) serves `latest`.
+ */
+export function privateEcrImage(uri: string): EcrImage | undefined {
+  const match = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9][a-z0-9._\/-]*?)(?::([\w][\w.-]{0,127})|@(sha256:[a-f0-9]{64}))?$/.exec(uri);
+  if (!match) return undefined;
+  const [, account, region, china, repositoryName, tag, digest] = match;
+  return {
+    partition: china ? 'aws-cn' : 'aws',
+    account,
+    region,
+    repositoryName,
+    tagOrDigest: digest ?? tag ?? 'latest',
+  };
 }
 
 /** The image platform and the task's CPU architecture for the description's architecture. */

@@ -16,6 +16,11 @@ export interface BlogDeployment {
   /** One entry per API path, with what its `OPTIONS` and 405 answers say. */
   readonly resources: ResourceDescription[];
   readonly headers: HeadersDescription;
+  /**
+   * The contract's 415 body (`unsupported_media_type`), which API Gateway answers itself when a
+   * body that is not JSON reaches a mock integration (a preflight or a 405).
+   */
+  readonly unsupportedMediaTypeBody: string;
   readonly container: ContainerDescription;
   readonly package: PackageDescription;
 }
@@ -219,6 +224,7 @@ function readDeployment(d: Fields): BlogDeployment {
       preflight: headers.stringMap('preflight'),
       corsOriginVariable: headers.string('corsOriginVariable'),
     },
+    unsupportedMediaTypeBody: d.string('unsupportedMediaTypeBody'),
     container: {
       port: container.number('port'),
       portVariable: container.string('portVariable'),

@@ -16,6 +16,15 @@ import { PackageFolder } from './package-folder';
  */
 export const STAGE_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 
+/** The one content type the mock integrations (preflight, 405) map; any other body is a 415. */
+const JSON_TYPE = 'application/json';
+
+/**
+ * Where API Gateway's CloudWatch role comes from: this stack (`stack`), or the account, which
+ * already has one (`account`). See {@link FunctionsApiProps.logsRole}.
+ */
+export type LogsRoleSource = 'stack' | 'account';
+
 export interface FunctionsApiProps {
   readonly deployment: BlogDeployment;
   readonly table: BlogTable;
@@ -23,6 +32,14 @@ export interface FunctionsApiProps {
   readonly logRetention: logs.RetentionDays;
   /** When set, only this IPv4 range may call the API (a resource policy on `aws:SourceIp`). */
   readonly allowedCidr?: string;
+  /**
+   * A stage that writes access logs needs API Gateway's CloudWatch role, an account setting of
+   * the region (`AWS::ApiGateway::Account`); CloudFormation refuses the stage without it. `stack`
+   * creates the role and sets it, before the stage, and keeps both when the stack is deleted
+   * (other APIs of the region may log through them); `account` relies on the role the account
+   * already has, and leaves that setting alone.
+   */
+  readonly logsRole: LogsRoleSource;
 }
 
 /**
@@ -65,8 +82,10 @@ export class FunctionsApi extends Construct {
       // Regional, like the load balancer: both variants answer from the same region, with no
       // CloudFront distribution in front of one of them.
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // Execution logging would need an account-wide CloudWatch role; access logs are enough here.
-      cloudWatchRole: false,
+      // Access logs need the region's API Gateway CloudWatch role: created here unless the account
+      // already has one. RETAIN: the setting is the account's, and outlives this stack.
+      cloudWatchRole: props.logsRole === 'stack',
+      cloudWatchRoleRemovalPolicy: props.logsRole === 'stack' ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
         stageName: deployment.stage,
         throttlingRateLimit: STAGE_THROTTLING.rateLimit,
@@ -92,7 +111,10 @@ export class FunctionsApi extends Construct {
       resource.addMethod(
         'OPTIONS',
         new apigateway.MockIntegration({
-          requestTemplates: { 'application/json': '{"statusCode": 204}' },
+          requestTemplates: { [JSON_TYPE]: '{"statusCode": 204}' },
+          // A body of any other type is refused with 415 (the gateway response below), instead of
+          // reaching the mock, which cannot read it and answers 500.
+          passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
           integrationResponses: [{ statusCode: '204', responseParameters: preflight.values }],
         }),
         { methodResponses: [{ statusCode: '204', responseParameters: preflight.declared }] },
@@ -103,7 +125,8 @@ export class FunctionsApi extends Construct {
       resource.addMethod(
         'ANY',
         new apigateway.MockIntegration({
-          requestTemplates: { 'application/json': '{"statusCode": 405}' },
+          requestTemplates: { [JSON_TYPE]: '{"statusCode": 405}' },
+          passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
           integrationResponses: [
             {
               statusCode: '405',
@@ -131,6 +154,13 @@ export class FunctionsApi extends Construct {
     const everyResponse = staticHeaders(headers.everyResponse).quoted;
     this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: everyResponse });
     this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: everyResponse });
+    // A body that is not JSON, sent to a mock (`PUT /blog` as text/plain): the contract's own 415.
+    this.api.addGatewayResponse('UnsupportedMediaType', {
+      type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE,
+      statusCode: '415',
+      responseHeaders: staticHeaders({ ...headers.everyResponse, ...headers.json }).quoted,
+      templates: { [JSON_TYPE]: checkedStaticTemplate(deployment.unsupportedMediaTypeBody) },
+    });
     // ANCHOR_END: gateway_responses
 
     this.acknowledgeChecks(allowedCidr);
@@ -157,9 +187,18 @@ export class FunctionsApi extends Construct {
     acknowledgeFinding(
       this.api.deploymentStage,
       'AwsSolutions-APIG6',
-      'Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), an ' +
-        'account setting this stack does not change; the stage writes access logs and each function its own logs.',
+      'Execution logs repeat what the access log and each function log already say, at a CloudWatch Logs ' +
+        'charge per request; the stage writes access logs, each function its own.',
     );
+    const logsRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (logsRole) {
+      acknowledgeFinding(
+        logsRole,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        "API Gateway's account-level CloudWatch role, with the managed policy AWS's guide sets up for it: it writes " +
+          'the logs of every API in the region that logs, so no policy scoped to this stack would fit.',
+      );
+    }
     const who = allowedCidr ? `only callable from ${allowedCidr}` : 'open to anyone; -c allowedCidr=<range> limits it to one address range';
     const publicApi = `The blog API is public by design, like the original demo (${who}); authentication is outside the tutorial.`;
     for (const method of this.api.methods) {
@@ -267,6 +306,17 @@ function checkedTemplate(body: string): string {
   const rest = body.replaceAll('$context.httpMethod', '');
   if (rest.includes('$') || rest.includes('#')) {
     throw new Error(`The 405 body ${body} holds Velocity syntax other than $context.httpMethod`);
+  }
+  return body;
+}
+
+/**
+ * A gateway response body is a mapping template too; this one is a fixed JSON document, so any
+ * `$` or `#` would be Velocity syntax the Rust code did not mean.
+ */
+function checkedStaticTemplate(body: string): string {
+  if (body.includes('$') || body.includes('#')) {
+    throw new Error(`The 415 body ${body} holds Velocity syntax`);
   }
   return body;
 }

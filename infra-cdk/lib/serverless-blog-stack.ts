@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { BlogTable } from './blog-table';
 import { ContainerService } from './container-service';
 import { loadDescription, withAllowedOrigin } from './description';
-import { FunctionsApi } from './functions-api';
+import { FunctionsApi, LogsRoleSource } from './functions-api';
 import { PackageFolder } from './package-folder';
 
 /**
@@ -38,6 +38,13 @@ export const CONTEXT = {
    * description's `*`: where the demo page is served from. Default: any origin.
    */
   allowedOrigin: 'allowedOrigin',
+  /**
+   * Where API Gateway's CloudWatch role comes from, which a stage that writes access logs needs
+   * (an account setting, one per region): `stack` (default) creates the role and sets it, and
+   * both stay when the stack is deleted; `account` uses the role the account already has (the
+   * deploy's preflight found one), and changes nothing.
+   */
+  apiGatewayLogsRole: 'apiGatewayLogsRole',
 } as const;
 
 /** The default description, relative to infra-cdk/ where `cdk` runs: the repository root's openapi.json. */
@@ -81,6 +88,7 @@ export class ServerlessBlogStack extends Stack {
       packageFolder,
       logRetention: LOG_RETENTION,
       allowedCidr,
+      logsRole: logsRoleSource(this.context(CONTEXT.apiGatewayLogsRole)),
     });
     this.containers = new ContainerService(this, 'Containers', {
       description: deployment.container,
@@ -117,6 +125,20 @@ function tableRemovalPolicy(value: string | undefined): RemovalPolicy {
       return RemovalPolicy.RETAIN;
     default:
       throw new Error(`Context ${CONTEXT.tableRemoval} is "${value}": use destroy (the default: cdk destroy deletes the posts) or retain (the table outlives the stack)`);
+  }
+}
+
+function logsRoleSource(value: string | undefined): LogsRoleSource {
+  switch (value ?? 'stack') {
+    case 'stack':
+      return 'stack';
+    case 'account':
+      return 'account';
+    default:
+      throw new Error(
+        `Context ${CONTEXT.apiGatewayLogsRole} is "${value}": use stack (the default: the stack sets API Gateway's ` +
+          'CloudWatch role for the region) or account (the account already has one)',
+      );
   }
 }
 

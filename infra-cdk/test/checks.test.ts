@@ -10,6 +10,9 @@ import { templateJson, templatePath } from './support/template';
  */
 const ACKNOWLEDGED: Record<string, string[]> = {
   'Functions/Api/Resource': ['AwsSolutions-APIG2'],
+  'Functions/Api/CloudWatchRole/Resource': [
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+  ],
   'Functions/Api/DeploymentStage.Prod/Resource': ['AwsSolutions-APIG3', 'AwsSolutions-APIG6'],
   'Functions/Api/Default/blog/GET/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
   'Functions/Api/Default/blog/POST/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],

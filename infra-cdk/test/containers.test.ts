@@ -1,4 +1,4 @@
-import { HEALTH_CHECK, LISTENER_PORT, SERVICE_SCALING } from '../lib/container-service';
+import { HEALTH_CHECK, LISTENER_PORT, NO_TRAFFIC_EGRESS, SERVICE_SCALING } from '../lib/container-service';
 import { grantsOf, sorted } from './support/iam';
 import {
   blogDescription,
@@ -148,6 +148,33 @@ describe('the load balancer', () => {
   test('is open to anyone on port 80, and on no other port, when no allowedCidr is given', () => {
     expect(resourceAt('ServerlessBlog/Containers/Service/LB/SecurityGroup/Resource').Properties!.SecurityGroupIngress).toEqual([
       { CidrIp: '0.0.0.0/0', Description: 'Allow from anyone on port 80', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
+    ]);
+  });
+
+  test('drops header fields that are not valid HTTP instead of passing them to the server', () => {
+    expect(resourceAt('ServerlessBlog/Containers/Service/LB/Resource').Properties!.LoadBalancerAttributes).toContainEqual({
+      Key: 'routing.http.drop_invalid_header_fields.enabled',
+      Value: 'true',
+    });
+  });
+
+  test('may send to the tasks on their port and nowhere else (no allow-all egress left by EC2)', () => {
+    // A group created with no egress rule gets EC2's allow-all; the rule that matches no packet replaces it.
+    expect(resourceAt('ServerlessBlog/Containers/Service/LB/SecurityGroup/Resource').Properties!.SecurityGroupEgress).toEqual([
+      NO_TRAFFIC_EGRESS,
+    ]);
+    const egress = Object.values(resourcesOfType('AWS::EC2::SecurityGroupEgress')).filter(
+      (r) => JSON.stringify(r.Properties!.GroupId) === JSON.stringify(getAtt(loadBalancerSecurityGroup(), 'GroupId')),
+    );
+    expect(egress.map((r) => r.Properties)).toEqual([
+      {
+        Description: 'Load balancer to target',
+        DestinationSecurityGroupId: getAtt(serviceSecurityGroup(), 'GroupId'),
+        FromPort: c.port,
+        ToPort: c.port,
+        IpProtocol: 'tcp',
+        GroupId: getAtt(loadBalancerSecurityGroup(), 'GroupId'),
+      },
     ]);
   });
 

@@ -161,6 +161,7 @@ describe('the REST API', () => {
         Integration: {
           Type: 'MOCK',
           RequestTemplates: { 'application/json': '{"statusCode": 204}' },
+          PassthroughBehavior: 'NEVER',
           IntegrationResponses: [{ StatusCode: '204', ResponseParameters: quoted(headers) }],
         },
         MethodResponses: [{ StatusCode: '204', ResponseParameters: declared(headers) }],
@@ -179,6 +180,8 @@ describe('the REST API', () => {
       expect(properties).toMatchObject({
         Integration: {
           Type: 'MOCK',
+          RequestTemplates: { 'application/json': '{"statusCode": 405}' },
+          PassthroughBehavior: 'NEVER',
           IntegrationResponses: [
             {
               StatusCode: '405',
@@ -210,6 +213,27 @@ describe('the REST API', () => {
     });
   });
 
+  test("a body that is not JSON, sent to a mock, gets the contract's 415 from API Gateway, with the CORS headers", () => {
+    // PassthroughBehavior NEVER refuses a content type no request template maps, with this response.
+    const response = Object.values(resourcesOfType('AWS::ApiGateway::GatewayResponse')).find(
+      (r) => r.Properties!.ResponseType === 'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expect(response?.Properties).toMatchObject({
+      StatusCode: '415',
+      ResponseParameters: Object.fromEntries(
+        Object.entries({ ...d.headers.everyResponse, ...d.headers.json }).map(([name, value]) => [
+          `gatewayresponse.header.${name}`,
+          `'${value}'`,
+        ]),
+      ),
+      ResponseTemplates: { 'application/json': d.unsupportedMediaTypeBody },
+    });
+    expect(JSON.parse(d.unsupportedMediaTypeBody)).toEqual({
+      code: 'unsupported_media_type',
+      message: 'Content-Type must be application/json',
+    });
+  });
+
   test('has no resource policy when no allowedCidr is given', () => {
     blogTemplate().hasResourceProperties('AWS::ApiGateway::RestApi', { Policy: Match.absent() });
   });
@@ -225,5 +249,34 @@ describe('the REST API', () => {
         ['https://', ref(apiId), '.execute-api.', ref('AWS::Region'), '.', ref('AWS::URLSuffix'), '/', ref(stageId), '/'],
       ],
     });
+  });
+});
+
+describe("API Gateway's CloudWatch role, which a stage with access logs needs", () => {
+  const roleId = () => logicalIdAt('ServerlessBlog/Functions/Api/CloudWatchRole/Resource');
+  const accountId = () => logicalIdAt('ServerlessBlog/Functions/Api/Account');
+  const stageId = () => logicalIdAt(`ServerlessBlog/Functions/Api/DeploymentStage.${d.stage}/Resource`);
+
+  test('is set for the region by the stack (the default), before the stage is created', () => {
+    expect(resourceAt('ServerlessBlog/Functions/Api/Account').Properties).toEqual({ CloudWatchRoleArn: getAtt(roleId(), 'Arn') });
+    expect(templateJson().Resources[stageId()].DependsOn).toContain(accountId());
+  });
+
+  test("is a role API Gateway assumes, with AWS's managed policy for pushing logs", () => {
+    const role = resourceAt('ServerlessBlog/Functions/Api/CloudWatchRole/Resource');
+    expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } },
+    ]);
+    expect(role.Properties!.ManagedPolicyArns).toEqual([
+      {
+        'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']],
+      },
+    ]);
+  });
+
+  test('stays, role and setting, when the stack is deleted: other APIs of the region may log through it', () => {
+    for (const id of [roleId(), accountId()]) {
+      expect(templateJson().Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
   });
 });

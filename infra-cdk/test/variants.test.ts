@@ -1,10 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { privateEcrImage } from '../lib/container-service';
 import { loadDescription } from '../lib/description';
 import { PackageFolder } from '../lib/package-folder';
 import { writeFakePackage } from './support/fake-package';
-import { SAMPLE_DESCRIPTION, changedDescription, sampleFunctionNames, synthesizeVariant, testDir } from './support/synth';
+import {
+  SAMPLE_DESCRIPTION,
+  changedDescription,
+  sampleFunctionNames,
+  synthesizeVariant,
+  synthesizeVariantStack,
+  testDir,
+} from './support/synth';
 
 describe('-c allowedCidr', () => {
   const cidr = '203.0.113.0/24';
@@ -135,15 +143,122 @@ describe('a package that was not built', () => {
 });
 
 describe('-c containerImage', () => {
-  test('runs an image already in a registry instead of building the package\'s', () => {
-    const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/blog-server:1';
-    const template = synthesizeVariant({ containerImage: image });
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ Image: image })],
-    });
-    // No image asset: nothing for a container builder to do.
-    const json = JSON.stringify(template.toJSON());
-    expect(json).not.toContain('cdk-hnb659fds-container-assets');
+  const ecrImage = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/blog-server:1';
+  const repositoryArn = 'arn:aws:ecr:eu-west-1:123456789012:repository/blog-server';
+
+  test.each([ecrImage, 'public.ecr.aws/example/blog-server:rehearsal'])(
+    "runs %s, already in a registry, instead of building the package's",
+    (image) => {
+      const template = synthesizeVariant({ containerImage: image });
+      const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+      expect(task.Properties.ContainerDefinitions).toHaveLength(1);
+      // The image's address, whole or joined from its parts (the URL suffix of the partition).
+      const shown = JSON.stringify(task.Properties.ContainerDefinitions[0].Image);
+      expect(shown).toContain('/blog-server:');
+      // No image asset: nothing for a container builder to do.
+      expect(JSON.stringify(template.toJSON())).not.toContain('cdk-hnb659fds-container-assets');
+    },
+  );
+
+  test('from a private ECR repository, lets the execution role pull from that repository and no other', () => {
+    const template = synthesizeVariant({ containerImage: ecrImage });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('ExecutionRole'),
+    );
+    const statements: any[] = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const ecrStatements = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ecr:')));
+    const pull = ecrStatements.filter((s) => ![s.Action].flat().includes('ecr:GetAuthorizationToken'));
+    expect(pull).toEqual([
+      {
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Effect: 'Allow',
+        Resource: repositoryArn,
+      },
+    ]);
+    // The one ECR action without resource-level permissions: the login.
+    expect(ecrStatements.filter((s) => [s.Action].flat().includes('ecr:GetAuthorizationToken'))).toEqual([
+      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+    ]);
+    const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    expect(JSON.stringify(task.Properties.ContainerDefinitions[0].Image)).toContain('123456789012.dkr.ecr.eu-west-1.');
+    expect(JSON.stringify(task.Properties.ContainerDefinitions[0].Image)).toContain('/blog-server:1');
+  });
+
+  test.each([
+    [ecrImage, { account: '123456789012', region: 'eu-west-1', repositoryName: 'blog-server', tagOrDigest: '1', partition: 'aws' }],
+    [
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/blog-server',
+      { account: '123456789012', region: 'cn-north-1', repositoryName: 'team/blog-server', tagOrDigest: 'latest', partition: 'aws-cn' },
+    ],
+    [
+      `123456789012.dkr.ecr.us-east-1.amazonaws.com/blog-server@sha256:${'a'.repeat(64)}`,
+      { account: '123456789012', region: 'us-east-1', repositoryName: 'blog-server', tagOrDigest: `sha256:${'a'.repeat(64)}`, partition: 'aws' },
+    ],
+  ])('reads the account, region, repository and tag of %s', (uri, parts) => {
+    expect(privateEcrImage(uri)).toEqual(parts);
+  });
+
+  test.each(['public.ecr.aws/example/blog-server:1', 'docker.io/library/busybox:1'])('%s is not a private ECR image', (uri) => {
+    expect(privateEcrImage(uri)).toBeUndefined();
+  });
+
+  test('a private ECR address it cannot read is an error that shows the expected form', () => {
+    expect(() => synthesizeVariant({ containerImage: '1234.dkr.ecr.us-east-1.amazonaws.com/blog-server:1' })).toThrow(
+      /is not of the form <account>\.dkr\.ecr\.<region>\.amazonaws\.com\/<repository>:<tag>/,
+    );
+  });
+});
+
+describe('-c apiGatewayLogsRole', () => {
+  test('account: the stack relies on the role the account already has, and neither creates nor changes one', () => {
+    const template = synthesizeVariant({ apiGatewayLogsRole: 'account' });
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const roles = JSON.stringify(template.findResources('AWS::IAM::Role'));
+    expect(roles).not.toContain('apigateway.amazonaws.com');
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.anyValue() });
+  });
+
+  test('anything else is an error that names both values', () => {
+    expect(() => synthesizeVariant({ apiGatewayLogsRole: 'none' })).toThrow(
+      /Context apiGatewayLogsRole is "none": use stack .* or account/,
+    );
+  });
+});
+
+/** Every variant the tests synthesize: the default, and each context value the stack reads. */
+const VARIANTS: Record<string, Record<string, unknown>> = {
+  default: {},
+  'containerImage (ECR Public)': { containerImage: 'public.ecr.aws/example/blog-server:rehearsal' },
+  'containerImage (private ECR)': { containerImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/blog-server:1' },
+  allowedCidr: { allowedCidr: '203.0.113.7/32' },
+  allowedOrigin: { allowedOrigin: 'https://blog.example.com' },
+  'tableRemoval retain': { tableRemoval: 'retain' },
+  'apiGatewayLogsRole account': { apiGatewayLogsRole: 'account' },
+};
+
+describe.each(Object.entries(VARIANTS))('the variant %s', (_name, context) => {
+  let synthesized: ReturnType<typeof synthesizeVariantStack>;
+  beforeAll(() => {
+    synthesized = synthesizeVariantStack(context);
+  });
+
+  test('synthesizes with no warning (a warning is a deploy that may fail: fix it, do not acknowledge it)', () => {
+    const warnings = Annotations.fromStack(synthesized.stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => `${w.id}: ${JSON.stringify(w.entry.data)}`)).toEqual([]);
+  });
+
+  test("a stage that writes access logs has API Gateway's CloudWatch role: set before it by the stack, or the account's", () => {
+    const resources: Record<string, any> = synthesized.template.toJSON().Resources;
+    const accounts = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::ApiGateway::Account');
+    for (const stage of Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Stage')) {
+      if (!stage.Properties.AccessLogSetting) continue;
+      if (context.apiGatewayLogsRole === 'account') {
+        expect(accounts).toEqual([]);
+      } else {
+        expect(accounts).toHaveLength(1);
+        expect(stage.DependsOn).toContain(accounts[0]);
+      }
+    }
   });
 });
 

@@ -228,6 +228,32 @@ async fn preflight_and_other_methods_are_answered_without_a_function() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_not_json_sent_to_a_mock_is_api_gateways_415() {
+    let address = start_gateway().await;
+    let text = ("content-type", "text/plain");
+    for (method, path) in [("PUT", "/Prod/blog"), ("OPTIONS", "/Prod/blog/hello")] {
+        let refused = send(address, method, path, &[text], b"hello")
+            .await
+            .unwrap();
+        assert_eq!(refused.status, 415, "{method} {path}");
+        assert_eq!(refused.json_body()["code"], "unsupported_media_type");
+        assert_eq!(refused.headers["access-control-allow-origin"], "*");
+    }
+    // A JSON body, no body, or no Content-Type (read as JSON) reach the mock.
+    let json = ("content-type", "application/json; charset=utf-8");
+    for (headers, body) in [
+        (&[json][..], &b"{}"[..]),
+        (&[text][..], b""),
+        (&[][..], b"hello"),
+    ] {
+        let put = send(address, "PUT", "/Prod/blog", headers, body)
+            .await
+            .unwrap();
+        assert_eq!(put.status, 405, "{headers:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_post_created_over_http_is_listed_and_deleted_over_http() {
     let address = start_gateway().await;
     let send = |method: &'static str, target: &'static str, body: &'static [u8]| async move {

@@ -193,6 +193,21 @@ async fn each_aws_limit_and_what_each_variant_answers() {
         rows.push(Row::of(limit, request, &slow, "GET", "/blog/slow", &[], b"").await);
     }
 
+    // A mock integration (preflight, 405) maps only JSON bodies; API Gateway refuses the rest
+    // before the mock can answer, with the contract's 415 (the stack's gateway response).
+    rows.push(
+        Row::of(
+            "API Gateway's mock integrations: JSON bodies only".to_owned(),
+            "`PUT /blog` with a `text/plain` body".to_owned(),
+            &backends,
+            "PUT",
+            "/blog",
+            &[("content-type", "text/plain")],
+            b"hello",
+        )
+        .await,
+    );
+
     // What AWS answers, and what each variant must answer.
     let answers: Vec<[&str; 2]> = rows
         .iter()
@@ -211,6 +226,10 @@ async fn each_aws_limit_and_what_each_variant_answers() {
     assert!(answers[3][0].starts_with("200, "), "{}", answers[3][0]);
     assert_eq!(answers[4], ["502 \"Internal server error\"", "200"]);
     assert_eq!(answers[5], ["504 \"Endpoint request timed out\"", "200"]);
+    assert_eq!(
+        answers[6],
+        ["415 `unsupported_media_type`", "405 `method_not_allowed`"]
+    );
 
     let mut table = String::from(
         "<!-- ANCHOR: limits -->\n| limit | the request | functions answer | container answers |\n|---|---|---|---|\n",

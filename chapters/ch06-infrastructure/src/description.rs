@@ -96,6 +96,7 @@ pub fn deployment() -> Value {
             "preflight": { "access-control-max-age": PREFLIGHT_MAX_AGE },
             "corsOriginVariable": CORS_ORIGIN_ENV,
         },
+        "unsupportedMediaTypeBody": error_body(BlogError::UnsupportedMediaType),
         "container": {
             "port": DEFAULT_PORT,
             "portVariable": "PORT",
@@ -137,11 +138,15 @@ fn grant_json(grant: Grant) -> Value {
 /// The `405` body API Gateway's mock integration answers with: chapter 1's own answer, with the
 /// method left to API Gateway's mapping template (`$context.httpMethod`).
 fn method_not_allowed_template(allow: &'static str) -> String {
-    let response = ApiResponse::from(BlogError::MethodNotAllowed {
+    error_body(BlogError::MethodNotAllowed {
         method: "$context.httpMethod".to_owned(),
         allow,
-    });
-    String::from_utf8(response.body).expect("JSON is UTF-8")
+    })
+}
+
+/// Chapter 1's JSON body for `error`, for an answer API Gateway gives itself.
+fn error_body(error: BlogError) -> String {
+    String::from_utf8(ApiResponse::from(error).body).expect("JSON is UTF-8")
 }
 
 /// The methods of each resource that reach a function (for tests and the book).

@@ -96,6 +96,11 @@ impl Template {
         Self { json }
     }
 
+    /// The template as JSON, for checks of any property.
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
+
     /// Every resource, in the template's order.
     pub fn resources(&self) -> Vec<Resource> {
         self.json["Resources"]

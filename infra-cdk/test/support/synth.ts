@@ -55,9 +55,14 @@ export function blogApp(context: Record<string, unknown>, outdir?: string): { ap
  * acknowledged throws.
  */
 export function synthesizeVariant(context: Record<string, unknown>): Template {
+  return synthesizeVariantStack(context).template;
+}
+
+/** The same, with the stack, for what is not in the template (its annotations). */
+export function synthesizeVariantStack(context: Record<string, unknown>): { template: Template; stack: ServerlessBlogStack } {
   const outdir = fs.mkdtempSync(path.join(testDir(), 'variant-'));
-  const { app } = blogApp({ description: SAMPLE_DESCRIPTION, packageDir: fakePackageDir(), ...context }, outdir);
-  return Template.fromJSON(app.synth().getStackByName('ServerlessBlog').template);
+  const { app, stack } = blogApp({ description: SAMPLE_DESCRIPTION, packageDir: fakePackageDir(), ...context }, outdir);
+  return { template: Template.fromJSON(app.synth().getStackByName('ServerlessBlog').template), stack };
 }
 
 /**

@@ -173,6 +173,11 @@ impl LocalApiGateway {
         };
         match route(request.method(), below_stage) {
             Route::Unrouted => missing_authentication_token(),
+            // A mock maps only JSON; a body of any other type never reaches it (the stack's
+            // `PassthroughBehavior: NEVER`): API Gateway answers 415 with the contract's error.
+            Route::Preflight | Route::MethodNotAllowed { .. } if !mock_maps(&request) => {
+                to_http(BlogError::UnsupportedMediaType.into())
+            }
             Route::Preflight => to_http(preflight()),
             Route::MethodNotAllowed { allow } => to_http(
                 BlogError::MethodNotAllowed {
@@ -301,6 +306,24 @@ pub fn answer_from_payload(payload: &[u8]) -> Response<Bytes> {
         }
     }
 }
+
+// ANCHOR: mock_maps
+/// Whether a mock integration's request template applies to `request`: it has no body, or a
+/// JSON one. API Gateway reads a request with no `Content-Type` as `application/json`.
+fn mock_maps(request: &Request<Bytes>) -> bool {
+    let media_type = request
+        .headers()
+        .get(ch01_blog_core::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim);
+    request.body().is_empty()
+        || media_type.is_none_or(|media_type| media_type.eq_ignore_ascii_case(MOCK_CONTENT_TYPE))
+}
+// ANCHOR_END: mock_maps
+
+/// The one content type the stack's mock integrations map (their request template's key).
+pub const MOCK_CONTENT_TYPE: &str = "application/json";
 
 /// A response from chapter 1 (a mock integration's answer) as HTTP.
 fn to_http(response: ApiResponse) -> Response<Bytes> {
