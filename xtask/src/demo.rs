@@ -7,13 +7,23 @@ use crate::process::cargo;
 use crate::test::build_book;
 use crate::tools::ensure_mdbook;
 
-/// Packages first when asked, then becomes `deploy <action> <options>` (chapter 8).
+/// Packages first when asked, then becomes `deploy <action> <options>` (chapter 8), telling it
+/// where the package is: the one folder `cargo xtask package` fills.
 pub fn deploy(action: &str, options: &[String], package_first: bool) -> Result<()> {
     let help = options
         .iter()
         .any(|option| option == "--help" || option == "-h");
     if package_first && !help {
         crate::package::run_package()?;
+    }
+    let mut options = options.to_vec();
+    if package_first
+        && !options
+            .iter()
+            .any(|option| option.starts_with("--package-dir"))
+    {
+        options.push("--package-dir".to_owned());
+        options.push(crate::package::package_dir().display().to_string());
     }
     let mut command = cargo();
     command
@@ -27,7 +37,7 @@ pub fn deploy(action: &str, options: &[String], package_first: bool) -> Result<(
             "--",
             action,
         ])
-        .args(options);
+        .args(&options);
     become_(command)
 }
 

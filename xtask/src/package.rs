@@ -18,7 +18,7 @@ use anyhow::{Context as _, Result, bail};
 use base64::Engine as _;
 
 use crate::process::{cargo, describe, root, run, target_dir};
-use crate::tools::ensure_python_tools;
+use crate::tools::{PACKAGING, ensure};
 
 /// The one target everything is built for.
 pub const TARGET: &str = "aarch64-unknown-linux-musl";
@@ -50,7 +50,8 @@ pub fn package_dir() -> PathBuf {
 }
 
 pub fn run_package() -> Result<Package> {
-    let python = ensure_python_tools()?;
+    // Only what packaging needs: a deploy installs no test tool.
+    let python = ensure(PACKAGING)?;
     ensure_rust_target(TARGET)?;
     let functions = function_names()?;
 

@@ -13,13 +13,39 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Cargo's build folder: `CARGO_TARGET_DIR` when it is set (relative to the workspace, as cargo
-/// reads it), else `target/`.
+/// Cargo's build folder, as Cargo itself reports it (`cargo metadata`): `CARGO_TARGET_DIR` or
+/// `build.target-dir` when set, however they are written, else `target/`. Everything the
+/// commands build or stage goes under it, `package/` (what a deploy uploads) included.
 pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
+    static TARGET_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TARGET_DIR
+        .get_or_init(|| target_dir_of(&mut cargo()).unwrap_or_else(|_| root().join("target")))
+        .clone()
+}
+
+/// The `target_directory` that `cargo metadata` reports, run as `cargo` is set up.
+fn target_dir_of(cargo: &mut Command) -> Result<PathBuf> {
+    let output = cargo
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata names no target directory")
 }
 
 /// `cargo`, the one that runs this xtask, in the workspace root.
@@ -48,4 +74,21 @@ pub fn describe(command: &Command) -> String {
         text.push_str(&arg.to_string_lossy());
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_folder_is_cargos_own_and_follows_cargo_target_dir() {
+        assert_eq!(target_dir_of(&mut cargo()).unwrap(), target_dir());
+        let elsewhere = std::env::temp_dir().join("xtask-target-dir-test");
+        let found = target_dir_of(cargo().env("CARGO_TARGET_DIR", &elsewhere)).unwrap();
+        assert_eq!(found, elsewhere);
+        // Relative, it is relative to where cargo runs (the workspace root here), as cargo reads it.
+        let found = target_dir_of(cargo().env("CARGO_TARGET_DIR", "build/relative")).unwrap();
+        assert_eq!(found, root().join("build/relative"));
+        assert_eq!(crate::package::package_dir(), target_dir().join("package"));
+    }
 }

@@ -138,6 +138,10 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
         crate::infra::cfn_lint(&python, &template)
     })?;
     stages.run(
+        "infra: checkov on the template (accepted findings: infra-cdk/checkov-accepted.json)",
+        || crate::infra::checkov(&template),
+    )?;
+    stages.run(
         "contract: schemathesis against both backends, from openapi.json",
         || crate::contract::run_schemathesis(&python, counts),
     )?;

@@ -11,27 +11,80 @@ use crate::process::{cargo, root, run};
 /// The mdBook release the book is written for.
 const MDBOOK_VERSION: &str = "0.5.4";
 
-/// Creates `.venv` with the tools of `requirements.txt` on first use (and when the file
-/// changes); afterwards only checks that they are there. Returns the venv's Python.
+/// A Python virtual environment of the project's and the requirements file it is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct PythonTools {
+    /// The venv's folder, in the workspace root.
+    venv: &'static str,
+    /// The requirements file, in the workspace root.
+    requirements: &'static str,
+    /// Python code that fails unless the tools are there.
+    check: &'static str,
+}
+
+/// What packaging needs (zig and cargo-zigbuild), and nothing else: what a deploy installs.
+pub const PACKAGING: PythonTools = PythonTools {
+    venv: ".venv",
+    requirements: "requirements-package.txt",
+    check: "import ziglang",
+};
+
+/// What the tests need: packaging's tools, moto, schemathesis, cfn-lint (same venv).
+pub const TESTING: PythonTools = PythonTools {
+    venv: ".venv",
+    requirements: "requirements.txt",
+    check: "import moto.server, schemathesis, ziglang, cfnlint",
+};
+
+/// checkov, in a venv of its own: it pins versions of boto3 and packaging that moto and
+/// schemathesis do not want.
+pub const CHECKOV: PythonTools = PythonTools {
+    venv: ".venv-checkov",
+    requirements: "requirements-checkov.txt",
+    check: "import checkov",
+};
+
+/// The test tools' venv (see [`ensure`]); returns its Python.
 pub fn ensure_python_tools() -> Result<PathBuf> {
-    let requirements = root().join("requirements.txt");
+    ensure(TESTING)
+}
+
+/// Creates the venv with the tools of its requirements file on first use (and when the file
+/// changes); afterwards only checks that they are there. Returns the venv's Python.
+pub fn ensure(tools: PythonTools) -> Result<PathBuf> {
+    let requirements = root().join(tools.requirements);
     let wanted = std::fs::read_to_string(&requirements)
         .with_context(|| format!("cannot read {}", requirements.display()))?;
-    let venv = root().join(".venv");
+    // A requirements file may include another (`-r requirements-package.txt`): a change to
+    // either reinstalls.
+    let mut stamp_text = wanted.clone();
+    for included in wanted
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("-r "))
+    {
+        stamp_text
+            .push_str(&std::fs::read_to_string(root().join(included.trim())).unwrap_or_default());
+    }
+    let venv = root().join(tools.venv);
     let python = venv.join("bin/python3");
-    let stamp = venv.join("requirements.installed");
-    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
-        println!("the Python tools are installed in {}", venv.display());
+    let stamp = venv.join(format!("{}.installed", tools.requirements));
+    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&stamp_text) {
+        println!(
+            "the tools of {} are installed in {}",
+            tools.requirements,
+            venv.display()
+        );
         return Ok(python);
     }
     if !python.exists() {
         println!("creating {}", venv.display());
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv)).context(
-            "the tests need Python 3 with venv (on Debian or Ubuntu: apt-get install python3-venv)",
+            "this needs Python 3 with venv (on Debian or Ubuntu: apt-get install python3-venv)",
         )?;
     }
     println!("installing {}", requirements.display());
     run(Command::new(&python)
+        .current_dir(root())
         .args([
             "-m",
             "pip",
@@ -41,8 +94,9 @@ pub fn ensure_python_tools() -> Result<PathBuf> {
             "-r",
         ])
         .arg(&requirements))?;
-    run(Command::new(&python).args(["-c", "import moto.server, schemathesis, ziglang"]))?;
-    std::fs::write(&stamp, wanted).with_context(|| format!("cannot write {}", stamp.display()))?;
+    run(Command::new(&python).args(["-c", tools.check]))?;
+    std::fs::write(&stamp, stamp_text)
+        .with_context(|| format!("cannot write {}", stamp.display()))?;
     Ok(python)
 }
 

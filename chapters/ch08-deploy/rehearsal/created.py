@@ -54,6 +54,11 @@ def main(endpoint, stack, template_path):
             return next(i["id"] for i in apigw.get_resources(restApiId=rest_api)["items"] if i["path"] == "/")
         return ref(value)
 
+    def iam_role_arn(value):
+        # CloudWatchRoleArn is Fn::GetAtt [Role, Arn]; the role's physical id is its name.
+        name = ref(value)
+        return iam.get_role(RoleName=name)["Role"]["Arn"] if name else ""
+
     def security_group_rules(group, direction):
         groups = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"]
         return [rule for g in groups for rule in g.get(direction, [])]
@@ -99,6 +104,10 @@ def main(endpoint, stack, template_path):
             lambda l, p: apigw.get_gateway_response(restApiId=rest_api, responseType=p["ResponseType"]).get(
                 "responseParameters"
             ),
+        ),
+        "AWS::ApiGateway::Account": (
+            "GetAccount: the region's CloudWatch role is the stack's",
+            lambda l, p: apigw.get_account().get("cloudwatchRoleArn") == iam_role_arn(p["CloudWatchRoleArn"]),
         ),
         "AWS::EC2::VPC": ("DescribeVpcs", lambda l, p: ec2.describe_vpcs(VpcIds=[physical[l]])["Vpcs"]),
         "AWS::EC2::Subnet": ("DescribeSubnets", lambda l, p: ec2.describe_subnets(SubnetIds=[physical[l]])["Subnets"]),

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result, bail};
 
@@ -27,11 +28,36 @@ pub struct StackOptions {
     pub table_removal: Option<String>,
     /// An image already in a registry, instead of building the package's.
     pub container_image: Option<String>,
+    /// Where API Gateway's CloudWatch role comes from (the preflight decides).
+    pub logs_role: LogsRole,
+}
+
+/// Where the API's stage gets API Gateway's CloudWatch role, which it needs to write access logs
+/// (the stack's context value `apiGatewayLogsRole`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogsRole {
+    /// The stack creates the role and sets it for the region (kept after `destroy`).
+    #[default]
+    Stack,
+    /// The account already has one in this region; the stack leaves it alone.
+    Account,
+}
+
+impl LogsRole {
+    fn context_value(self) -> &'static str {
+        match self {
+            Self::Stack => "stack",
+            Self::Account => "account",
+        }
+    }
 }
 
 impl StackOptions {
     pub fn context_args(&self) -> Vec<String> {
-        let mut args = vec![format!("packageDir={}", self.package_dir.display())];
+        let mut args = vec![
+            format!("packageDir={}", self.package_dir.display()),
+            format!("apiGatewayLogsRole={}", self.logs_role.context_value()),
+        ];
         for (name, value) in [
             ("allowedCidr", &self.allowed_cidr),
             ("tableRemoval", &self.table_removal),
@@ -52,23 +78,32 @@ impl StackOptions {
 pub struct Cdk {
     env: Vec<(String, String)>,
     clear_aws_env: bool,
+    /// Every `cdk` command run so far, as shown: what a deploy really did.
+    ran: Arc<Mutex<Vec<String>>>,
 }
 
 impl Cdk {
     /// With the caller's own AWS environment (credentials, profile, region).
     pub fn for_real() -> Self {
-        Self {
-            env: Vec::new(),
-            clear_aws_env: false,
-        }
+        Self::with_env(Vec::new(), false)
     }
 
     /// With no AWS environment but `env`: nothing of the caller's account can leak in.
     pub fn isolated(env: Vec<(String, String)>) -> Self {
+        Self::with_env(env, true)
+    }
+
+    fn with_env(env: Vec<(String, String)>, clear_aws_env: bool) -> Self {
         Self {
             env,
-            clear_aws_env: true,
+            clear_aws_env,
+            ran: Arc::default(),
         }
+    }
+
+    /// The `cdk` commands run so far, in order, as printed.
+    pub fn commands_run(&self) -> Vec<String> {
+        self.ran.lock().expect("not poisoned").clone()
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -92,8 +127,11 @@ impl Cdk {
     fn run(&self, args: &[&str], extra: &[String]) -> Result<()> {
         let mut command = self.command(args);
         command.args(extra);
-        let shown = format!("npx cdk {} {}", args.join(" "), extra.join(" "));
-        println!("$ {}", shown.trim_end());
+        let shown = format!("npx cdk {} {}", args.join(" "), extra.join(" "))
+            .trim_end()
+            .to_owned();
+        println!("$ {shown}");
+        self.ran.lock().expect("not poisoned").push(shown.clone());
         let status = command
             .status()
             .with_context(|| format!("cannot run {shown} (is Node.js installed?)"))?;
@@ -130,9 +168,10 @@ impl Cdk {
 
     /// Creates the CDK's own resources in the account and region, once (`CDKToolkit`: a bucket
     /// and an image repository for the assets, and the roles that deploy). Running it again on
-    /// a bootstrapped environment changes nothing.
-    pub fn bootstrap(&self) -> Result<()> {
-        self.run(&["bootstrap"], &[])
+    /// a bootstrapped environment changes nothing. It reads the synthesized assembly `app`: run
+    /// without one, the CLI would synthesize the app again, without this deploy's context.
+    pub fn bootstrap(&self, app: &Path) -> Result<()> {
+        self.run(&["bootstrap"], &["--app".into(), app.display().to_string()])
     }
 
     /// Deploys the synthesized assembly `app` and writes its outputs to `outputs`.
@@ -147,13 +186,5 @@ impl Cdk {
         ];
         args.extend(extra.iter().map(|arg| arg.to_string()));
         self.run(&["deploy", "ServerlessBlog"], &args)
-    }
-
-    /// Deletes the stack.
-    pub fn destroy(&self, app: &Path) -> Result<()> {
-        self.run(
-            &["destroy", "ServerlessBlog", "--force"],
-            &["--app".into(), app.display().to_string()],
-        )
     }
 }

@@ -1,29 +1,45 @@
 //! # Chapter 8: deploying to AWS
 //!
 //! `cargo xtask deploy` packages (chapter 6's `cargo xtask package`), then runs this crate's
-//! `deploy` binary: it checks what a deploy needs ([`prerequisites`]), synthesizes the stack, runs
-//! `cdk bootstrap` and `cdk deploy` ([`cdk`]), and writes the page's `html/urls.js` from the
-//! stack's outputs ([`outputs`]). `--dry-run` stops before the first call that changes AWS.
-//! [`leftovers`] says what `destroy` leaves behind; [`rehearsal`] is what differs when the same
-//! path runs against moto instead of AWS.
+//! `deploy` binary: it checks what this machine offers a deploy ([`prerequisites`]) and what the
+//! account already has ([`preflight`]), decides who may call the blog ([`public_address`]),
+//! synthesizes the stack, checks it against what AWS requires of a new account
+//! ([`fresh_account`]), runs `cdk bootstrap` and `cdk deploy` ([`cdk`]), records where it went
+//! ([`record`]) and writes the page's `html/urls.js` from the stack's outputs ([`outputs`]).
+//! `--dry-run` stops before the first call that changes AWS. `destroy` deletes the stack where the
+//! record says it is ([`destroy`]); [`leftovers`] says what stays. [`rehearsal`] is what differs
+//! when the same path runs against moto instead of AWS.
 
 pub mod cdk;
+pub mod destroy;
+pub mod fresh_account;
 pub mod leftovers;
 pub mod outputs;
 pub mod plan;
+pub mod preflight;
 pub mod prerequisites;
+pub mod public_address;
+pub mod record;
 pub mod rehearsal;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
+use aws_config::SdkConfig;
 use ch06_infrastructure::template::{STACK, Template};
 
-use crate::cdk::{Cdk, StackOptions, workspace};
+use crate::cdk::{Cdk, LogsRole, StackOptions, workspace};
+use crate::preflight::AccountState;
+use crate::record::DeploymentRecord;
 
 /// Where a deploy keeps its cloud assembly and its outputs: `target/deploy/`.
 pub fn work_dir() -> PathBuf {
     workspace().join("target/deploy")
+}
+
+/// Where the page and the record of a deploy go: `html/`.
+pub fn page_dir() -> PathBuf {
+    workspace().join("html")
 }
 
 /// How a deploy runs.
@@ -33,8 +49,8 @@ pub struct Deploy {
     pub stack: StackOptions,
     /// Holds `assembly/` (what `cdk synth` wrote) and `outputs.json`.
     pub work_dir: PathBuf,
-    /// Where `urls.js` goes (the page's folder, `html/`, for a real deploy).
-    pub urls_js: PathBuf,
+    /// Where `urls.js` and `deployment.json` go (the page's folder, `html/`, for a real deploy).
+    pub page_dir: PathBuf,
     /// The rehearsal's differences: `--method direct` and the template patched for moto.
     pub rehearsal: bool,
 }
@@ -45,6 +61,8 @@ pub struct Deployed {
     pub template: Template,
     pub outputs: String,
     pub urls_js: String,
+    /// The service-linked roles it created first.
+    pub created_roles: Vec<&'static str>,
 }
 
 impl Deploy {
@@ -58,6 +76,14 @@ impl Deploy {
 
     pub fn template_path(&self) -> PathBuf {
         self.assembly().join(format!("{STACK}.template.json"))
+    }
+
+    pub fn urls_js_path(&self) -> PathBuf {
+        self.page_dir.join("urls.js")
+    }
+
+    pub fn record_path(&self) -> PathBuf {
+        self.page_dir.join("deployment.json")
     }
 
     /// `npm ci` if needed, then `cdk synth` into the work folder. Changes nothing in AWS.
@@ -80,9 +106,37 @@ impl Deploy {
     }
 
     // ANCHOR: deploy
-    /// Bootstrap, deploy the synthesized assembly, and write `urls.js` from its outputs.
-    pub fn deploy(&self, template: Template) -> Result<Deployed> {
-        self.cdk.bootstrap()?;
+    /// Checks the template against what the account has, creates the service-linked roles it
+    /// lacks, records where the stack goes, bootstraps, deploys the synthesized assembly, and
+    /// writes `urls.js` from its outputs.
+    pub async fn deploy(
+        &self,
+        aws: &SdkConfig,
+        account: &AccountState,
+        template: Template,
+    ) -> Result<Deployed> {
+        let problems = fresh_account::problems(template.json(), Some(account));
+        if !problems.is_empty() {
+            bail!(
+                "AWS would refuse this stack in {}; nothing was changed:\n  {}",
+                account.region,
+                problems.join("\n  ")
+            );
+        }
+        let created_roles = preflight::prepare(aws, account).await?;
+        for role in &created_roles {
+            println!("created the service-linked role {role}");
+        }
+        // Before anything of the stack exists: `destroy` finds it by this record.
+        DeploymentRecord {
+            stack: STACK.to_owned(),
+            account: account.account.clone(),
+            region: account.region.clone(),
+            table_retained: self.stack.table_removal.as_deref() == Some("retain"),
+            logs_role_set_by_stack: self.stack.logs_role == LogsRole::Stack,
+        }
+        .write(&self.record_path())?;
+        self.cdk.bootstrap(&self.assembly())?;
         let method: &[&str] = if self.rehearsal {
             // moto's change sets ignore DependsOn; direct deployment does not.
             &["--method", "direct"]
@@ -94,15 +148,33 @@ impl Deploy {
         let outputs = std::fs::read_to_string(self.outputs_path())
             .context("cdk deploy wrote no outputs file")?;
         let urls_js = outputs::urls_js_from_outputs(&outputs, &template)?;
-        write(&self.urls_js, &urls_js)?;
+        write(&self.urls_js_path(), &urls_js)?;
         Ok(Deployed {
             template,
             outputs,
             urls_js,
+            created_roles,
         })
     }
     // ANCHOR_END: deploy
 }
+
+// ANCHOR: logs_role_for
+/// Where API Gateway's CloudWatch role should come from, given what the account has: the
+/// account's own when it has one (the stack never overwrites a setting it did not make), else
+/// the stack's. A role this stack set on an earlier deploy stays the stack's.
+pub fn logs_role_for(account: Option<&AccountState>) -> LogsRole {
+    let set_by_this_stack = |arn: &str| {
+        arn.rsplit('/')
+            .next()
+            .is_some_and(|name| name.starts_with(&format!("{STACK}-")))
+    };
+    match account.and_then(|state| state.api_gateway_logs_role.as_deref()) {
+        Some(arn) if !set_by_this_stack(arn) => LogsRole::Account,
+        _ => LogsRole::Stack,
+    }
+}
+// ANCHOR_END: logs_role_for
 
 fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(folder) = path.parent() {

@@ -2,17 +2,48 @@
 //! and a way to get the container image to AWS. Each missing piece is one message that says what
 //! to do.
 
+use std::fmt;
 use std::path::Path;
 use std::process::Command;
 
-use aws_config::BehaviorVersion;
-use aws_sdk_dynamodb::config::ProvideCredentials as _;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials as _;
+
+/// What the AWS SDK's credential chain found on this machine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Credentials {
+    /// Nothing: no variables, no profile.
+    #[default]
+    None,
+    /// Credentials, and the account when the source says it.
+    Found { account: Option<String> },
+    /// A source was found, but gave no credentials (an SSO session that has expired): why.
+    Unusable(String),
+}
+
+impl fmt::Display for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::None => f.write_str("(none)"),
+            Self::Found { account: None } => f.write_str("found"),
+            Self::Found {
+                account: Some(account),
+            } => write!(f, "found (account {account})"),
+            Self::Unusable(_) => f.write_str("found, but not usable (see below)"),
+        }
+    }
+}
+
+impl Credentials {
+    pub fn is_found(&self) -> bool {
+        matches!(self, Self::Found { .. })
+    }
+}
 
 /// What this machine offers a deploy, as probed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
-    /// Where the credentials come from (`environment`, `profile`, ...), if any were found.
-    pub credentials: Option<String>,
+    pub credentials: Credentials,
     pub region: Option<String>,
     /// `node --version`, if Node.js runs.
     pub node: Option<String>,
@@ -33,13 +64,19 @@ pub struct Missing {
 /// Everything `environment` lacks for a real deploy, each with what to do about it.
 pub fn missing(environment: &Environment) -> Vec<Missing> {
     let mut missing = Vec::new();
-    if environment.credentials.is_none() {
-        missing.push(Missing {
+    match &environment.credentials {
+        Credentials::Found { .. } => {}
+        Credentials::None => missing.push(Missing {
             what: "AWS credentials",
             how: "sign in: `aws configure sso` (or `aws configure`), then `export AWS_PROFILE=<name>`; \
-                  any source the AWS SDKs read works (environment variables, profiles, SSO)"
+                  any source the AWS SDKs read works (environment variables, profiles, single \
+                  sign-on, credential_process)"
                 .into(),
-        });
+        }),
+        Credentials::Unusable(why) => missing.push(Missing {
+            what: "AWS credentials",
+            how: why.clone(),
+        }),
     }
     if environment.region.is_none() {
         missing.push(Missing {
@@ -69,30 +106,62 @@ pub fn missing(environment: &Environment) -> Vec<Missing> {
 impl Environment {
     /// Looks at this machine: the AWS SDK's own credential and region chains (no call to AWS is
     /// made for the environment or a profile; single sign-on may refresh its token), `node`, and
-    /// `docker info` or `CDK_DOCKER`.
-    pub async fn probe(container_image: Option<String>) -> Self {
+    /// `docker info` or `CDK_DOCKER`. Returns the SDK's configuration too, for the calls to come.
+    pub async fn probe(container_image: Option<String>) -> (Self, SdkConfig) {
         let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
-        let credentials = match config.credentials_provider() {
-            Some(provider) => provider
-                .provide_credentials()
-                .await
-                .ok()
-                .map(|credentials| {
-                    credentials
-                        .account_id()
-                        .map(|account| format!("found (account {})", account.as_str()))
-                        .unwrap_or_else(|| "found".to_owned())
-                }),
-            None => None,
-        };
-        Self {
-            credentials,
+        let environment = Self {
+            credentials: credentials_of(&config, std::env::var("AWS_PROFILE").ok().as_deref())
+                .await,
             region: config.region().map(ToString::to_string),
             node: version_of("node", &["--version"]),
             container_builder: container_builder(),
             container_image,
+        };
+        (environment, config)
+    }
+}
+
+// ANCHOR: credentials
+/// What the configuration's credential chain gives. `profile` is the profile in use (named by
+/// `AWS_PROFILE`), for the message when its source cannot give credentials.
+pub async fn credentials_of(config: &SdkConfig, profile: Option<&str>) -> Credentials {
+    let Some(provider) = config.credentials_provider() else {
+        return Credentials::None;
+    };
+    match provider.provide_credentials().await {
+        Ok(credentials) => Credentials::Found {
+            account: credentials.account_id().map(|id| id.as_str().to_owned()),
+        },
+        // The chain ran out of sources: nothing is configured.
+        Err(aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)) => {
+            Credentials::None
+        }
+        // A source was there and failed: an expired single sign-on session, a credential_process
+        // that failed, a profile that names what this build cannot read.
+        Err(err) => {
+            let profile = profile.unwrap_or("default");
+            Credentials::Unusable(format!(
+                "the profile {profile} gave no credentials ({}); for single sign-on, run \
+                 `aws sso login --profile {profile}`",
+                causes(&err)
+            ))
         }
     }
+}
+// ANCHOR_END: credentials
+
+/// An error and its causes, each said once: `a: b: c`.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut said: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if said.last() != Some(&text) {
+            said.push(text);
+        }
+        next = err.source();
+    }
+    said.join(": ")
 }
 
 fn version_of(program: &str, args: &[&str]) -> Option<String> {

@@ -1,30 +1,36 @@
 //! `deploy --dry-run` on a machine with no AWS credentials at all: it synthesizes the stack,
-//! prints the plan and what a real deploy still needs, changes nothing, and exits 0. The book
-//! shows this output. (It needs `cargo xtask package` first, which `cargo xtask test` runs.)
+//! prints the plan (the account's checks it would make, who may call the blog) and what a real
+//! deploy still needs, changes nothing, and exits 0. The book shows this output.
 
 use std::process::Command;
 
-#[test]
-fn a_dry_run_without_credentials_prints_the_plan_and_exits_0() {
+use crate::support::{address_service, package_dir};
+
+#[tokio::test]
+async fn a_dry_run_without_credentials_prints_the_plan_and_exits_0() {
+    // The address look-up, answered on loopback with an address from the documentation range.
+    let address_from = address_service("200 OK", "203.0.113.7\n").await;
     let home = std::env::temp_dir().join(format!("dry-run-home-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_deploy"));
-    command.args(["deploy", "--dry-run"]);
-    if let Some(package) = std::env::var_os("BLOG_PACKAGE_DIR") {
-        command.arg("--package-dir").arg(package);
-    }
+    command
+        .args(["deploy", "--dry-run", "--address-from", &address_from])
+        .arg("--package-dir")
+        .arg(package_dir());
     // No credentials, no profile, no ~/.aws, no instance metadata, no container builder.
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("AWS_") || name == "CDK_DOCKER" {
             command.env_remove(name);
         }
     }
-    let output = command
+    command
         .env("HOME", &home)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         // A docker command that is not there: the machine has no container builder.
-        .env("PATH", path_without_docker())
-        .output()
+        .env("PATH", path_without_docker());
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
         .expect("run deploy");
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
@@ -39,9 +45,19 @@ fn a_dry_run_without_credentials_prints_the_plan_and_exits_0() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(shown.contains("A deploy still needs:"), "{stdout}");
+    assert!(
+        shown.contains(
+            "Only 203.0.113.7/32 will reach the API and the load balancer\n(your public address"
+        ),
+        "{stdout}"
+    );
+    assert!(shown.contains("Your account: not checked"), "{stdout}");
     // Between anchors, so the book includes it without the snapshot's header.
     let shown = format!("ANCHOR: plan\n{shown}\nANCHOR_END: plan");
-    insta::with_settings!({filters => vec![(r"Node\.js:( +)v[0-9.]+", "Node.js:${1}<version>")]}, {
+    insta::with_settings!({filters => vec![
+        (r"Node\.js:( +)v[0-9.]+", "Node.js:${1}<version>"),
+        (r"http://127\.0\.0\.1:[0-9]+/", "https://checkip.amazonaws.com/"),
+    ]}, {
         insta::assert_snapshot!(shown);
     });
 }

@@ -2,26 +2,25 @@
 //! deploy, with moto's server as the AWS endpoint. What it proves: the stack deploys through the
 //! CDK CLI's real path (asset upload to S3, CloudFormation), the outputs reach `urls.js` in the
 //! original's shape, the table has chapter 2's keys and index, and the functions name it. What it
-//! cannot prove: anything about resources moto does not model (listed below), and nothing runs
-//! (moto invokes no function and starts no task).
+//! cannot prove: anything about resources moto does not model (listed below: each has a rule of
+//! what real AWS requires, checked on the template), and nothing runs (moto invokes no function
+//! and starts no task).
 
 use std::path::PathBuf;
 
 use ch02_dynamodb::local::LocalDynamo;
-use ch08_deploy::Deploy;
-use ch08_deploy::cdk::{Cdk, StackOptions, workspace};
+use ch08_deploy::cdk::{Cdk, LogsRole, StackOptions, workspace};
+use ch08_deploy::fresh_account::{problems, requirement_for};
 use ch08_deploy::outputs::urls;
+use ch08_deploy::record::DeploymentRecord;
 use ch08_deploy::rehearsal::PLACEHOLDER_IMAGE;
+use ch08_deploy::{Deploy, logs_role_for, preflight};
 use serde_json::Value;
 
-fn package_dir() -> PathBuf {
-    std::env::var_os("BLOG_PACKAGE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target/package"))
-}
+use crate::support::{moto_account, package_dir};
 
-#[test]
-fn the_deploy_rehearsed_on_moto() {
+#[tokio::test(flavor = "multi_thread")]
+async fn the_deploy_rehearsed_on_moto() {
     let moto = LocalDynamo::start().expect("start moto_server");
     let endpoint = moto.endpoint().to_owned();
     let port = endpoint.rsplit(':').next().unwrap();
@@ -42,21 +41,102 @@ fn the_deploy_rehearsed_on_moto() {
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
     ]
     .map(|(name, value)| (name.to_owned(), value));
-    let work = workspace().join("target/rehearsal");
+    let work = package_dir().with_file_name("rehearsal");
     let _ = std::fs::remove_dir_all(&work);
+    // The same account, as the deploy program's own AWS calls see it.
+    let aws = moto_account(&moto).await;
+    let account = preflight::check(&aws).await.expect("the preflight");
+    assert_eq!(
+        account.missing_roles().len(),
+        2,
+        "a new account has no service-linked roles"
+    );
     let deploy = Deploy {
         cdk: Cdk::isolated(env.to_vec()),
         stack: StackOptions {
             package_dir: package_dir(),
             container_image: Some(PLACEHOLDER_IMAGE.to_owned()),
+            logs_role: logs_role_for(Some(&account)),
             ..StackOptions::default()
         },
         work_dir: work.clone(),
-        urls_js: work.join("urls.js"),
+        page_dir: work.join("html"),
         rehearsal: true,
     };
-    let template = deploy.synth().expect("synth");
-    let deployed = deploy.deploy(template).expect("deploy to moto");
+    assert_eq!(
+        deploy.stack.logs_role,
+        LogsRole::Stack,
+        "a new account has no logs role"
+    );
+    // What the plan says of a new account, as the book shows it (moto has no Lambda account
+    // settings: that read fails, and the line says so).
+    let shown = format!(
+        "ANCHOR: account\n{}ANCHOR_END: account",
+        preflight::describe(&account, 100)
+    );
+    insta::with_settings!({filters => vec![(r"not read \(.*\); a new", "not read (<moto: no such operation>); a new")]}, {
+        insta::assert_snapshot!("a_new_account", shown);
+    });
+    let template = {
+        let deploy = deploy.clone();
+        tokio::task::spawn_blocking(move || deploy.synth())
+            .await
+            .unwrap()
+            .expect("synth")
+    };
+    let deployed = deploy
+        .deploy(&aws, &account, template)
+        .await
+        .expect("deploy to moto");
+
+    // One synth, and every later command reads its assembly: none runs the app again without
+    // the deploy's context.
+    let assembly = deploy.assembly().display().to_string();
+    let ran = deploy.cdk.commands_run();
+    assert_eq!(
+        ran.iter()
+            .filter(|c| c.starts_with("npx cdk synth"))
+            .count(),
+        1,
+        "{ran:#?}"
+    );
+    for command in ran.iter().filter(|c| !c.starts_with("npx cdk synth")) {
+        assert!(
+            command.contains(&format!("--app {assembly}")),
+            "{command} does not read the assembly"
+        );
+    }
+    assert!(
+        ran.iter().any(|c| c.starts_with("npx cdk bootstrap")),
+        "{ran:#?}"
+    );
+    // The book shows the commands, with the folders of this machine named for what they are.
+    let work_dir = work.display().to_string();
+    let package = package_dir().display().to_string();
+    let shown = ran
+        .iter()
+        .map(|command| {
+            format!("$ {command}")
+                .replace(&assembly, "<assembly>")
+                .replace(&work_dir, "<work folder>")
+                .replace(&package, "<package folder>")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let commands = format!("ANCHOR: commands\n{shown}\nANCHOR_END: commands");
+    insta::assert_snapshot!("the_cdk_commands", commands);
+
+    // The account was prepared, and the deploy recorded where it went.
+    assert_eq!(deployed.created_roles.len(), 2);
+    assert_eq!(preflight::check(&aws).await.unwrap().missing_roles(), []);
+    let record = DeploymentRecord::read(&deploy.record_path())
+        .unwrap()
+        .expect("a record");
+    assert_eq!(
+        (record.region.as_str(), record.account.as_str()),
+        ("us-east-1", account.account.as_str())
+    );
+    assert!(record.logs_role_set_by_stack);
 
     // The outputs, and urls.js in the original's shape.
     let urls = urls(&deployed.outputs).expect("both outputs");
@@ -119,8 +199,31 @@ fn the_deploy_rehearsed_on_moto() {
         assert_eq!(variables["BLOG_STORE"], "dynamodb", "{function}");
     }
 
+    // Each type moto skipped has a rule of what real AWS requires of it, and the template meets it.
+    for skipped in skipped_types(&created) {
+        assert!(
+            requirement_for(&skipped).is_some(),
+            "moto skipped {skipped}: add a rule to fresh_account::REQUIREMENTS with what real AWS requires of it"
+        );
+    }
+    assert_eq!(
+        problems(deployed.template.json(), Some(&account)),
+        Vec::<String>::new()
+    );
+
     // The book's list: what moto made of the template, by type.
     insta::assert_snapshot!(created_by_type(&created));
+}
+
+/// The resource types of which moto created fewer than the template declares.
+fn skipped_types(created: &Value) -> std::collections::BTreeSet<String> {
+    created["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|resource| resource["found"] != true)
+        .map(|resource| resource["type"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// A markdown table between anchors: each resource type of the template, how many, and how many

@@ -1,0 +1,188 @@
+//! What real AWS requires of the types moto skips, checked on the synthesized template: the
+//! stack as it is meets every rule, and each rule fails on a template broken the way a real
+//! first deploy would fail.
+
+use ch06_infrastructure::template::Template;
+use ch08_deploy::fresh_account::{REQUIREMENTS, problems};
+use serde_json::{Value, json};
+
+use crate::support::account_state;
+
+fn template() -> Value {
+    Template::load()
+        .expect("the synthesized template")
+        .json()
+        .clone()
+}
+
+/// The logical id of the one resource of `kind` whose construct path contains `part`.
+fn id_of(template: &Value, kind: &str, part: &str) -> String {
+    let found: Vec<&String> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| {
+            r["Type"] == kind
+                && r["Metadata"]["aws:cdk:path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(part)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(found.len(), 1, "one {kind} at {part}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn the_stack_meets_every_rule_with_or_without_an_account_read() {
+    let template = template();
+    assert_eq!(problems(&template, None), Vec::<String>::new());
+    assert_eq!(
+        problems(&template, Some(&account_state(None))),
+        Vec::<String>::new()
+    );
+    // Every rule's type is in the template: none checks nothing.
+    for requirement in &REQUIREMENTS {
+        let kinds: Vec<&str> = template["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|r| r["Type"].as_str())
+            .collect();
+        assert!(
+            kinds.contains(&requirement.resource_type),
+            "{}",
+            requirement.resource_type
+        );
+    }
+}
+
+#[test]
+fn a_stage_with_access_logs_and_no_logs_role_is_refused_unless_the_account_has_one() {
+    let mut template = template();
+    let account = id_of(
+        &template,
+        "AWS::ApiGateway::Account",
+        "Functions/Api/Account",
+    );
+    let stage = id_of(
+        &template,
+        "AWS::ApiGateway::Stage",
+        "Functions/Api/DeploymentStage",
+    );
+    template["Resources"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&account);
+    template["Resources"][&stage]["DependsOn"] = json!([]);
+    let found = problems(&template, Some(&account_state(None)));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("CloudWatch Logs role ARN must be set in account settings"),
+        "{found:?}"
+    );
+    // The account's own role (the context apiGatewayLogsRole=account) satisfies the stage.
+    assert_eq!(
+        problems(
+            &template,
+            Some(&account_state(Some("arn:aws:iam::111122223333:role/logs")))
+        ),
+        Vec::<String>::new()
+    );
+    // Unread, it cannot be relied on.
+    assert!(problems(&template, None)[0].contains("which was not checked"));
+}
+
+#[test]
+fn a_log_format_without_the_request_id_is_refused() {
+    let mut template = template();
+    let stage = id_of(
+        &template,
+        "AWS::ApiGateway::Stage",
+        "Functions/Api/DeploymentStage",
+    );
+    template["Resources"][&stage]["Properties"]["AccessLogSetting"]["Format"] =
+        json!("$context.status");
+    assert!(problems(&template, None)[0].contains("no $context.requestId"));
+}
+
+#[test]
+fn a_logs_role_api_gateway_cannot_assume_is_refused() {
+    let mut template = template();
+    let role = id_of(&template, "AWS::IAM::Role", "Functions/Api/CloudWatchRole");
+    template["Resources"][&role]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        ["Service"] = json!("lambda.amazonaws.com");
+    assert!(problems(&template, None)[0].contains("is not a role API Gateway may assume"));
+}
+
+#[test]
+fn a_group_left_with_ec2s_default_egress_is_refused() {
+    let mut template = template();
+    let group = id_of(
+        &template,
+        "AWS::EC2::SecurityGroup",
+        "Service/LB/SecurityGroup",
+    );
+    template["Resources"][&group]["Properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("SecurityGroupEgress");
+    assert!(problems(&template, None)[0].contains("allows all egress"));
+}
+
+#[test]
+fn a_public_subnet_with_no_route_to_the_internet_is_refused() {
+    let mut template = template();
+    let route = id_of(&template, "AWS::EC2::Route", "PublicSubnet1/DefaultRoute");
+    template["Resources"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&route);
+    let found = problems(&template, None);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("has no route from 0.0.0.0/0 to an internet gateway"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn scaling_that_names_a_role_the_deploy_does_not_prepare_or_no_percentage_is_refused() {
+    let mut template = template();
+    let target = id_of(
+        &template,
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "Service/Service/TaskCount",
+    );
+    template["Resources"][&target]["Properties"]["RoleARN"] =
+        json!("arn:aws:iam::111122223333:role/scaling");
+    let policy = id_of(
+        &template,
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "Service/Service/TaskCount",
+    );
+    template["Resources"][&policy]["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] =
+        json!(150);
+    let found = problems(&template, None);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("which the deploy does not prepare")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.contains("is not a percentage")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_gateway_response_header_that_is_not_a_static_value_is_refused() {
+    let mut template = template();
+    let response = id_of(&template, "AWS::ApiGateway::GatewayResponse", "Default4xx");
+    template["Resources"][&response]["Properties"]["ResponseParameters"]["gatewayresponse.header.x-content-type-options"] =
+        json!("nosniff");
+    assert!(problems(&template, None)[0].contains("not a static value in single quotes"));
+}
