@@ -6,8 +6,11 @@ use std::fmt;
 use std::path::Path;
 use std::process::Command;
 
+use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials as _;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_runtime::env_config::file::EnvConfigFiles;
 
 /// What the AWS SDK's credential chain found on this machine.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,10 +111,13 @@ impl Environment {
     /// made for the environment or a profile; single sign-on may refresh its token), `node`, and
     /// `docker info` or `CDK_DOCKER`. Returns the SDK's configuration too, for the calls to come.
     pub async fn probe(container_image: Option<String>) -> (Self, SdkConfig) {
-        let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        let profiles = Profiles {
+            files: None,
+            name: std::env::var("AWS_PROFILE").ok(),
+        };
+        let (credentials, config) = profiles.credentials().await;
         let environment = Self {
-            credentials: credentials_of(&config, std::env::var("AWS_PROFILE").ok().as_deref())
-                .await,
+            credentials,
             region: config.region().map(ToString::to_string),
             node: version_of("node", &["--version"]),
             container_builder: container_builder(),
@@ -121,31 +127,54 @@ impl Environment {
     }
 }
 
+/// Where the SDK reads profiles: the usual files (`~/.aws/config`, `AWS_CONFIG_FILE`, ...) unless
+/// `files` names others, and the profile `name` (`AWS_PROFILE`), else `default`.
+#[derive(Debug, Default)]
+pub struct Profiles {
+    pub files: Option<EnvConfigFiles>,
+    pub name: Option<String>,
+}
+
 // ANCHOR: credentials
-/// What the configuration's credential chain gives. `profile` is the profile in use (named by
-/// `AWS_PROFILE`), for the message when its source cannot give credentials.
-pub async fn credentials_of(config: &SdkConfig, profile: Option<&str>) -> Credentials {
-    let Some(provider) = config.credentials_provider() else {
-        return Credentials::None;
-    };
-    match provider.provide_credentials().await {
-        Ok(credentials) => Credentials::Found {
-            account: credentials.account_id().map(|id| id.as_str().to_owned()),
-        },
-        // The chain ran out of sources: nothing is configured.
-        Err(aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)) => {
-            Credentials::None
+impl Profiles {
+    /// What the SDK's credential chain gives, and the configuration it loaded. When the chain
+    /// fails, the profile alone says whether a profile was there and failed (an expired single
+    /// sign-on session, a credential_process that failed) or there is nothing configured at all.
+    pub async fn credentials(&self) -> (Credentials, SdkConfig) {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut profile = ProfileFileCredentialsProvider::builder();
+        if let Some(files) = &self.files {
+            loader = loader.profile_files(files.clone());
+            profile = profile.profile_files(files.clone());
         }
-        // A source was there and failed: an expired single sign-on session, a credential_process
-        // that failed, a profile that names what this build cannot read.
-        Err(err) => {
-            let profile = profile.unwrap_or("default");
-            Credentials::Unusable(format!(
-                "the profile {profile} gave no credentials ({}); for single sign-on, run \
-                 `aws sso login --profile {profile}`",
-                causes(&err)
-            ))
+        if let Some(name) = &self.name {
+            loader = loader.profile_name(name);
+            profile = profile.profile_name(name);
         }
+        let config = loader.load().await;
+        let Some(chain) = config.credentials_provider() else {
+            return (Credentials::None, config);
+        };
+        let credentials = match chain.provide_credentials().await {
+            Ok(found) => Credentials::Found {
+                account: found.account_id().map(|id| id.as_str().to_owned()),
+            },
+            Err(chain_error) => match profile.build().provide_credentials().await {
+                // No profile: whatever else the chain tried (the instance metadata service, on a
+                // laptop) is not something you configured.
+                Err(CredentialsError::CredentialsNotLoaded(_)) => Credentials::None,
+                Err(profile_error) => {
+                    let name = self.name.as_deref().unwrap_or("default");
+                    Credentials::Unusable(format!(
+                        "the profile {name} gave no credentials ({}); for single sign-on, run \
+                         `aws sso login --profile {name}`",
+                        causes(&profile_error)
+                    ))
+                }
+                Ok(_) => Credentials::Unusable(causes(&chain_error)),
+            },
+        };
+        (credentials, config)
     }
 }
 // ANCHOR_END: credentials

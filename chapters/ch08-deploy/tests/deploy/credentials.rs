@@ -2,9 +2,8 @@
 //! the test's own: a `credential_process` profile (a command that prints the credentials, here a
 //! shell `printf`), and a single sign-on profile with no session signed in. Nothing reaches AWS.
 
-use aws_config::BehaviorVersion;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
-use ch08_deploy::prerequisites::{Credentials, credentials_of};
+use ch08_deploy::prerequisites::{Credentials, Profiles};
 
 const CONFIG: &str = r#"
 [profile process]
@@ -23,30 +22,30 @@ sso_region = eu-west-1
 sso_registration_scopes = sso:account:access
 "#;
 
-async fn probe(profile: &str) -> Credentials {
+/// What the deploy's probe finds with `config` as the profile file and `profile` selected.
+async fn probe(config: &str, profile: &str) -> Credentials {
     let dir = std::env::temp_dir().join(format!(
         "deploy-credentials-{}-{profile}",
         std::process::id()
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("config");
-    std::fs::write(&file, CONFIG).unwrap();
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .profile_files(
+    std::fs::write(&file, config).unwrap();
+    let profiles = Profiles {
+        files: Some(
             EnvConfigFiles::builder()
                 .with_file(EnvConfigFileKind::Config, &file)
                 .build(),
-        )
-        .profile_name(profile)
-        .load()
-        .await;
-    credentials_of(&config, Some(profile)).await
+        ),
+        name: Some(profile.to_owned()),
+    };
+    profiles.credentials().await.0
 }
 
 #[tokio::test]
 async fn a_credential_process_profile_gives_credentials_and_its_account() {
     assert_eq!(
-        probe("process").await,
+        probe(CONFIG, "process").await,
         Credentials::Found {
             account: Some("111122223333".into())
         }
@@ -55,7 +54,7 @@ async fn a_credential_process_profile_gives_credentials_and_its_account() {
 
 #[tokio::test]
 async fn a_single_sign_on_profile_with_no_session_names_itself_and_the_sign_in_command() {
-    let Credentials::Unusable(why) = probe("sso-dev").await else {
+    let Credentials::Unusable(why) = probe(CONFIG, "sso-dev").await else {
         panic!("an SSO profile with no session signed in gives no credentials");
     };
     assert!(

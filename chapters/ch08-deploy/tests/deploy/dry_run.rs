@@ -17,7 +17,9 @@ async fn a_dry_run_without_credentials_prints_the_plan_and_exits_0() {
         .args(["deploy", "--dry-run", "--address-from", &address_from])
         .arg("--package-dir")
         .arg(package_dir());
-    // No credentials, no profile, no ~/.aws, no instance metadata, no container builder.
+    // No credentials, no profile, no ~/.aws, no container builder. The credential chain goes on
+    // to the instance metadata service, as on a reader's machine; its failure there is not a
+    // profile of theirs that failed.
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("AWS_") || name == "CDK_DOCKER" {
             command.env_remove(name);
@@ -25,7 +27,6 @@ async fn a_dry_run_without_credentials_prints_the_plan_and_exits_0() {
     }
     command
         .env("HOME", &home)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         // A docker command that is not there: the machine has no container builder.
         .env("PATH", path_without_docker());
     let output = tokio::task::spawn_blocking(move || command.output())
@@ -52,6 +53,7 @@ async fn a_dry_run_without_credentials_prints_the_plan_and_exits_0() {
         "{stdout}"
     );
     assert!(shown.contains("Your account: not checked"), "{stdout}");
+    assert!(shown.contains("credentials:       (none)"), "{stdout}");
     // Between anchors, so the book includes it without the snapshot's header.
     let shown = format!("ANCHOR: plan\n{shown}\nANCHOR_END: plan");
     insta::with_settings!({filters => vec![
