@@ -16,11 +16,25 @@ pub struct Requirement {
     pub resource_type: &'static str,
     /// What AWS requires of a resource of this type, in a sentence.
     pub requires: &'static str,
-    check: fn(&Resources, &str, &Value, Option<&AccountState>) -> Result<(), String>,
+    check: fn(&Subject<'_>) -> Result<(), String>,
 }
 
 /// The template's resources, by logical id.
 type Resources = serde_json::Map<String, Value>;
+
+/// What a rule looks at: one resource, the template around it, and the account as read.
+#[derive(Debug)]
+struct Subject<'a> {
+    resources: &'a Resources,
+    resource: &'a Value,
+    account: Option<&'a AccountState>,
+}
+
+impl Subject<'_> {
+    fn properties(&self) -> &Value {
+        &self.resource["Properties"]
+    }
+}
 
 // ANCHOR: requirements
 /// Every rule, one per resource type.
@@ -81,7 +95,11 @@ pub fn problems(template: &Value, account: Option<&AccountState>) -> Vec<String>
     for (logical_id, resource) in resources {
         let kind = resource["Type"].as_str().unwrap_or_default();
         if let Some(requirement) = requirement_for(kind)
-            && let Err(problem) = (requirement.check)(resources, logical_id, resource, account)
+            && let Err(problem) = (requirement.check)(&Subject {
+                resources,
+                resource,
+                account,
+            })
         {
             problems.push(format!("{logical_id} ({kind}): {problem}"));
         }
@@ -125,13 +143,8 @@ fn arn_text(value: &Value) -> String {
     }
 }
 
-fn stage_has_logs_role(
-    resources: &Resources,
-    _: &str,
-    stage: &Value,
-    account: Option<&AccountState>,
-) -> Result<(), String> {
-    let logs = &stage["Properties"]["AccessLogSetting"];
+fn stage_has_logs_role(subject: &Subject<'_>) -> Result<(), String> {
+    let logs = &subject.properties()["AccessLogSetting"];
     if logs.is_null() {
         return Ok(());
     }
@@ -139,10 +152,12 @@ fn stage_has_logs_role(
     if !format.contains("$context.requestId") && !format.contains("$context.extendedRequestId") {
         return Err("its access log format has no $context.requestId".to_owned());
     }
-    if of_type(resources, "AWS::ApiGateway::Account").any(|(id, _)| depends_on(stage, id)) {
+    if of_type(subject.resources, "AWS::ApiGateway::Account")
+        .any(|(id, _)| depends_on(subject.resource, id))
+    {
         return Ok(());
     }
-    match account {
+    match subject.account {
         Some(state) if state.api_gateway_logs_role.is_some() => Ok(()),
         Some(state) => Err(format!(
             "it writes access logs, but the template sets no API Gateway CloudWatch role before it and {} has none: \
@@ -156,15 +171,10 @@ fn stage_has_logs_role(
     }
 }
 
-fn account_role_is_api_gateways(
-    resources: &Resources,
-    _: &str,
-    account: &Value,
-    _: Option<&AccountState>,
-) -> Result<(), String> {
-    let role_id = target(&account["Properties"]["CloudWatchRoleArn"])
+fn account_role_is_api_gateways(subject: &Subject<'_>) -> Result<(), String> {
+    let role_id = target(&subject.properties()["CloudWatchRoleArn"])
         .ok_or("its CloudWatchRoleArn is not a role of the template")?;
-    let role = &resources[role_id]["Properties"];
+    let role = &subject.resources[role_id]["Properties"];
     let trusted = role["AssumeRolePolicyDocument"]["Statement"]
         .as_array()
         .into_iter()
@@ -189,13 +199,8 @@ fn account_role_is_api_gateways(
     Ok(())
 }
 
-fn gateway_response_headers_are_static(
-    _: &Resources,
-    _: &str,
-    response: &Value,
-    _: Option<&AccountState>,
-) -> Result<(), String> {
-    for (name, value) in response["Properties"]["ResponseParameters"]
+fn gateway_response_headers_are_static(subject: &Subject<'_>) -> Result<(), String> {
+    for (name, value) in subject.properties()["ResponseParameters"]
         .as_object()
         .into_iter()
         .flatten()
@@ -210,13 +215,8 @@ fn gateway_response_headers_are_static(
     Ok(())
 }
 
-fn scalable_target_role_is_prepared(
-    _: &Resources,
-    _: &str,
-    target: &Value,
-    _: Option<&AccountState>,
-) -> Result<(), String> {
-    let role = arn_text(&target["Properties"]["RoleARN"]);
+fn scalable_target_role_is_prepared(subject: &Subject<'_>) -> Result<(), String> {
+    let role = arn_text(&subject.properties()["RoleARN"]);
     if SERVICE_LINKED_ROLES
         .iter()
         .any(|slr| role.ends_with(&format!("/{}", slr.name)))
@@ -229,13 +229,8 @@ fn scalable_target_role_is_prepared(
     }
 }
 
-fn scaling_policy_tracks_a_percentage(
-    _: &Resources,
-    _: &str,
-    policy: &Value,
-    _: Option<&AccountState>,
-) -> Result<(), String> {
-    let tracking = &policy["Properties"]["TargetTrackingScalingPolicyConfiguration"];
+fn scaling_policy_tracks_a_percentage(subject: &Subject<'_>) -> Result<(), String> {
+    let tracking = &subject.properties()["TargetTrackingScalingPolicyConfiguration"];
     let metric = tracking["PredefinedMetricSpecification"]["PredefinedMetricType"]
         .as_str()
         .unwrap_or_default();
@@ -249,15 +244,10 @@ fn scaling_policy_tracks_a_percentage(
     Ok(())
 }
 
-fn egress_group_has_own_rules(
-    resources: &Resources,
-    _: &str,
-    egress: &Value,
-    _: Option<&AccountState>,
-) -> Result<(), String> {
-    let group_id = target(&egress["Properties"]["GroupId"])
+fn egress_group_has_own_rules(subject: &Subject<'_>) -> Result<(), String> {
+    let group_id = target(&subject.properties()["GroupId"])
         .ok_or("it adds to a group outside the template")?;
-    let group = &resources[group_id]["Properties"];
+    let group = &subject.resources[group_id]["Properties"];
     match group["SecurityGroupEgress"].as_array() {
         Some(rules) if !rules.is_empty() => Ok(()),
         _ => Err(format!(
@@ -266,18 +256,13 @@ fn egress_group_has_own_rules(
     }
 }
 
-fn route_table_reaches_the_internet(
-    resources: &Resources,
-    _: &str,
-    association: &Value,
-    _: Option<&AccountState>,
-) -> Result<(), String> {
-    let table = target(&association["Properties"]["RouteTableId"])
+fn route_table_reaches_the_internet(subject: &Subject<'_>) -> Result<(), String> {
+    let table = target(&subject.properties()["RouteTableId"])
         .ok_or("its route table is outside the template")?;
-    let gateways: Vec<&String> = of_type(resources, "AWS::EC2::InternetGateway")
+    let gateways: Vec<&String> = of_type(subject.resources, "AWS::EC2::InternetGateway")
         .map(|(id, _)| id)
         .collect();
-    let reaches = of_type(resources, "AWS::EC2::Route").any(|(_, route)| {
+    let reaches = of_type(subject.resources, "AWS::EC2::Route").any(|(_, route)| {
         let route = &route["Properties"];
         target(&route["RouteTableId"]) == Some(table)
             && route["DestinationCidrBlock"] == "0.0.0.0/0"
