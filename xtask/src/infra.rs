@@ -67,7 +67,7 @@ pub fn cfn_lint(python: &Path, template: &Path) -> Result<()> {
 
 /// The findings checkov may report, each with the reason the stack keeps it:
 /// `infra-cdk/checkov-accepted.json`.
-fn accepted_findings() -> Result<BTreeMap<(String, String), String>> {
+fn accepted_findings() -> Result<BTreeMap<Finding, String>> {
     let path = infra_dir().join("checkov-accepted.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -129,7 +129,7 @@ pub fn checkov(template: &Path) -> Result<()> {
     {
         bail!("checkov could not read the template: {summary}");
     }
-    let mut found: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut found: BTreeMap<Finding, Vec<String>> = BTreeMap::new();
     for failed in report["results"]["failed_checks"]
         .as_array()
         .into_iter()

@@ -129,7 +129,8 @@ fn depends_on(resource: &Value, logical_id: &str) -> bool {
     }
 }
 
-/// The role's name at the end of an ARN that may be a `Fn::Join`.
+/// An ARN's text, whole, or joined from the parts of a `Fn::Join` (its tokens, such as the
+/// partition's `Ref`, left out): enough to read the name at its end.
 fn arn_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),

@@ -32,15 +32,16 @@ use crate::cdk::{Cdk, LogsRole, StackOptions, workspace};
 use crate::preflight::AccountState;
 use crate::record::DeploymentRecord;
 
-/// Where a deploy keeps its cloud assembly and its outputs: `target/deploy/`.
-pub fn work_dir() -> PathBuf {
-    workspace().join("target/deploy")
-}
-
 /// Where the page and the record of a deploy go: `html/`.
 pub fn page_dir() -> PathBuf {
     workspace().join("html")
 }
+
+/// The page's list of backends, in the page's folder.
+pub const URLS_JS: &str = "urls.js";
+
+/// The record of where the stack went ([`record`]), in the page's folder.
+pub const RECORD: &str = "deployment.json";
 
 /// How a deploy runs.
 #[derive(Debug, Clone)]
@@ -79,11 +80,11 @@ impl Deploy {
     }
 
     pub fn urls_js_path(&self) -> PathBuf {
-        self.page_dir.join("urls.js")
+        self.page_dir.join(URLS_JS)
     }
 
     pub fn record_path(&self) -> PathBuf {
-        self.page_dir.join("deployment.json")
+        self.page_dir.join(RECORD)
     }
 
     /// `npm ci` if needed, then `cdk synth` into the work folder. Changes nothing in AWS.

@@ -12,10 +12,10 @@ use ch08_deploy::destroy::{Destroyed, delete_stack};
 use ch08_deploy::leftovers::{after_destroy, render};
 use ch08_deploy::outputs::urls;
 use ch08_deploy::plan::{PlanInputs, plan};
-use ch08_deploy::prerequisites::{Environment, missing};
+use ch08_deploy::prerequisites::{Credentials, Environment, Profiles, missing};
 use ch08_deploy::public_address::{self, CHECKIP_URL};
 use ch08_deploy::record::{DeploymentRecord, region_to_destroy};
-use ch08_deploy::{Deploy, logs_role_for, page_dir, preflight};
+use ch08_deploy::{Deploy, RECORD, URLS_JS, logs_role_for, page_dir, preflight};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -175,7 +175,7 @@ async fn deploy(options: DeployOptions) -> Result<()> {
 
 async fn destroy(dry_run: bool, told_region: Option<&str>) -> Result<()> {
     let page = page_dir();
-    let record_path = page.join("deployment.json");
+    let record_path = page.join(RECORD);
     let Some(record) = DeploymentRecord::read(&record_path)? else {
         bail!(
             "no {}: this machine has no record of a deploy, so there is nothing it deployed to \
@@ -183,9 +183,10 @@ async fn destroy(dry_run: bool, told_region: Option<&str>) -> Result<()> {
             record_path.display()
         );
     };
-    let (environment, aws) = Environment::probe(None).await;
-    let current_account = match environment.credentials {
-        ch08_deploy::prerequisites::Credentials::Found { .. } => aws_sdk_sts::Client::new(&aws)
+    // Only credentials and a region: destroy needs neither Node.js nor a container builder.
+    let (credentials, aws) = Profiles::from_env().credentials().await;
+    let current_account = match credentials {
+        Credentials::Found { .. } => aws_sdk_sts::Client::new(&aws)
             .get_caller_identity()
             .send()
             .await
@@ -195,7 +196,7 @@ async fn destroy(dry_run: bool, told_region: Option<&str>) -> Result<()> {
     };
     let region = region_to_destroy(
         &record,
-        environment.region.as_deref(),
+        aws.region().map(|region| region.as_ref()),
         current_account.as_deref(),
         told_region,
     )?;
@@ -214,7 +215,7 @@ async fn destroy(dry_run: bool, told_region: Option<&str>) -> Result<()> {
                 record.stack
             ),
         }
-        for file in [page.join("urls.js"), record_path] {
+        for file in [page.join(URLS_JS), record_path] {
             let _ = std::fs::remove_file(file);
         }
     }

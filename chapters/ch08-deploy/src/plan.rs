@@ -188,8 +188,8 @@ pub fn stage_burst(template: &Template) -> u32 {
         .flat_map(|(_, r)| {
             r["Properties"]["MethodSettings"]
                 .as_array()
-                .cloned()
-                .unwrap_or_default()
+                .into_iter()
+                .flatten()
         })
         .filter_map(|setting| setting["ThrottlingBurstLimit"].as_u64())
         .map(|burst| u32::try_from(burst).unwrap_or(u32::MAX))

@@ -111,11 +111,7 @@ impl Environment {
     /// made for the environment or a profile; single sign-on may refresh its token), `node`, and
     /// `docker info` or `CDK_DOCKER`. Returns the SDK's configuration too, for the calls to come.
     pub async fn probe(container_image: Option<String>) -> (Self, SdkConfig) {
-        let profiles = Profiles {
-            files: None,
-            name: std::env::var("AWS_PROFILE").ok(),
-        };
-        let (credentials, config) = profiles.credentials().await;
+        let (credentials, config) = Profiles::from_env().credentials().await;
         let environment = Self {
             credentials,
             region: config.region().map(ToString::to_string),
@@ -133,6 +129,16 @@ impl Environment {
 pub struct Profiles {
     pub files: Option<EnvConfigFiles>,
     pub name: Option<String>,
+}
+
+impl Profiles {
+    /// The usual files, and the profile `AWS_PROFILE` names.
+    pub fn from_env() -> Self {
+        Self {
+            files: None,
+            name: std::env::var("AWS_PROFILE").ok(),
+        }
+    }
 }
 
 // ANCHOR: credentials

@@ -54,11 +54,7 @@ impl DeploymentRecord {
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
-        std::fs::write(path, self.to_json())
-            .with_context(|| format!("cannot write {}", path.display()))
+        crate::write(path, &self.to_json())
     }
 
     /// The record at `path`, or `None` when no deploy wrote one.
