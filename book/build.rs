@@ -28,7 +28,6 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let pages_dir = out_dir.join("pages");
-    let _ = fs::remove_dir_all(&pages_dir);
     fs::create_dir_all(&pages_dir).expect("create the pages folder");
 
     let mut pages = Vec::new();
@@ -38,15 +37,23 @@ fn main() {
             drop_included_blocks(&text).unwrap_or_else(|err| panic!("{}: {err}", page.display()));
         let name = page.file_name().expect("a file name");
         let copy = pages_dir.join(name);
-        fs::write(&copy, kept).expect("write a page copy");
-        fs::write(
-            pages_dir.join(format!("{}.skt.md", name.to_string_lossy())),
+        write_if_changed(&copy, &kept);
+        write_if_changed(
+            &pages_dir.join(format!("{}.skt.md", name.to_string_lossy())),
             TEMPLATES,
-        )
-        .expect("write templates");
+        );
         pages.push(copy.to_string_lossy().into_owned());
     }
     skeptic::generate_doc_tests(&pages);
+}
+
+/// skeptic asks cargo to rerun this script when a copy changes: a copy rewritten with the same
+/// text would look changed and rebuild the book's tests on every run, so only a new text is
+/// written.
+fn write_if_changed(path: &Path, text: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(text) {
+        fs::write(path, text).unwrap_or_else(|err| panic!("write {}: {err}", path.display()));
+    }
 }
 
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {

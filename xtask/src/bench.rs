@@ -14,7 +14,7 @@ pub fn run() -> Result<()> {
     let python = ensure_python_tools()?;
     ensure_debian_programs()?;
     // The sizes chapter 9 reports are those of what the stack deploys.
-    crate::package::run_package()?;
+    crate::package::run_package(crate::package::Build::Shipping)?;
     process::run(cargo().args([
         "build",
         "--release",

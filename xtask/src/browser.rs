@@ -6,9 +6,9 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::local_demo::{DemoProcess, build_local_demo};
+use crate::counts::TestCounts;
+use crate::local_demo::{DemoProcess, built_by_tests};
 use crate::process::{root, target_dir};
-use crate::test::TestCounts;
 use crate::tools::ensure_npm_packages;
 
 const BROWSER_TESTS: &str = "chapters/ch07-local-demo/browser";
@@ -21,7 +21,7 @@ pub fn run_tests(counts: &mut TestCounts, update_screenshot: bool) -> Result<()>
     let screenshot = target_dir().join("screenshots/local-demo.png");
     let _ = std::fs::remove_file(&screenshot);
     std::fs::create_dir_all(screenshot.parent().expect("a folder"))?;
-    let binary = build_local_demo()?;
+    let binary = built_by_tests()?;
 
     // For the book's screenshot, the ports the chapter prints (the defaults); otherwise free ones.
     let demo = DemoProcess::start_with(&binary, &[], !update_screenshot)?;

@@ -8,9 +8,9 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::local_demo::{DemoProcess, build_local_demo};
+use crate::counts::TestCounts;
+use crate::local_demo::{DemoProcess, built_by_tests};
 use crate::process::{describe, root, target_dir};
-use crate::test::TestCounts;
 
 /// Test cases per operation and phase: enough to cover every documented status each run, few
 /// enough to keep the stage under a minute. A longer run: see the book (chapter 1).
@@ -20,7 +20,7 @@ const MAX_EXAMPLES: &str = "40";
 const SEED: &str = "20261127";
 
 pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
-    let binary = build_local_demo()?;
+    let binary = built_by_tests()?;
     let demo = DemoProcess::start(&binary, &[])?;
     let schemathesis = python.with_file_name("schemathesis");
     let mut failures = Vec::new();

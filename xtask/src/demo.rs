@@ -14,7 +14,7 @@ pub fn deploy(action: &str, options: &[String], package_first: bool) -> Result<(
         .iter()
         .any(|option| option == "--help" || option == "-h");
     if package_first && !help {
-        crate::package::run_package()?;
+        crate::package::run_package(crate::package::Build::Shipping)?;
     }
     let mut options = options.to_vec();
     if package_first

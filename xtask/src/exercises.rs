@@ -182,6 +182,12 @@ fn run_test(
     } else {
         command.args(["--test", target]);
     }
+    if target == "e2e" {
+        // The end-to-end tests read what the last `cargo xtask test` packaged and synthesized.
+        command
+            .env("BLOG_TEMPLATE", crate::infra::template_path())
+            .env("BLOG_PACKAGE_DIR", crate::package::package_dir());
+    }
     command.args(["--", "--exact", test]);
     let output = command
         .output()

@@ -52,11 +52,25 @@ pub fn synth() -> Result<PathBuf> {
     Ok(template)
 }
 
-/// The jest tests, on the synthesized template.
-pub fn jest(template: &Path) -> Result<()> {
-    run(offline("npx")
+/// The jest tests, on the synthesized template; with none, jest synthesizes the app itself
+/// against a fake package (`test/support/global-setup.ts`).
+pub fn jest(template: Option<&Path>) -> Result<()> {
+    ensure_npm_packages(&infra_dir())?;
+    let mut command = offline("npx");
+    command
         .args(["jest", "--runInBand"])
-        .env("BLOG_TEMPLATE", template))
+        .env_remove("BLOG_TEMPLATE");
+    if let Some(template) = template {
+        command.env("BLOG_TEMPLATE", template);
+    }
+    run(&mut command)
+}
+
+/// TypeScript's own type check of the CDK app and its tests (`tsc`; jest and `cdk synth` only
+/// transpile).
+pub fn typecheck() -> Result<()> {
+    ensure_npm_packages(&infra_dir())?;
+    run(offline("npx").args(["tsc", "--noEmit", "--project", "tsconfig.json"]))
 }
 
 /// cfn-lint (from the project's .venv) on the synthesized template; `infra-cdk/.cfnlintrc`

@@ -8,19 +8,19 @@ use std::process::{Child, Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::process::{cargo, run, target_dir};
+use crate::process::{run, target_dir};
 
-/// Builds `local-demo` (debug) and returns its path.
-pub fn build_local_demo() -> Result<PathBuf> {
-    run(cargo().args([
-        "build",
-        "--quiet",
-        "-p",
-        "ch07-local-demo",
-        "--bin",
-        "local-demo",
-    ]))?;
-    Ok(target_dir().join("debug/local-demo"))
+/// The demo `cargo test --workspace` built for chapter 7's tests, with the test build's features:
+/// the contract and the browser tests run that binary instead of building another.
+pub fn built_by_tests() -> Result<PathBuf> {
+    let binary = target_dir().join("debug/local-demo");
+    if !binary.exists() {
+        bail!(
+            "{} is not built: it is `cargo test --workspace`'s, which runs first",
+            binary.display()
+        );
+    }
+    Ok(binary)
 }
 
 /// A `local-demo` process and the URLs it printed; killed when dropped.

@@ -1,6 +1,9 @@
 //! The project's own commands, run as `cargo xtask <command>` (see `.cargo/config.toml`).
 //!
-//! - `cargo xtask test`: every check of the project, installing what it needs on first use.
+//! - `cargo xtask check`: fmt, clippy and the tests that need nothing built for arm64 (the inner
+//!   loop); `cargo xtask test --fast` adds the contract, the CDK app's checks and the book;
+//!   `cargo xtask test` is every check of the project, as CI runs it. Each installs what it needs
+//!   on first use.
 //! - `cargo xtask demo`: build the book, then run both backends, the demo page and the book.
 //! - `cargo xtask package`: build what the stack deploys (four function zips, the server's image
 //!   context) for arm64, into `target/package/`.
@@ -14,12 +17,15 @@
 mod bench;
 mod browser;
 mod contract;
+mod counts;
 mod demo;
 mod exercises;
 mod infra;
 mod local_demo;
+mod moto;
 mod package;
 mod process;
+mod runner;
 mod test;
 mod tools;
 
@@ -36,9 +42,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Run every check: fmt, clippy, all tests (DynamoDB suites on moto, the page in Chromium),
-    /// the book build.
+    /// The inner loop: fmt, clippy, and every test that needs no arm64 package, no template, no
+    /// image and no browser (DynamoDB suites on one shared moto).
+    Check,
+    /// Run every check, as CI does: `check`, then the arm64 package, the stack's template and its
+    /// checkers, the end-to-end tests, the contract, the book and the page in Chromium.
     Test {
+        /// `check`, then only the contract on the debug build, the CDK app's type check and jest
+        /// on a fake package, and the book: no arm64 build, no image, no browser.
+        #[arg(long, conflicts_with = "update_screenshot")]
+        fast: bool,
         /// Also copy the browser test's screenshot into the book (book/src/images/).
         #[arg(long)]
         update_screenshot: bool,
@@ -77,9 +90,20 @@ enum Task {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Task::Test { update_screenshot } => test::run(update_screenshot),
+        Task::Check => test::run(test::Tier::Check, false),
+        Task::Test {
+            fast,
+            update_screenshot,
+        } => test::run(
+            if fast {
+                test::Tier::Fast
+            } else {
+                test::Tier::Full
+            },
+            update_screenshot,
+        ),
         Task::Demo { options } => demo::run(&options),
-        Task::Package => package::run_package().map(drop),
+        Task::Package => package::run_package(package::Build::Shipping).map(drop),
         Task::Bench => bench::run(),
         Task::Exercises => exercises::run(),
         Task::Setup => tools::ensure_python_tools().map(drop),

@@ -36,12 +36,32 @@ pub struct Artifact {
 }
 
 /// What `package` made, and how long the build took.
+/// Which Cargo profile builds the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// `release`: what a deploy uploads and chapter 9 measures (fat LTO, one codegen unit).
+    Shipping,
+    /// `package-check`: the same code for the same target, built in a fraction of the time, for
+    /// the tests of the package itself (`cargo xtask test`).
+    Check,
+}
+
+impl Build {
+    pub fn profile(self) -> &'static str {
+        match self {
+            Build::Shipping => "release",
+            Build::Check => "package-check",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Package {
     pub functions: Vec<Artifact>,
     pub server: Artifact,
     pub image_context: PathBuf,
     pub build_seconds: f64,
+    pub build: Build,
 }
 
 /// The folder the stack reads: `target/package` (honouring `CARGO_TARGET_DIR`).
@@ -49,7 +69,7 @@ pub fn package_dir() -> PathBuf {
     target_dir().join("package")
 }
 
-pub fn run_package() -> Result<Package> {
+pub fn run_package(build: Build) -> Result<Package> {
     // Only what packaging needs: a deploy installs no test tool.
     let python = ensure(PACKAGING)?;
     ensure_rust_target(TARGET)?;
@@ -57,7 +77,14 @@ pub fn run_package() -> Result<Package> {
 
     let mut command = cargo();
     command
-        .args(["zigbuild", "--release", "--locked", "--target", TARGET])
+        .args([
+            "zigbuild",
+            "--profile",
+            build.profile(),
+            "--locked",
+            "--target",
+            TARGET,
+        ])
         .args(["-p", "ch03-functions"]);
     for name in &functions {
         command.args(["--bin", name]);
@@ -74,7 +101,7 @@ pub fn run_package() -> Result<Package> {
     run(&mut command)?;
     let build_seconds = started.elapsed().as_secs_f64();
 
-    let built = target_dir().join(TARGET).join("release");
+    let built = target_dir().join(TARGET).join(build.profile());
     let out = package_dir();
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(out.join("functions"))?;
@@ -110,6 +137,7 @@ pub fn run_package() -> Result<Package> {
         },
         image_context,
         build_seconds,
+        build,
     };
     write_manifest(&package)?;
     print_summary(&package);
@@ -196,6 +224,7 @@ fn write_manifest(package: &Package) -> Result<()> {
     };
     let manifest = serde_json::json!({
         "target": TARGET,
+        "profile": package.build.profile(),
         "build_seconds": package.build_seconds,
         "functions": package.functions.iter().map(artifact).collect::<Vec<_>>(),
         "server": artifact(&package.server),
@@ -209,7 +238,8 @@ fn write_manifest(package: &Package) -> Result<()> {
 
 fn print_summary(package: &Package) {
     println!(
-        "\nPackaged for {TARGET} in {:.0} s (the image's build context: {}):",
+        "\nPackaged for {TARGET} with the {} profile in {:.0} s (the image's build context: {}):",
+        package.build.profile(),
         package.build_seconds,
         package.image_context.display()
     );

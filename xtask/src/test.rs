@@ -1,59 +1,36 @@
-//! `cargo xtask test`: every check of the project, stage by stage, with a time per stage and a
-//! summary. The quick checks (fmt, clippy) come first, so a typo fails in seconds, before any
-//! tool is installed.
+//! `cargo xtask check` and `cargo xtask test`: the project's checks in three tiers, stage by
+//! stage, with a time per stage and a summary. Each tier is the one before it and more:
+//!
+//! - `check`: fmt, clippy, and every test that needs no cross-build, no template, no image and no
+//!   browser (`cargo test --workspace`, on one shared moto). The inner loop.
+//! - `test --fast`: `check`, then the contract (schemathesis) on the debug demo those tests built,
+//!   the CDK app's type check and jest on a fake package, and the book.
+//! - `test`: everything, as CI runs it: the arm64 package, one `cdk synth` of it, the end-to-end
+//!   tests (`cargo test --test e2e`: the package, the image, the template, the dry run and the
+//!   rehearsal, the measurement harness), cfn-lint, checkov, and the page in Chromium.
 
-use std::io::{BufRead, BufReader};
+use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::browser;
+use crate::counts::TestCounts;
+use crate::moto::{self, SharedMoto};
 use crate::process::{self, cargo, root};
 use crate::tools::{ensure_debian_programs, ensure_mdbook, ensure_python_tools};
+use crate::{browser, contract, infra, package, runner};
 
-/// Counts of the tests that ran, read from cargo's `test result:` lines and node's TAP summary.
-#[derive(Debug, Default)]
-pub struct TestCounts {
-    pub passed: u64,
-    pub failed: u64,
-    pub ignored: u64,
-}
+/// How many tests of one binary run at once (libtest's default is one per core).
+const TEST_THREADS: &str = "6";
 
-impl TestCounts {
-    fn add_cargo_line(&mut self, line: &str) {
-        let Some(rest) = line.strip_prefix("test result: ") else {
-            return;
-        };
-        for part in rest.split(['.', ';']) {
-            let mut words = part.split_whitespace();
-            if let (Some(number), Some(label)) = (words.next(), words.next())
-                && let Ok(n) = number.parse::<u64>()
-            {
-                match label {
-                    "passed" => self.passed += n,
-                    "failed" => self.failed += n,
-                    "ignored" => self.ignored += n,
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    /// Reads node's TAP summary lines (`# pass N`, `# fail N`).
-    pub fn add_tap_line(&mut self, line: &str) {
-        let count = |prefix: &str| {
-            line.strip_prefix(prefix)
-                .and_then(|n| n.trim().parse::<u64>().ok())
-        };
-        if let Some(n) = count("# pass ") {
-            self.passed += n;
-        }
-        if let Some(n) = count("# fail ") {
-            self.failed += n;
-        }
-    }
+/// How much of the project a run checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Check,
+    Fast,
+    Full,
 }
 
 /// The stages run so far and how long each took.
@@ -77,11 +54,11 @@ impl Stages {
     }
 }
 
-pub fn run(update_screenshot: bool) -> Result<()> {
+pub fn run(tier: Tier, update_screenshot: bool) -> Result<()> {
     let started = Instant::now();
     let mut stages = Stages { done: Vec::new() };
     let mut counts = TestCounts::default();
-    let result = run_checks(&mut stages, &mut counts, update_screenshot);
+    let result = run_tier(&mut stages, &mut counts, tier, update_screenshot);
 
     println!("\nSummary");
     for (name, took) in &stages.done {
@@ -95,25 +72,64 @@ pub fn run(update_screenshot: bool) -> Result<()> {
     result
 }
 
-fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: bool) -> Result<()> {
+fn run_tier(
+    stages: &mut Stages,
+    counts: &mut TestCounts,
+    tier: Tier,
+    update_screenshot: bool,
+) -> Result<()> {
     stages.run("cargo fmt --check", || {
         process::run(cargo().args(["fmt", "--all", "--", "--check"]))
     })?;
-    stages.run("cargo clippy", || {
-        process::run(cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
+    stages.run(
+        "cargo clippy (every target, the end-to-end tests too)",
+        || {
+            process::run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))?;
+            // `--all-targets` leaves out targets with `test = false`: the end-to-end tests.
+            process::run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--test",
+                "e2e",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        },
+    )?;
     let python = stages.run(
         "tools: Python tools (moto, schemathesis, cargo-zigbuild, cfn-lint) in .venv",
         ensure_python_tools,
     )?;
+    let moto = stages.run("moto: one local DynamoDB for every test binary", || {
+        SharedMoto::start(&python)
+    })?;
+    stages.run(
+        "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto, both backends)",
+        || cargo_test(&[], &moto, None, counts),
+    )?;
+    if tier == Tier::Check {
+        return Ok(());
+    }
+
     let mdbook = stages.run("tools: mdbook", ensure_mdbook)?;
+    if tier == Tier::Fast {
+        stages.run("infra: TypeScript's type check", infra::typecheck)?;
+        stages.run("infra: jest on a fake package", || infra::jest(None))?;
+        stages.run(
+            "contract: schemathesis against both backends, from openapi.json",
+            || contract::run_schemathesis(&python, counts),
+        )?;
+        return stages.run("mdbook build", || build_book(&mdbook));
+    }
+
     stages.run(
         "tools: Debian programs (chromium, buildah, skopeo, qemu-user-static, wrk)",
         ensure_debian_programs,
@@ -121,29 +137,28 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
     // What the stack deploys, built once and read by every check below.
     stages.run(
         "package: the four function zips and the server's image, for arm64",
-        || crate::package::run_package().map(drop),
+        || package::run_package(package::Build::Check).map(drop),
     )?;
-    let template = stages.run("infra: cdk synth (cdk-nag enforced)", crate::infra::synth)?;
+    let template = stages.run("infra: cdk synth (cdk-nag enforced)", infra::synth)?;
     stages.run(
-        "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto, the template, the image)",
-        || {
-            println!("moto_server runs from {}", python.display());
-            cargo_test(&python, &template, counts)
-        },
+        "cargo test --test e2e (the package, the image, the template, the dry run, the rehearsal, the harness)",
+        || cargo_test(&["--test", "e2e"], &moto, Some(&template), counts),
     )?;
+    drop(moto);
+    stages.run("infra: TypeScript's type check", infra::typecheck)?;
     stages.run("infra: jest on the template", || {
-        crate::infra::jest(&template)
+        infra::jest(Some(&template))
     })?;
     stages.run("infra: cfn-lint on the template", || {
-        crate::infra::cfn_lint(&python, &template)
+        infra::cfn_lint(&python, &template)
     })?;
     stages.run(
         "infra: checkov on the template (accepted findings: infra-cdk/checkov-accepted.json)",
-        || crate::infra::checkov(&template),
+        || infra::checkov(&template),
     )?;
     stages.run(
         "contract: schemathesis against both backends, from openapi.json",
-        || crate::contract::run_schemathesis(&python, counts),
+        || contract::run_schemathesis(&python, counts),
     )?;
     // The book first: the local demo serves it, and the browser tests check that it does.
     stages.run("mdbook build", || build_book(&mdbook))?;
@@ -152,29 +167,33 @@ fn run_checks(stages: &mut Stages, counts: &mut TestCounts, update_screenshot: b
     })
 }
 
-fn cargo_test(python: &Path, template: &Path, counts: &mut TestCounts) -> Result<()> {
-    let mut child = cargo()
-        .args(["test", "--workspace", "--no-fail-fast"])
-        .env("MOTO_PYTHON", python)
-        // Chapter 6's tests read the synthesized template and the packaged artifacts.
-        .env("BLOG_TEMPLATE", template)
-        .env("BLOG_PACKAGE_DIR", crate::package::package_dir())
+/// `cargo test --workspace` with `targets` (none: every test cargo runs by default), on the
+/// run's moto and, for the end-to-end tests, the package and the template: built by cargo, then
+/// run two binaries at a time ([`runner`]).
+fn cargo_test(
+    targets: &[&str],
+    moto: &SharedMoto,
+    template: Option<&Path>,
+    counts: &mut TestCounts,
+) -> Result<()> {
+    let mut env: Vec<(&str, OsString)> = vec![
+        (moto::ENDPOINT_VAR, moto.endpoint.clone().into()),
         // Snapshots are reviewed by people (`cargo insta review`), never written by the tests.
-        .env("INSTA_UPDATE", "no")
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("cannot run cargo test")?;
-    let stdout = child.stdout.take().expect("piped");
-    for line in BufReader::new(stdout).lines() {
-        let line = line.context("cannot read cargo test's output")?;
-        println!("{line}");
-        counts.add_cargo_line(&line);
+        ("INSTA_UPDATE", "no".into()),
+        // Most tests wait (on a server, on moto, on a timeout) rather than compute: more of them
+        // at once than there are cores keeps the run as short as its longest test.
+        ("RUST_TEST_THREADS", TEST_THREADS.into()),
+    ];
+    if let Some(template) = template {
+        // The end-to-end tests read the synthesized template and the packaged artifacts.
+        env.push(("BLOG_TEMPLATE", template.into()));
+        env.push(("BLOG_PACKAGE_DIR", package::package_dir().into()));
     }
-    let status = child.wait().context("cargo test did not finish")?;
-    if !status.success() {
-        bail!("cargo test failed ({} failed)", counts.failed);
-    }
-    if counts.passed == 0 {
+    let binaries = runner::build(targets, &env)?;
+    let jobs = std::thread::available_parallelism().map_or(2, usize::from);
+    let before = counts.passed;
+    runner::run(binaries, &env, jobs, counts)?;
+    if counts.passed == before {
         bail!("cargo test ran no tests");
     }
     if counts.ignored > 0 {
@@ -206,4 +225,104 @@ pub fn build_book(mdbook: &Path) -> Result<()> {
         bail!("mdbook build printed warnings");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// Every `.rs` file under `dir`.
+    fn rust_files(dir: &Path) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    /// What of a library's sources a switched-off test kind would silently skip: unit tests
+    /// where `test = false`, code blocks in doc comments where `doctest = false`.
+    fn skipped(sources: &[PathBuf], test: bool, doctest: bool) -> Vec<String> {
+        let mut found = Vec::new();
+        for file in sources {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                let unit_test = ["#[test]", "#[tokio::test", "#[cfg(test)]"]
+                    .iter()
+                    .any(|mark| line.starts_with(mark));
+                let doc_code =
+                    (line.starts_with("///") || line.starts_with("//!")) && line.contains("```");
+                if (unit_test && !test) || (doc_code && !doctest) {
+                    found.push(format!("{}:{}: {line}", file.display(), n + 1));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_library_has_a_test_that_its_manifest_switches_off() {
+        let output = cargo()
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .output()
+            .unwrap();
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut libraries = 0;
+        let mut problems = Vec::new();
+        for package in metadata["packages"].as_array().unwrap() {
+            for target in package["targets"].as_array().unwrap() {
+                if !target["kind"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|k| k == "lib")
+                {
+                    continue;
+                }
+                libraries += 1;
+                let source = Path::new(target["src_path"].as_str().unwrap());
+                let manifest = Path::new(package["manifest_path"].as_str().unwrap());
+                // `src/lib.rs`: the whole `src/`; a `lib.rs` beside the manifest: that file.
+                let sources = if source.parent() == manifest.parent() {
+                    vec![source.to_path_buf()]
+                } else {
+                    rust_files(source.parent().unwrap())
+                };
+                let test = target["test"].as_bool().unwrap();
+                let doctest = target["doctest"].as_bool().unwrap();
+                problems.extend(skipped(&sources, test, doctest));
+            }
+        }
+        assert!(libraries >= 10, "only {libraries} libraries found");
+        assert_eq!(problems, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_unit_test_in_a_library_without_unit_tests_is_found() {
+        let file = std::env::temp_dir().join(format!("xtask-skipped-{}.rs", std::process::id()));
+        std::fs::write(
+            &file,
+            "#[cfg(test)]\nmod tests {}\n/// ```\n/// code\n/// ```\n",
+        )
+        .unwrap();
+        let sources = [file.clone()];
+        assert_eq!(skipped(&sources, true, true).len(), 0);
+        assert_eq!(skipped(&sources, false, true).len(), 1);
+        assert_eq!(skipped(&sources, true, false).len(), 2);
+        std::fs::remove_file(file).unwrap();
+    }
 }

@@ -7,6 +7,7 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::retry::RetryPartition;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 
 // ANCHOR: settings
@@ -83,6 +84,10 @@ pub fn local_client(endpoint: &str) -> Client {
 }
 
 /// [`local_client`] with other bounds (the outage tests shorten them).
+///
+/// Each local server gets a retry budget of its own (the SDK's token bucket is shared by every
+/// client of a process with the same retry partition): one test's outage, with its many retries,
+/// must not use up the retries of another test's server in the same test binary.
 pub fn local_client_with(endpoint: &str, timeouts: TimeoutConfig) -> Client {
     let config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -91,6 +96,7 @@ pub fn local_client_with(endpoint: &str, timeouts: TimeoutConfig) -> Client {
         .endpoint_url(endpoint)
         .timeout_config(timeouts)
         .retry_config(retries())
+        .retry_partition(RetryPartition::new(format!("dynamodb-at-{endpoint}")))
         .build();
     Client::from_conf(config)
 }

@@ -2,8 +2,9 @@
 //!
 //! [`DynamoStore`] implements chapter 1's `PostStore` on one DynamoDB table ([`table`] describes
 //! its keys and its feed index). [`client`] builds the SDK client with explicit timeouts and
-//! retries; `errors.rs` sorts its failures into the contract's errors; [`local::LocalDynamo`]
-//! runs a real DynamoDB-compatible server (moto) for the tests and the tour.
+//! retries; `errors.rs` sorts its failures into the contract's errors; `local::LocalDynamo`
+//! (feature `test-support`) runs a real DynamoDB-compatible server (moto) for the tests and the
+//! tour.
 //!
 //! Run the tour: `cargo run -p ch02-dynamodb --example dynamodb_tour`.
 
@@ -13,6 +14,7 @@ mod errors;
 #[cfg(feature = "test-support")]
 pub mod fault;
 mod grants;
+#[cfg(feature = "test-support")]
 pub mod local;
 mod store;
 pub mod table;

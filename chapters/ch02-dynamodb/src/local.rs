@@ -13,23 +13,23 @@ use aws_sdk_dynamodb::Client;
 
 use crate::{DynamoStore, client::local_client, table::create_table};
 
-/// Started by the Python interpreter of moto's virtual environment. The watcher thread reads
-/// standard input until it closes, which happens when the process that started us exits for any
-/// reason (even `SIGKILL`), and then ends the server: no stray servers after a test run.
-const LAUNCHER: &str = r#"
-import os, sys, threading
-from moto.server import main
-def watch_parent():
-    sys.stdin.buffer.read()
-    os._exit(0)
-threading.Thread(target=watch_parent, daemon=True).start()
-main(["--host", "127.0.0.1", "--port", sys.argv[1]])
-"#;
+/// The launcher the Python interpreter of moto's virtual environment runs: moto's server on the
+/// port it is given, and a watcher thread that reads standard input until it closes, which
+/// happens when the process that started it exits for any reason (even `SIGKILL`), and then ends
+/// the server: no stray servers after a test run. `cargo xtask` starts its shared server with the
+/// same file.
+pub const LAUNCHER: &str = include_str!("moto_launcher.py");
+
+/// The variable that names a moto server already running for the whole test run (`cargo xtask
+/// check` and `test` start one and set it), which [`LocalDynamo::shared`] then uses instead of
+/// starting its own.
+pub const SHARED_ENDPOINT_VAR: &str = "BLOG_MOTO_ENDPOINT";
 
 /// A running `moto_server`.
 #[derive(Debug)]
 pub struct LocalDynamo {
-    child: Child,
+    /// The server, when this value started it (`None` for the run's shared one).
+    child: Option<Child>,
     endpoint: String,
 }
 
@@ -81,20 +81,27 @@ impl LocalDynamo {
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(Self {
-            child,
+            child: Some(child),
             endpoint: format!("http://{address}"),
         })
     }
 
-    /// One server shared by every test in this process, started on first use. It stops when the
-    /// process exits (see [`LAUNCHER`]).
+    /// One server shared by every test: the run's own if `$BLOG_MOTO_ENDPOINT` names one (tests
+    /// that share it each use tables of their own), else one for this process, started on first
+    /// use, which stops when the process exits (see [`LAUNCHER`]).
     pub fn shared() -> &'static LocalDynamo {
         static SHARED: OnceLock<LocalDynamo> = OnceLock::new();
         SHARED.get_or_init(|| {
+            if let Some(endpoint) = std::env::var_os(SHARED_ENDPOINT_VAR) {
+                return Self {
+                    child: None,
+                    endpoint: endpoint.to_string_lossy().into_owned(),
+                };
+            }
             Self::start().unwrap_or_else(|err| {
                 panic!(
-                    "cannot start moto_server, the local DynamoDB these tests need: {err}\n\
-                     `cargo xtask setup` installs it into .venv (so does `cargo xtask test`)"
+                    "cannot start moto_server, the local DynamoDB these tests need ({err}): run \
+                     `cargo xtask check`, which installs it and runs these tests"
                 )
             })
         })
@@ -139,8 +146,10 @@ impl LocalDynamo {
 
 impl Drop for LocalDynamo {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -7,8 +7,8 @@
 //! ([`fresh_account`]), runs `cdk bootstrap` and `cdk deploy` ([`cdk`]), records where it went
 //! ([`record`]) and writes the page's `html/urls.js` from the stack's outputs ([`outputs`]).
 //! `--dry-run` stops before the first call that changes AWS. `destroy` deletes the stack where the
-//! record says it is ([`destroy`]); [`leftovers`] says what stays. [`rehearsal`] is what differs
-//! when the same path runs against moto instead of AWS.
+//! record says it is ([`destroy`]); [`leftovers`] says what stays. `rehearsal` (a feature only the
+//! tests switch on) is what differs when the same path runs against moto instead of AWS.
 
 pub mod cdk;
 pub mod destroy;
@@ -20,6 +20,7 @@ pub mod preflight;
 pub mod prerequisites;
 pub mod public_address;
 pub mod record;
+#[cfg(feature = "rehearsal")]
 pub mod rehearsal;
 
 use std::path::{Path, PathBuf};
@@ -52,7 +53,9 @@ pub struct Deploy {
     pub work_dir: PathBuf,
     /// Where `urls.js` and `deployment.json` go (the page's folder, `html/`, for a real deploy).
     pub page_dir: PathBuf,
-    /// The rehearsal's differences: `--method direct` and the template patched for moto.
+    /// The rehearsal's differences: `--method direct` and the template patched for moto (feature
+    /// `rehearsal`, which only the tests switch on: the deploy program has no moto in it).
+    #[cfg(feature = "rehearsal")]
     pub rehearsal: bool,
 }
 
@@ -93,16 +96,20 @@ impl Deploy {
         self.cdk.ensure_installed()?;
         self.cdk.synth(&self.stack, &self.assembly())?;
         let path = self.template_path();
-        let mut template: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-        if self.rehearsal {
+        let template: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        #[cfg(feature = "rehearsal")]
+        let template = if self.rehearsal {
+            let mut template = template;
             let patched = rehearsal::patch_for_moto(&mut template);
             println!(
                 "rehearsal: gave {} MOCK integrations the fields moto needs",
                 patched.len()
             );
             std::fs::write(&path, serde_json::to_string(&template)?)?;
-        }
+            template
+        } else {
+            template
+        };
         Ok(Template::from_json(template))
     }
 
@@ -138,12 +145,15 @@ impl Deploy {
         }
         .write(&self.record_path())?;
         self.cdk.bootstrap(&self.assembly())?;
+        #[cfg(feature = "rehearsal")]
         let method: &[&str] = if self.rehearsal {
             // moto's change sets ignore DependsOn; direct deployment does not.
             &["--method", "direct"]
         } else {
             &[]
         };
+        #[cfg(not(feature = "rehearsal"))]
+        let method: &[&str] = &[];
         self.cdk
             .deploy(&self.assembly(), &self.outputs_path(), method)?;
         let outputs = std::fs::read_to_string(self.outputs_path())

@@ -124,6 +124,7 @@ async fn deploy(options: DeployOptions) -> Result<()> {
             .context("the package folder has no parent")?
             .join("deploy"),
         page_dir: page_dir(),
+        #[cfg(feature = "rehearsal")]
         rehearsal: false,
     };
     let template = deploy.synth()?;

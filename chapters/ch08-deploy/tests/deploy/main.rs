@@ -1,18 +1,15 @@
-//! Chapter 8's tests, in one test binary (one link instead of one per file).
-//!
-//! The dry run and the rehearsal need what `cargo xtask package` built (`BLOG_PACKAGE_DIR`,
-//! which `cargo xtask test` sets); the preflight and the rehearsal need moto (`MOTO_PYTHON`, or
-//! the project's `.venv`).
+//! Chapter 8's tests that need no package and no template, in one test binary: the credentials
+//! and profiles, the preflight and destroy on moto (`MOTO_PYTHON`, or the project's `.venv`),
+//! the address look-up, the record and what stays after a destroy. The dry run and the rehearsal
+//! are in `tests/e2e/`.
 
 mod credentials;
 mod destroy;
-mod dry_run;
-mod fresh_account;
 mod leftovers;
-mod outputs;
 mod preflight;
 mod prerequisites;
 mod public_address;
 mod record;
-mod rehearsal;
+#[allow(dead_code)] // each test binary uses part of it
+#[path = "../support/mod.rs"]
 mod support;

@@ -1,0 +1,9 @@
+//! Chapter 1's tests, in one test binary (one link instead of one per file): the OpenAPI
+//! description, the operations and their errors, properties, the memory store against the store
+//! contract, and the tour the book shows.
+
+mod openapi;
+mod operations;
+mod properties;
+mod store_contract_memory;
+mod tour;

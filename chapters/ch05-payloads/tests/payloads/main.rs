@@ -1,0 +1,8 @@
+//! Chapter 5's tests, in one test binary: parity of the two variants, the side-by-side payloads,
+//! AWS's edges, faults in the store and concurrent writes.
+
+mod edges;
+mod faults;
+mod parity;
+mod races;
+mod side_by_side;
