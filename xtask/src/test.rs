@@ -81,27 +81,16 @@ fn run_tier(
     stages.run("cargo fmt --check", || {
         process::run(cargo().args(["fmt", "--all", "--", "--check"]))
     })?;
-    stages.run(
-        "cargo clippy (every target, the end-to-end tests too)",
+    // clippy's lints run inside the one build of the tests (clippy-driver as cargo's workspace
+    // wrapper, as `cargo clippy` itself does it): every dependency is compiled once, not once to
+    // be checked and again to be tested. `-D warnings`: a lint fails the build.
+    let (tests, end_to_end) = stages.run(
+        "build every test, with clippy's lints (-D warnings), the end-to-end tests too",
         || {
-            process::run(cargo().args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))?;
-            // `--all-targets` leaves out targets with `test = false`: the end-to-end tests.
-            process::run(cargo().args([
-                "clippy",
-                "--workspace",
-                "--test",
-                "e2e",
-                "--",
-                "-D",
-                "warnings",
-            ]))
+            let tests = runner::build(&[], &clippy_env()?)?;
+            // Built (and so linted) in every tier; run only by the whole `cargo xtask test`.
+            let end_to_end = runner::build(&["--test", "e2e"], &clippy_env()?)?;
+            Ok((tests, end_to_end))
         },
     )?;
     let python = stages.run(
@@ -113,7 +102,7 @@ fn run_tier(
     })?;
     stages.run(
         "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto, both backends)",
-        || cargo_test(&[], &moto, None, counts),
+        || run_tests(tests, &moto, None, counts),
     )?;
     if tier == Tier::Check {
         return Ok(());
@@ -142,7 +131,7 @@ fn run_tier(
     let template = stages.run("infra: cdk synth (cdk-nag enforced)", infra::synth)?;
     stages.run(
         "cargo test --test e2e (the package, the image, the template, the dry run, the rehearsal, the harness)",
-        || cargo_test(&["--test", "e2e"], &moto, Some(&template), counts),
+        || run_tests(end_to_end, &moto, Some(&template), counts),
     )?;
     drop(moto);
     stages.run("infra: TypeScript's type check", infra::typecheck)?;
@@ -167,11 +156,34 @@ fn run_tier(
     })
 }
 
-/// `cargo test --workspace` with `targets` (none: every test cargo runs by default), on the
-/// run's moto and, for the end-to-end tests, the package and the template: built by cargo, then
-/// run two binaries at a time ([`runner`]).
-fn cargo_test(
-    targets: &[&str],
+/// clippy-driver as cargo's workspace wrapper, with the arguments `cargo clippy -- -D warnings`
+/// would give it: the workspace's crates are linted as they are compiled for the tests.
+fn clippy_env() -> Result<Vec<(&'static str, OsString)>> {
+    let cargo = std::env::var_os("CARGO").map_or_else(|| "cargo".into(), std::path::PathBuf::from);
+    let beside_cargo = cargo.with_file_name("clippy-driver");
+    let driver: OsString = if beside_cargo.exists() {
+        beside_cargo.into()
+    } else {
+        "clippy-driver".into()
+    };
+    let found = Command::new(&driver).arg("--version").output();
+    if !found.is_ok_and(|output| output.status.success()) {
+        bail!("clippy is not installed: rustup component add clippy");
+    }
+    Ok(vec![
+        ("RUSTC_WORKSPACE_WRAPPER", driver),
+        // How cargo-clippy hands its arguments to the driver.
+        (
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__".into(),
+        ),
+    ])
+}
+
+/// Runs test binaries [`runner::build`] made, two at a time, on the run's moto and, for the
+/// end-to-end tests, the package and the template.
+fn run_tests(
+    binaries: Vec<runner::TestBinary>,
     moto: &SharedMoto,
     template: Option<&Path>,
     counts: &mut TestCounts,
@@ -189,7 +201,6 @@ fn cargo_test(
         env.push(("BLOG_TEMPLATE", template.into()));
         env.push(("BLOG_PACKAGE_DIR", package::package_dir().into()));
     }
-    let binaries = runner::build(targets, &env)?;
     let jobs = std::thread::available_parallelism().map_or(2, usize::from);
     let before = counts.passed;
     runner::run(binaries, &env, jobs, counts)?;

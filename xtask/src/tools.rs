@@ -14,7 +14,7 @@ const MDBOOK_VERSION: &str = "0.5.4";
 /// A Python virtual environment of the project's and the requirements file it is made from.
 #[derive(Debug, Clone, Copy)]
 pub struct PythonTools {
-    /// The venv's folder, in the workspace root.
+    /// The venv's name in the workspace root (see [`venv_dir`]).
     venv: &'static str,
     /// The requirements file, in the workspace root.
     requirements: &'static str,
@@ -44,6 +44,55 @@ pub const CHECKOV: PythonTools = PythonTools {
     check: "import checkov",
 };
 
+/// Every set of tools, for [`venv_dir`]'s key.
+const ALL: [PythonTools; 3] = [PACKAGING, TESTING, CHECKOV];
+
+/// The folder of the tools' venv. `.venv` (or `.venv-checkov`) in the workspace root is what
+/// everything names; unless it is a folder of its own (made by hand, or by an older checkout), it
+/// is a link to a venv in the user's cache (`~/.cache/serverless-blog/`), named after the
+/// contents of every requirements file that installs into it: a second clone on the same machine
+/// uses the same venv instead of installing the same tools again, and a changed requirements file
+/// makes a new one.
+fn venv_dir(tools: PythonTools) -> Result<PathBuf> {
+    let link = root().join(tools.venv);
+    if link.is_dir() && !link.is_symlink() {
+        return Ok(link);
+    }
+    let mut key = String::new();
+    for sharing in ALL.iter().filter(|other| other.venv == tools.venv) {
+        key.push_str(sharing.requirements);
+        key.push_str(
+            &std::fs::read_to_string(root().join(sharing.requirements)).unwrap_or_default(),
+        );
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache")))
+        .context("cannot tell where the user's cache is: set XDG_CACHE_HOME or HOME")?
+        .join("serverless-blog");
+    let venv = cache.join(format!(
+        "{}-{:016x}",
+        tools.venv.trim_start_matches('.'),
+        fnv1a(&key)
+    ));
+    std::fs::create_dir_all(&cache)
+        .with_context(|| format!("cannot create {}", cache.display()))?;
+    if std::fs::read_link(&link).ok().as_deref() != Some(venv.as_path()) {
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&venv, &link)
+            .with_context(|| format!("cannot link {} to {}", link.display(), venv.display()))?;
+    }
+    Ok(venv)
+}
+
+/// FNV-1a, 64 bits: a name for the requirements' contents that stays the same across Rust
+/// releases (std's hasher does not promise to).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The test tools' venv (see [`ensure`]); returns its Python.
 pub fn ensure_python_tools() -> Result<PathBuf> {
     ensure(TESTING)
@@ -65,7 +114,7 @@ pub fn ensure(tools: PythonTools) -> Result<PathBuf> {
         stamp_text
             .push_str(&std::fs::read_to_string(root().join(included.trim())).unwrap_or_default());
     }
-    let venv = root().join(tools.venv);
+    let venv = venv_dir(tools)?;
     let python = venv.join("bin/python3");
     let stamp = venv.join(format!("{}.installed", tools.requirements));
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&stamp_text) {

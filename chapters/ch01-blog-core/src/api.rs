@@ -65,6 +65,7 @@ pub const ITEM_METHODS: &str = "GET, DELETE, OPTIONS";
 /// the `Content-Type` says and never guess (a JSON body holding `<script>` must not be run as
 /// HTML).
 pub const EVERY_RESPONSE_HEADERS: [(&str, &str); 5] = [
+    // The default: a deployment that sets `CORS_ALLOW_ORIGIN` gets that origin instead.
     ("access-control-allow-origin", "*"),
     ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
     ("access-control-allow-headers", "content-type"),

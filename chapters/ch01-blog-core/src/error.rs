@@ -62,7 +62,7 @@ impl BlogError {
     }
 
     /// Every `code` an error body can carry, as the contract lists them.
-    pub const CODES: [&str; 10] = [
+    pub const CODES: [&str; 11] = [
         "invalid_json",
         "validation_failed",
         "unsupported_media_type",
@@ -71,6 +71,7 @@ impl BlogError {
         "conflict",
         "method_not_allowed",
         "bad_request",
+        "request_timeout",
         "store_unavailable",
         "internal",
     ];
@@ -85,7 +86,8 @@ impl BlogError {
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::BadRequest(_) | Self::RequestTimeout { .. } => "bad_request",
+            Self::BadRequest(_) => "bad_request",
+            Self::RequestTimeout { .. } => "request_timeout",
             Self::StoreUnavailable { .. } => "store_unavailable",
             Self::Internal { .. } => "internal",
         }

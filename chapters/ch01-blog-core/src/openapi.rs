@@ -8,9 +8,9 @@ use serde_json::{Map, Value, json};
 use utoipa::openapi::{ComponentsBuilder, OpenApiVersion};
 
 use crate::{
-    AUTHOR_MAX_CHARS, BlogError, BlogPath, CONTENTS_MAX_CHARS, Cursor, DEFAULT_LIMIT,
-    EVERY_RESPONSE_HEADERS, ErrorBody, ID_MAX_CHARS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES,
-    NewPost, PREFLIGHT_MAX_AGE, Post, PostPage, TITLE_MAX_CHARS,
+    AUTHOR_MAX_CHARS, BlogError, BlogPath, CONTENTS_MAX_CHARS, CORS_ORIGIN_ENV, Cursor,
+    DEFAULT_LIMIT, EVERY_RESPONSE_HEADERS, ErrorBody, ID_MAX_CHARS, MAX_BODY_BYTES, MAX_LIMIT,
+    MAX_PAGE_BYTES, NewPost, PREFLIGHT_MAX_AGE, Post, PostPage, TITLE_MAX_CHARS,
 };
 
 /// The pattern every post id matches (the rule of [`crate::is_valid_id`]).
@@ -239,14 +239,24 @@ fn header_title(name: &str) -> String {
         .join("-")
 }
 
-/// The headers the responses name, each with the exact value it always has.
+/// The headers the responses name, each with the exact value it always has (the allowed origin:
+/// its default, and what changes it).
 fn headers() -> Value {
     let mut headers = Map::new();
     for (name, value) in EVERY_RESPONSE_HEADERS {
-        headers.insert(
-            header_title(name),
-            json!({ "description": "On every response.", "schema": { "type": "string", "const": value } }),
-        );
+        let header = if name == "access-control-allow-origin" {
+            // The one value a deployment may change: `*` unless it names one origin.
+            json!({
+                "description": format!(
+                    "On every response: `{value}`, or the one origin `{CORS_ORIGIN_ENV}` names \
+                     when the deployment sets it."
+                ),
+                "schema": { "type": "string", "examples": [value] },
+            })
+        } else {
+            json!({ "description": "On every response.", "schema": { "type": "string", "const": value } })
+        };
+        headers.insert(header_title(name), header);
     }
     headers.insert(
         "Access-Control-Max-Age".into(),

@@ -25,6 +25,10 @@ pub const LAUNCHER: &str = include_str!("moto_launcher.py");
 /// starting its own.
 pub const SHARED_ENDPOINT_VAR: &str = "BLOG_MOTO_ENDPOINT";
 
+/// What to do when moto cannot start: the tier that installs it.
+const INSTALL: &str =
+    "run `cargo xtask check`, which installs moto into .venv and runs these tests";
+
 /// A running `moto_server`.
 #[derive(Debug)]
 pub struct LocalDynamo {
@@ -53,7 +57,7 @@ impl LocalDynamo {
             .map_err(|err| {
                 io::Error::new(
                     err.kind(),
-                    format!("cannot run {}: {err}", python.display()),
+                    format!("cannot run {}: {err}; {INSTALL}", python.display()),
                 )
             })?;
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -64,7 +68,7 @@ impl LocalDynamo {
             }
             if let Some(status) = child.try_wait()? {
                 return Err(io::Error::other(format!(
-                    "moto_server exited with {status} before it was ready; see {}",
+                    "moto_server exited with {status} before it was ready (see {}); {INSTALL}",
                     log_path.display()
                 )));
             }
@@ -99,10 +103,7 @@ impl LocalDynamo {
                 };
             }
             Self::start().unwrap_or_else(|err| {
-                panic!(
-                    "cannot start moto_server, the local DynamoDB these tests need ({err}): run \
-                     `cargo xtask check`, which installs it and runs these tests"
-                )
+                panic!("cannot start moto_server, the local DynamoDB these tests need: {err}")
             })
         })
     }

@@ -12,6 +12,7 @@
 
 pub mod description;
 pub mod image;
+pub mod page;
 pub mod prices;
 pub mod settings;
 pub mod template;

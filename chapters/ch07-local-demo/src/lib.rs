@@ -16,39 +16,11 @@ use ch02_dynamodb::{DynamoStore, StoreChoice, create_table};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use serde_json::json;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-// ANCHOR: urls_js
-/// One line of `urls.js`, in the shape of a CloudFormation stack output (what the deploy
-/// writes): the page reads the same file locally and in AWS.
-#[derive(Debug, Clone)]
-pub struct BackendUrl {
-    pub key: String,
-    pub url: String,
-    pub description: String,
-}
-
-/// The `urls.js` the page loads: `window.BLOG_URLS = [{OutputKey, OutputValue, Description}]`.
-pub fn urls_js(backends: &[BackendUrl]) -> String {
-    let outputs: Vec<_> = backends
-        .iter()
-        .map(|backend| {
-            json!({
-                "OutputKey": backend.key,
-                "OutputValue": backend.url,
-                "Description": backend.description,
-            })
-        })
-        .collect();
-    format!(
-        "// Generated from the stack's outputs (chapter 8), or by the local demo (chapter 7).\n\
-         // Do not edit.\nwindow.BLOG_URLS = {};\n",
-        serde_json::to_string_pretty(&outputs).expect("JSON")
-    )
-}
-// ANCHOR_END: urls_js
+/// The page's list of backends, written the same way here and by the deploy (chapter 6 owns it).
+pub use ch06_infrastructure::page::{BackendUrl, urls_js};
 
 /// What `local-demo` prints once everything is listening: one line per URL, which `cargo xtask
 /// test` (and you) can read.

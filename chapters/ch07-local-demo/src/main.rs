@@ -29,10 +29,10 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "local-demo")]
 struct Args {
     /// Port of the functions backend (the local API Gateway; its URL ends in /Prod/).
-    #[arg(long, default_value_t = 3001)]
+    #[arg(long, default_value_t = ch03_functions::local_gateway::DEFAULT_PORT)]
     functions_port: u16,
     /// Port of the containers backend (the hyper server).
-    #[arg(long, default_value_t = 8080)]
+    #[arg(long, default_value_t = ch04_container::config::DEFAULT_PORT)]
     containers_port: u16,
     /// Port of the demo page.
     #[arg(long, default_value_t = 3002)]
@@ -144,8 +144,8 @@ async fn run(args: Args) -> Result<(), String> {
     ])
     .into();
 
-    // The same timeouts as chapter 4's defaults, and a short grace: locally nothing waits on us.
-    let idle = Duration::from_secs(75);
+    // Chapter 4's own timeouts, and a short grace: locally nothing waits on us.
+    let idle = Duration::from_secs(ch04_container::config::DEFAULT_IDLE_TIMEOUT_SECS);
     let grace = Duration::from_secs(5);
     let (stop, stopped) = watch::channel(false);
     let until_stopped = move || {
@@ -166,7 +166,7 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(listener) = containers {
         let app = Arc::new(App {
             blog: Blog::new(Arc::clone(&store)),
-            body_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(ch04_container::config::DEFAULT_BODY_TIMEOUT_SECS),
         });
         servers.spawn(serve(listener, app, idle, grace, until_stopped()));
     }

@@ -2,8 +2,8 @@
 //! wrote: an array of `{OutputKey, OutputValue, Description}`.
 
 use anyhow::{Context as _, Result};
+use ch06_infrastructure::page::{BackendUrl, urls_js};
 use ch06_infrastructure::template::{STACK, Template};
-use ch07_local_demo::{BackendUrl, urls_js};
 
 /// The two outputs the page reads.
 pub const OUTPUT_KEYS: [&str; 2] = ["FunctionsURL", "ContainersURL"];

@@ -135,7 +135,7 @@ async fn a_client_that_stalls_mid_body_gets_408_and_the_server_stays_healthy() {
         .expect("the server must not wait forever")
         .unwrap();
     assert_eq!(response.status, 408);
-    assert_eq!(response.json_body()["code"], "bad_request");
+    assert_eq!(response.json_body()["code"], "request_timeout");
     assert!(started.elapsed() >= Duration::from_millis(900));
 
     let health = send(server.address, "GET", "/health", &[], b"")
