@@ -41,8 +41,8 @@ struct Args {
     #[arg(long, default_value_t = 3000)]
     book_port: u16,
     /// Store shared by both backends: memory, or dynamodb (TABLE_NAME, AWS_REGION,
-    /// AWS_ENDPOINT_URL_DYNAMODB; the table is created if missing). Default: dynamodb when
-    /// AWS_ENDPOINT_URL_DYNAMODB is set, else memory.
+    /// AWS_ENDPOINT_URL_DYNAMODB; the table is created if missing). Default: memory, as for the
+    /// functions and the server.
     #[arg(long, env = StoreChoice::ENV)]
     store: Option<StoreChoice>,
     /// Use a containers backend that is already running at this URL (say, the Docker image)
@@ -110,13 +110,9 @@ async fn run(args: Args) -> Result<(), String> {
     let demo = bind(args.demo_port, "demo").await?;
     let book = bind(args.book_port, "book").await?;
 
-    let choice = args
-        .store
-        .unwrap_or(if std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some() {
-            StoreChoice::DynamoDb
-        } else {
-            StoreChoice::Memory
-        });
+    // Chosen, never guessed: `--store` or `BLOG_STORE`, else memory, as for the functions and the
+    // server.
+    let choice = args.store.unwrap_or_default();
     let store = shared_store(choice).await?;
 
     let functions_url = match (&functions, &args.functions_url) {
