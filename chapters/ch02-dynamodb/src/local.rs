@@ -2,22 +2,22 @@
 //! port and stopped when its owner goes away. Tests and the chapter's tour run against it, so no
 //! test ever needs an AWS account or reaches AWS.
 
-use std::io::{self, ErrorKind};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::io::{self, BufRead as _, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_sdk_dynamodb::Client;
 
 use crate::{DynamoStore, client::local_client, table::create_table};
 
-/// The launcher the Python interpreter of moto's virtual environment runs: moto's server on the
-/// port it is given, and a watcher thread that reads standard input until it closes, which
-/// happens when the process that started it exits for any reason (even `SIGKILL`), and then ends
-/// the server: no stray servers after a test run. `cargo xtask` starts its shared server with the
-/// same file.
+/// The launcher the Python interpreter of moto's virtual environment runs: moto's server on a
+/// loopback port the OS picks, printed as its first line once moto listens, then a read of
+/// standard input until it closes, which happens when the process that started it exits for any
+/// reason (even `SIGKILL`), and then the end of the server: no stray servers after a test run.
+/// `cargo xtask` starts its shared server with the same file.
 pub const LAUNCHER: &str = include_str!("moto_launcher.py");
 
 /// The variable that names a moto server already running for the whole test run (`cargo xtask
@@ -38,20 +38,26 @@ pub struct LocalDynamo {
 }
 
 impl LocalDynamo {
-    /// Starts moto on a free port and waits (up to 30 s) until it accepts connections.
+    /// Starts moto on a port the OS picks and returns once it listens: the launcher's first line
+    /// is the port, printed after moto has bound it (no port is chosen here and taken by another
+    /// process before moto binds it).
     ///
     /// The Python interpreter is `$MOTO_PYTHON` if set, else the project's `.venv` (which
     /// `cargo xtask setup` creates), else `python3` from `PATH`; it must be able to
     /// `import moto`.
     pub fn start() -> io::Result<Self> {
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
         let python = python()?;
-        let port = free_port()?;
-        let log_path = std::env::temp_dir().join(format!("moto-{port}.log"));
+        let log_path = std::env::temp_dir().join(format!(
+            "moto-{}-{}.log",
+            std::process::id(),
+            STARTED.fetch_add(1, Ordering::Relaxed)
+        ));
         let log = std::fs::File::create(&log_path)?;
         let mut child = Command::new(&python)
-            .args(["-c", LAUNCHER, &port.to_string()])
+            .args(["-c", LAUNCHER])
             .stdin(Stdio::piped())
-            .stdout(log.try_clone()?)
+            .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
             .map_err(|err| {
@@ -60,33 +66,19 @@ impl LocalDynamo {
                     format!("cannot run {}: {err}; {INSTALL}", python.display()),
                 )
             })?;
-        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                break;
-            }
-            if let Some(status) = child.try_wait()? {
-                return Err(io::Error::other(format!(
-                    "moto_server exited with {status} before it was ready (see {}); {INSTALL}",
-                    log_path.display()
-                )));
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                return Err(io::Error::new(
-                    ErrorKind::TimedOut,
-                    format!(
-                        "moto_server did not start in 30 s; see {}",
-                        log_path.display()
-                    ),
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut first_line)?;
+        let Ok(port) = first_line.trim().parse::<u16>() else {
+            let _ = child.kill();
+            let status = child.wait()?;
+            return Err(io::Error::other(format!(
+                "moto_server exited with {status} before it was ready (see {}); {INSTALL}",
+                log_path.display()
+            )));
+        };
         Ok(Self {
             child: Some(child),
-            endpoint: format!("http://{address}"),
+            endpoint: format!("http://{}", SocketAddr::from((Ipv4Addr::LOCALHOST, port))),
         })
     }
 
