@@ -128,17 +128,38 @@ pub struct Load {
     pub rss_kib_after: u64,
 }
 
-/// `wrk` against `url` for `seconds` with `connections` open connections, one thread on its own
-/// core; `script` (a Lua file) sets the method and body for writes.
-pub fn load(
-    name: &str,
-    store: &str,
-    server: &Server,
-    path: &str,
-    script: Option<&Path>,
-    connections: u32,
-    seconds: u32,
-) -> Result<Load> {
+/// One route a load run sends its requests to, and the row it is reported as.
+#[derive(Debug, Clone, Copy)]
+pub struct Route<'a> {
+    /// The row's name (`GET /blog/{id}`).
+    pub name: &'a str,
+    /// The row's store, or what else sets the run apart (`access log on`).
+    pub store: &'a str,
+    pub path: &'a str,
+    /// A Lua file for `wrk` that sets the method and body, for writes.
+    pub script: Option<&'a Path>,
+}
+
+/// How hard and how long a load run presses.
+#[derive(Debug, Clone, Copy)]
+pub struct Pressure {
+    pub connections: u32,
+    pub seconds: u32,
+}
+
+/// `wrk` against `server`'s `route` with the `pressure`'s open connections and duration, one
+/// thread on its own core.
+pub fn load(server: &Server, route: Route<'_>, pressure: Pressure) -> Result<Load> {
+    let Route {
+        name,
+        store,
+        path,
+        script,
+    } = route;
+    let Pressure {
+        connections,
+        seconds,
+    } = pressure;
     let cpu_before = cpu_seconds(server.pid());
     let mut command = on_core(LOAD_CORE, "wrk");
     command.args([

@@ -15,7 +15,7 @@ use ch03_functions::local_gateway::event::{Caller, proxy_event};
 use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
 use serde::Serialize;
 
-use crate::container::{Load, Server, load, post_script, start_to_health};
+use crate::container::{Load, Pressure, Route, Server, load, post_script, start_to_health};
 use crate::cost::{self, Workload};
 use crate::functions::{Function, FunctionResult, measure};
 use crate::keepalive::KeepAliveFront;
@@ -316,13 +316,17 @@ fn measure_container(
         ] {
             println!("  {name} on {store}...");
             loads.push(load(
-                name,
-                store,
                 &server,
-                path,
-                script,
-                connections,
-                seconds,
+                Route {
+                    name,
+                    store,
+                    path,
+                    script,
+                },
+                Pressure {
+                    connections,
+                    seconds,
+                },
             )?);
         }
     }
@@ -334,13 +338,17 @@ fn measure_container(
     seed_over_http(&server.url)?;
     println!("  GET /blog/{{id}} on memory, access log on...");
     loads.push(load(
-        "GET /blog/{id}",
-        ACCESS_LOG,
         &server,
-        "/blog/bench",
-        None,
-        options.connections(),
-        seconds,
+        Route {
+            name: "GET /blog/{id}",
+            store: ACCESS_LOG,
+            path: "/blog/bench",
+            script: None,
+        },
+        Pressure {
+            connections: options.connections(),
+            seconds,
+        },
     )?);
     drop(server);
 
@@ -357,13 +365,17 @@ fn measure_container(
     let server = Server::start(&server_binary, &["--port", "0"], &kept_env)?;
     println!("  GET /blog/{{id}} on dynamodb, connections kept...");
     loads.push(load(
-        "GET /blog/{id}",
-        KEPT_ALIVE,
         &server,
-        "/blog/bench",
-        None,
-        options.connections().min(4),
-        seconds,
+        Route {
+            name: "GET /blog/{id}",
+            store: KEPT_ALIVE,
+            path: "/blog/bench",
+            script: None,
+        },
+        Pressure {
+            connections: options.connections().min(4),
+            seconds,
+        },
     )?);
     drop(server);
     drop(front);
@@ -376,22 +388,30 @@ fn measure_container(
     let mut rounds = Vec::new();
     for _ in 0..options.ratio_rounds() {
         let ours = load(
-            "GET /blog/{id}",
-            "memory",
             &ours_server,
-            "/blog/bench",
-            None,
-            options.connections(),
-            seconds,
+            Route {
+                name: "GET /blog/{id}",
+                store: "memory",
+                path: "/blog/bench",
+                script: None,
+            },
+            Pressure {
+                connections: options.connections(),
+                seconds,
+            },
         )?;
         let hello = load(
-            "GET / (hello world)",
-            "none",
             &hello_server,
-            "/",
-            None,
-            options.connections(),
-            seconds,
+            Route {
+                name: "GET / (hello world)",
+                store: "none",
+                path: "/",
+                script: None,
+            },
+            Pressure {
+                connections: options.connections(),
+                seconds,
+            },
         )?;
         rounds.push((ours, hello));
     }
