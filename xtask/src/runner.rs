@@ -79,30 +79,18 @@ pub fn build(args: &[&str], env: &[(&str, OsString)]) -> Result<Vec<TestBinary>>
     Ok(binaries)
 }
 
-/// Where the last run's times are kept.
-fn times_file() -> PathBuf {
-    target_dir().join("tmp/test-times.json")
-}
+/// What a worker reports for each binary it ran.
+type Ran = (TestBinary, std::io::Result<Output>, Duration);
 
-/// Runs `binaries`, `jobs` at a time, each with `env`; adds their `test result:` lines to
-/// `counts`; fails naming every binary that failed, after all have run.
-pub fn run(
+/// `jobs` threads that take the next binary from `binaries` and run it, until none is left;
+/// each sends what it ran on the channel returned.
+fn start_workers(
     binaries: Vec<TestBinary>,
     env: &[(&str, OsString)],
     jobs: usize,
-    counts: &mut TestCounts,
-) -> Result<()> {
-    let mut times: BTreeMap<String, f64> = std::fs::read_to_string(times_file())
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    let mut ordered = binaries;
-    ordered.sort_by(|a, b| {
-        let time = |binary: &TestBinary| times.get(&binary.label).copied().unwrap_or(0.0);
-        time(b).total_cmp(&time(a))
-    });
-    let queue = Arc::new(Mutex::new(VecDeque::from(ordered)));
-    let (sender, results) = mpsc::channel::<(TestBinary, std::io::Result<Output>, Duration)>();
+) -> (Vec<std::thread::JoinHandle<()>>, mpsc::Receiver<Ran>) {
+    let queue = Arc::new(Mutex::new(VecDeque::from(binaries)));
+    let (sender, results) = mpsc::channel::<Ran>();
     let env: Vec<(String, OsString)> = env
         .iter()
         .map(|(name, value)| ((*name).to_owned(), value.clone()))
@@ -132,7 +120,32 @@ pub fn run(
             }
         }));
     }
-    drop(sender);
+    (workers, results)
+}
+
+/// Where the last run's times are kept.
+fn times_file() -> PathBuf {
+    target_dir().join("tmp/test-times.json")
+}
+
+/// Runs `binaries`, `jobs` at a time, each with `env`; adds their `test result:` lines to
+/// `counts`; fails naming every binary that failed, after all have run.
+pub fn run(
+    binaries: Vec<TestBinary>,
+    env: &[(&str, OsString)],
+    jobs: usize,
+    counts: &mut TestCounts,
+) -> Result<()> {
+    let mut times: BTreeMap<String, f64> = std::fs::read_to_string(times_file())
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let mut ordered = binaries;
+    ordered.sort_by(|a, b| {
+        let time = |binary: &TestBinary| times.get(&binary.label).copied().unwrap_or(0.0);
+        time(b).total_cmp(&time(a))
+    });
+    let (workers, results) = start_workers(ordered, env, jobs);
     let mut failed = Vec::new();
     for (binary, output, took) in results {
         let seconds = took.as_secs_f64();

@@ -119,6 +119,35 @@ fn run_tier(
         return stages.run("mdbook build", || build_book(&mdbook));
     }
 
+    let inputs = Full {
+        python: &python,
+        mdbook: &mdbook,
+        moto,
+        end_to_end,
+        update_screenshot,
+    };
+    run_full(stages, counts, inputs)
+}
+
+/// What the whole run's own stages need from the stages before them.
+struct Full<'a> {
+    python: &'a Path,
+    mdbook: &'a Path,
+    moto: SharedMoto,
+    end_to_end: Vec<runner::TestBinary>,
+    update_screenshot: bool,
+}
+
+/// The stages only the whole `cargo xtask test` runs: the arm64 package, its template and their
+/// checks, the end-to-end tests, the contract, the book and the page in Chromium.
+fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> Result<()> {
+    let Full {
+        python,
+        mdbook,
+        moto,
+        end_to_end,
+        update_screenshot,
+    } = inputs;
     stages.run(
         "tools: Debian programs (chromium, buildah, skopeo, qemu-user-static, wrk)",
         ensure_debian_programs,
@@ -139,7 +168,7 @@ fn run_tier(
         infra::jest(Some(&template))
     })?;
     stages.run("infra: cfn-lint on the template", || {
-        infra::cfn_lint(&python, &template)
+        infra::cfn_lint(python, &template)
     })?;
     stages.run(
         "infra: checkov on the template (accepted findings: infra-cdk/checkov-accepted.json)",
@@ -147,10 +176,10 @@ fn run_tier(
     )?;
     stages.run(
         "contract: schemathesis against both backends, from openapi.json",
-        || contract::run_schemathesis(&python, counts),
+        || contract::run_schemathesis(python, counts),
     )?;
     // The book first: the local demo serves it, and the browser tests check that it does.
-    stages.run("mdbook build", || build_book(&mdbook))?;
+    stages.run("mdbook build", || build_book(mdbook))?;
     stages.run("browser tests (Chromium) against the local demo", || {
         browser::run_tests(counts, update_screenshot)
     })
