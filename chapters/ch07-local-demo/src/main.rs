@@ -79,6 +79,64 @@ fn url_of(listener: &TcpListener, path: &str) -> String {
     )
 }
 
+/// Where a backend answers: the listener this process bound, else the URL it was given.
+fn backend_url(listener: Option<&TcpListener>, given: &Option<String>, path: &str) -> String {
+    match listener {
+        Some(listener) => url_of(listener, path),
+        None => given.clone().unwrap_or_default(),
+    }
+}
+
+/// Where the book will answer, if it is built; else what to do to build it.
+fn book_url(listener: &TcpListener, book_dir: &Path) -> Result<String, String> {
+    if book_dir.join("index.html").exists() {
+        Ok(url_of(listener, "/"))
+    } else {
+        Err(format!(
+            "(not built: run `mdbook build book` or `cargo xtask demo`; expected {})",
+            book_dir.display()
+        ))
+    }
+}
+
+/// The page's `urls.js` for the two backends.
+fn page_urls(functions_url: &str, containers_url: &str) -> Arc<str> {
+    urls_js(&[
+        BackendUrl {
+            key: "FunctionsURL".into(),
+            url: functions_url.to_owned(),
+            description:
+                "Lambda functions behind API Gateway (locally: chapter 3's local API Gateway)"
+                    .into(),
+        },
+        BackendUrl {
+            key: "ContainersURL".into(),
+            url: containers_url.to_owned(),
+            description: "The hyper server behind a load balancer (locally: chapter 4's server)"
+                .into(),
+        },
+    ])
+    .into()
+}
+
+/// The page's own headers: it may call exactly the two backends, and its types are never guessed.
+fn page_headers(
+    functions_url: &str,
+    containers_url: &str,
+) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    Ok(vec![
+        (
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::try_from(content_security_policy(&[functions_url, containers_url]))
+                .map_err(|err| format!("a backend URL cannot go in a header: {err}"))?,
+        ),
+        (
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ),
+    ])
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
@@ -115,30 +173,13 @@ async fn run(args: Args) -> Result<(), String> {
     let choice = args.store.unwrap_or_default();
     let store = shared_store(choice).await?;
 
-    let functions_url = match (&functions, &args.functions_url) {
-        (Some(listener), _) => url_of(listener, &format!("/{STAGE}/")),
-        (None, url) => url.clone().unwrap_or_default(),
-    };
-    let containers_url = match (&containers, &args.containers_url) {
-        (Some(listener), _) => url_of(listener, "/"),
-        (None, url) => url.clone().unwrap_or_default(),
-    };
-    let urls: Arc<str> = urls_js(&[
-        BackendUrl {
-            key: "FunctionsURL".into(),
-            url: functions_url.clone(),
-            description:
-                "Lambda functions behind API Gateway (locally: chapter 3's local API Gateway)"
-                    .into(),
-        },
-        BackendUrl {
-            key: "ContainersURL".into(),
-            url: containers_url.clone(),
-            description: "The hyper server behind a load balancer (locally: chapter 4's server)"
-                .into(),
-        },
-    ])
-    .into();
+    let functions_url = backend_url(
+        functions.as_ref(),
+        &args.functions_url,
+        &format!("/{STAGE}/"),
+    );
+    let containers_url = backend_url(containers.as_ref(), &args.containers_url, "/");
+    let urls = page_urls(&functions_url, &containers_url);
 
     // Chapter 4's own timeouts, and a short grace: locally nothing waits on us.
     let idle = Duration::from_secs(ch04_container::config::DEFAULT_IDLE_TIMEOUT_SECS);
@@ -168,55 +209,35 @@ async fn run(args: Args) -> Result<(), String> {
     }
     // ANCHOR_END: backends
     let demo_url = url_of(&demo, "/");
-    let page_headers = vec![
-        (
-            HeaderName::from_static("content-security-policy"),
-            HeaderValue::try_from(content_security_policy(&[&functions_url, &containers_url]))
-                .map_err(|err| format!("a backend URL cannot go in a header: {err}"))?,
-        ),
-        (
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
-        ),
-    ];
     servers.spawn(serve_service(
         demo,
-        static_site(args.html_dir.clone(), Some(urls), page_headers),
+        static_site(
+            args.html_dir.clone(),
+            Some(urls),
+            page_headers(&functions_url, &containers_url)?,
+        ),
         idle,
         grace,
         until_stopped(),
     ));
-    let book_url = if args.book_dir.join("index.html").exists() {
-        let url = url_of(&book, "/");
-        servers.spawn(serve_service(
-            book,
-            static_site(args.book_dir.clone(), None, Vec::new()),
-            idle,
-            grace,
-            until_stopped(),
-        ));
-        url
-    } else {
-        format!(
-            "(not built: run `mdbook build book` or `cargo xtask demo`; expected {})",
-            args.book_dir.display()
-        )
+    let book_url = match book_url(&book, &args.book_dir) {
+        Ok(url) => {
+            let site = static_site(args.book_dir.clone(), None, Vec::new());
+            servers.spawn(serve_service(book, site, idle, grace, until_stopped()));
+            url
+        }
+        Err(not_built) => not_built,
     };
 
     // Ready for Ctrl-C before saying so (see `shutdown_signal`).
     let stop_requested = shutdown_signal();
-    print!(
-        "{}",
-        startup_lines(
-            choice,
-            &[
-                ("FunctionsURL", &functions_url),
-                ("ContainersURL", &containers_url),
-                ("Demo", &demo_url),
-                ("Book", &book_url),
-            ],
-        )
-    );
+    let announced = [
+        ("FunctionsURL", functions_url.as_str()),
+        ("ContainersURL", &containers_url),
+        ("Demo", &demo_url),
+        ("Book", &book_url),
+    ];
+    print!("{}", startup_lines(choice, &announced));
 
     stop_requested.await;
     let _ = stop.send(true);
