@@ -74,51 +74,9 @@ pub fn run() -> Result<()> {
 
     let mut problems = Vec::new();
     for exercise in &exercises.exercises {
-        let started = Instant::now();
-        let path = workspace.join(&exercise.file);
-        let original = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let found = original.matches(&exercise.find).count();
-        if found != 1 {
-            problems.push(format!(
-                "{} / {}: the text to change occurs {found} times in {}, not once",
-                exercise.chapter, exercise.title, exercise.file
-            ));
-            continue;
+        if let Some(problem) = try_exercise(exercise, &workspace, &scratch, &python)? {
+            problems.push(problem);
         }
-        std::fs::write(
-            &path,
-            original.replacen(&exercise.find, &exercise.replace, 1),
-        )?;
-        let outcome = run_test(
-            &workspace,
-            &scratch,
-            &python,
-            &exercise.package,
-            &exercise.target,
-            &exercise.test,
-        );
-        std::fs::write(&path, &original)?;
-        let verdict = match outcome? {
-            Outcome::Failed(line) => format!("caught: {line}"),
-            Outcome::Passed => {
-                problems.push(format!("{}: the test still passes", exercise.title));
-                "NOT CAUGHT: the test still passes".to_owned()
-            }
-            Outcome::DidNotRun(why) => {
-                problems.push(format!("{}: the test did not run: {why}", exercise.title));
-                format!("NOT CAUGHT: {why}")
-            }
-        };
-        println!(
-            "{} {:<34} {}::{} {} ({:.0} s)",
-            exercise.chapter,
-            exercise.title,
-            exercise.target,
-            exercise.test,
-            verdict,
-            started.elapsed().as_secs_f64()
-        );
     }
     if !problems.is_empty() {
         bail!(
@@ -128,6 +86,61 @@ pub fn run() -> Result<()> {
     }
     println!("every exercise's change is caught by the test it names");
     Ok(())
+}
+
+/// Applies one exercise's change to the scratch workspace, runs the test it names, puts the file
+/// back, and prints the verdict; returns what would mislead a reader, if anything.
+fn try_exercise(
+    exercise: &Exercise,
+    workspace: &Path,
+    scratch: &Path,
+    python: &Path,
+) -> Result<Option<String>> {
+    let started = Instant::now();
+    let path = workspace.join(&exercise.file);
+    let original = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let found = original.matches(&exercise.find).count();
+    if found != 1 {
+        return Ok(Some(format!(
+            "{} / {}: the text to change occurs {found} times in {}, not once",
+            exercise.chapter, exercise.title, exercise.file
+        )));
+    }
+    std::fs::write(
+        &path,
+        original.replacen(&exercise.find, &exercise.replace, 1),
+    )?;
+    let outcome = run_test(
+        workspace,
+        scratch,
+        python,
+        &exercise.package,
+        &exercise.target,
+        &exercise.test,
+    );
+    std::fs::write(&path, &original)?;
+    let (verdict, problem) = match outcome? {
+        Outcome::Failed(line) => (format!("caught: {line}"), None),
+        Outcome::Passed => (
+            "NOT CAUGHT: the test still passes".to_owned(),
+            Some(format!("{}: the test still passes", exercise.title)),
+        ),
+        Outcome::DidNotRun(why) => (
+            format!("NOT CAUGHT: {why}"),
+            Some(format!("{}: the test did not run: {why}", exercise.title)),
+        ),
+    };
+    println!(
+        "{} {:<34} {}::{} {} ({:.0} s)",
+        exercise.chapter,
+        exercise.title,
+        exercise.target,
+        exercise.test,
+        verdict,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(problem)
 }
 
 /// The tracked and untracked-but-not-ignored files of the workspace, copied into `into`, which
