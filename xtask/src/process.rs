@@ -23,8 +23,8 @@ pub fn target_dir() -> PathBuf {
         .clone()
 }
 
-/// The `target_directory` that `cargo metadata` reports, run as `cargo` is set up.
-fn target_dir_of(cargo: &mut Command) -> Result<PathBuf> {
+/// The workspace's own packages as `cargo metadata` describes them, run as `cargo` is set up.
+pub fn metadata_of(cargo: &mut Command) -> Result<serde_json::Value> {
     let output = cargo
         .args([
             "metadata",
@@ -41,8 +41,12 @@ fn target_dir_of(cargo: &mut Command) -> Result<PathBuf> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-    metadata["target_directory"]
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+/// The `target_directory` that `cargo metadata` reports, run as `cargo` is set up.
+fn target_dir_of(cargo: &mut Command) -> Result<PathBuf> {
+    metadata_of(cargo)?["target_directory"]
         .as_str()
         .map(PathBuf::from)
         .context("cargo metadata names no target directory")

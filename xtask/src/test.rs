@@ -310,17 +310,7 @@ mod tests {
 
     #[test]
     fn no_library_has_a_test_that_its_manifest_switches_off() {
-        let output = cargo()
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--no-deps",
-                "--offline",
-            ])
-            .output()
-            .unwrap();
-        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let metadata = process::metadata_of(&mut cargo()).unwrap();
         let mut libraries = 0;
         let mut problems = Vec::new();
         for package in metadata["packages"].as_array().unwrap() {
