@@ -248,7 +248,8 @@ pub struct Backends {
 
 impl Backends {
     pub async fn start(functions_blog: Blog, container_blog: Blog) -> Self {
-        Self::start_with_limits(functions_blog, container_blog, Limits::default()).await
+        let limits = ch06_infrastructure::settings::local_gateway_limits();
+        Self::start_with_limits(functions_blog, container_blog, limits).await
     }
 
     /// [`Backends::start`] with the local API Gateway's time limits shortened, to meet them in
@@ -267,7 +268,7 @@ impl Backends {
         let container = listener.local_addr().expect("an address");
         let app = Arc::new(App {
             blog: container_blog,
-            body_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(ch04_container::config::DEFAULT_BODY_TIMEOUT_SECS),
         });
         tokio::spawn(ch04_container::server::serve(
             listener,

@@ -194,7 +194,9 @@ async fn run(args: Args) -> Result<(), String> {
     // ANCHOR: backends
     let mut servers = tokio::task::JoinSet::new();
     if let Some(listener) = functions {
-        let gateway = Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(&store))));
+        let limits = ch06_infrastructure::settings::local_gateway_limits();
+        let gateway =
+            Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(&store))).with_limits(limits));
         let shutdown = until_stopped();
         servers.spawn(async move {
             let _ = gateway.serve(listener, shutdown).await;

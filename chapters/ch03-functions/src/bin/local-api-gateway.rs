@@ -4,11 +4,14 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use ch01_blog_core::Blog;
 use ch02_dynamodb::StoreChoice;
 use ch03_functions::LocalApiGateway;
-use ch03_functions::local_gateway::{DEFAULT_PORT, startup_lines};
+use ch03_functions::local_gateway::{
+    DEFAULT_PORT, LAMBDA_DEFAULT_TIMEOUT_SECS, Limits, startup_lines,
+};
 use clap::Parser;
 
 /// Runs the blog's four Lambda functions in this process behind a local API Gateway.
@@ -21,6 +24,10 @@ struct Args {
     /// AWS_ENDPOINT_URL_DYNAMODB).
     #[arg(long, env = StoreChoice::ENV, default_value = "memory")]
     store: StoreChoice,
+    /// Each function's timeout in seconds: Lambda's default unless you give the one your
+    /// deployment sets (the stack in chapter 6 sets 20).
+    #[arg(long, value_name = "SECONDS", default_value_t = LAMBDA_DEFAULT_TIMEOUT_SECS)]
+    function_timeout: u64,
 }
 
 #[tokio::main]
@@ -31,7 +38,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|err| format!("cannot listen on {address}: {err}"))?;
-    let gateway = Arc::new(LocalApiGateway::new(Blog::new(args.store.open().await)));
+    let limits = Limits::for_function_timeout(Duration::from_secs(args.function_timeout));
+    let gateway =
+        Arc::new(LocalApiGateway::new(Blog::new(args.store.open().await)).with_limits(limits));
     print!("{}", startup_lines(args.store, listener.local_addr()?));
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

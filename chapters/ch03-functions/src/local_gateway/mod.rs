@@ -45,11 +45,10 @@ pub const LAMBDA_MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
 /// Gateway accepts bodies up to 10 MB, so an event between the two is refused by the Lambda API
 /// before any function runs, and API Gateway answers `500`.
 pub const LAMBDA_MAX_REQUEST_BYTES: usize = 6 * 1024 * 1024;
-/// Each function's timeout, as the stack sets it (chapter 6): above the DynamoDB client's 12 s
-/// bound, so a slow store ends in the contract's `503` rather than Lambda's "Task timed out" (a
-/// `502` from API Gateway); below API Gateway's integration timeout, so the function, not the
-/// gateway, decides what the client hears.
-pub const FUNCTION_TIMEOUT_SECS: u64 = 20;
+/// Lambda's timeout for a function created without one: 3 s. The local gateway applies it unless
+/// told the function's own ([`Limits::for_function_timeout`], or `--function-timeout`): the
+/// timeout is the deployment's to choose, and chapter 6's stack chooses 20 s.
+pub const LAMBDA_DEFAULT_TIMEOUT_SECS: u64 = 3;
 /// API Gateway's integration timeout for a REST API: the default, and the most without a quota
 /// increase. A function still running then gets its client a `504`.
 pub const INTEGRATION_TIMEOUT_SECS: u64 = 29;
@@ -63,12 +62,20 @@ pub struct Limits {
     pub integration_timeout: Duration,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
+impl Limits {
+    /// A function with this timeout behind API Gateway's integration timeout.
+    pub fn for_function_timeout(function_timeout: Duration) -> Self {
         Self {
-            function_timeout: Duration::from_secs(FUNCTION_TIMEOUT_SECS),
+            function_timeout,
             integration_timeout: Duration::from_secs(INTEGRATION_TIMEOUT_SECS),
         }
+    }
+}
+
+/// What AWS gives a function nobody configured: Lambda's 3 s and API Gateway's 29 s.
+impl Default for Limits {
+    fn default() -> Self {
+        Self::for_function_timeout(Duration::from_secs(LAMBDA_DEFAULT_TIMEOUT_SECS))
     }
 }
 // ANCHOR_END: limits
@@ -124,7 +131,7 @@ pub struct LocalApiGateway {
 }
 
 impl LocalApiGateway {
-    /// A gateway for the stack's stage, [`STAGE`], with the stack's limits.
+    /// A gateway for the stack's stage, [`STAGE`], with AWS's default limits.
     pub fn new(blog: Blog) -> Self {
         Self {
             blog,
@@ -133,7 +140,7 @@ impl LocalApiGateway {
         }
     }
 
-    /// The same, with other time limits (the tests shorten them).
+    /// The same, with other time limits: the stack's (chapter 6), or the tests' shorter ones.
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self

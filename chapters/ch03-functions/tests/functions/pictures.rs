@@ -2,7 +2,7 @@
 //! (`book/src/images/lambda-lifecycle.svg`).
 
 use ch01_blog_core::test_support::svg::{Svg, check_picture, colour};
-use ch03_functions::local_gateway::FUNCTION_TIMEOUT_SECS;
+use ch03_functions::local_gateway::LAMBDA_DEFAULT_TIMEOUT_SECS;
 
 #[test]
 fn the_life_of_an_execution_environment() {
@@ -40,7 +40,7 @@ fn the_life_of_an_execution_environment() {
         165.0,
         "start",
         &format!(
-            "one request at a time per environment; each invocation may run up to the function's timeout ({FUNCTION_TIMEOUT_SECS} s in the stack)"
+            "one request at a time per environment; each invocation may run up to the function's timeout ({LAMBDA_DEFAULT_TIMEOUT_SECS} s unless set)"
         ),
     );
     let picture = svg.finish(

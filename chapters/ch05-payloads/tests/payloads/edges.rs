@@ -12,10 +12,11 @@ use ch01_blog_core::test_support::raw_http::RawResponse;
 use ch01_blog_core::test_support::{JsonBody, deterministic_blog};
 use ch01_blog_core::{Blog, BlogError, Cursor, MAX_BODY_BYTES, MemoryStore, Page, Post, PostStore};
 use ch03_functions::local_gateway::{
-    FUNCTION_TIMEOUT_SECS, GATEWAY_MAX_BODY, INTEGRATION_TIMEOUT_SECS, LAMBDA_MAX_REQUEST_BYTES,
+    GATEWAY_MAX_BODY, INTEGRATION_TIMEOUT_SECS, LAMBDA_MAX_REQUEST_BYTES,
     LAMBDA_MAX_RESPONSE_BYTES, Limits,
 };
 use ch05_payloads::{Backends, largest_post};
+use ch06_infrastructure::settings::FUNCTION_TIMEOUT_SECS;
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 const MB: usize = 1024 * 1024;
