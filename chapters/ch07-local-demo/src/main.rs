@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ch01_blog_core::Blog;
 use ch01_blog_core::http::{HeaderName, HeaderValue};
+use ch01_blog_core::{Blog, PostStore};
 use ch02_dynamodb::StoreChoice;
 use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
@@ -21,6 +21,7 @@ use ch07_local_demo::{
 use clap::Parser;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 use tracing_subscriber::EnvFilter;
 
 // ANCHOR: args
@@ -155,77 +156,136 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), String> {
-    // Every port first, so that one in use fails at once with a clear message.
-    let functions = match &args.functions_url {
-        None => Some(bind(args.functions_port, "functions").await?),
-        Some(_) => None,
-    };
-    let containers = match &args.containers_url {
-        None => Some(bind(args.containers_port, "containers").await?),
-        Some(_) => None,
-    };
-    let demo = bind(args.demo_port, "demo").await?;
-    let book = bind(args.book_port, "book").await?;
+/// Where each part of the demo listens: a backend given by URL gets no listener here.
+struct Listeners {
+    functions: Option<TcpListener>,
+    containers: Option<TcpListener>,
+    demo: TcpListener,
+    book: TcpListener,
+}
 
-    // Chosen, never guessed: `--store` or `BLOG_STORE`, else memory, as for the functions and the
-    // server.
-    let choice = args.store.unwrap_or_default();
-    let store = shared_store(choice).await?;
+impl Listeners {
+    /// Every port first, so that one in use fails at once with a clear message.
+    async fn bind_all(args: &Args) -> Result<Self, String> {
+        let functions = match &args.functions_url {
+            None => Some(bind(args.functions_port, "functions").await?),
+            Some(_) => None,
+        };
+        let containers = match &args.containers_url {
+            None => Some(bind(args.containers_port, "containers").await?),
+            Some(_) => None,
+        };
+        Ok(Self {
+            functions,
+            containers,
+            demo: bind(args.demo_port, "demo").await?,
+            book: bind(args.book_port, "book").await?,
+        })
+    }
+}
 
-    let functions_url = backend_url(
-        functions.as_ref(),
-        &args.functions_url,
-        &format!("/{STAGE}/"),
-    );
-    let containers_url = backend_url(containers.as_ref(), &args.containers_url, "/");
-    let urls = page_urls(&functions_url, &containers_url);
+/// Tells every server to stop, and lets each wait for that.
+struct Stop {
+    sender: watch::Sender<bool>,
+}
 
-    // Chapter 4's own timeouts, and a short grace: locally nothing waits on us.
-    let idle = Duration::from_secs(ch04_container::config::DEFAULT_IDLE_TIMEOUT_SECS);
-    let grace = Duration::from_secs(5);
-    let (stop, stopped) = watch::channel(false);
-    let until_stopped = move || {
-        let mut stopped = stopped.clone();
+impl Stop {
+    fn new() -> Self {
+        Self {
+            sender: watch::Sender::new(false),
+        }
+    }
+
+    /// Resolves once [`Stop::now`] has been called.
+    fn signalled(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut stopped = self.sender.subscribe();
         async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         }
-    };
-    // ANCHOR: backends
-    let mut servers = tokio::task::JoinSet::new();
+    }
+
+    fn now(&self) {
+        self.sender.send_replace(true);
+    }
+}
+
+/// Chapter 4's own timeouts, and a short grace: locally nothing waits on us.
+const IDLE: Duration = Duration::from_secs(ch04_container::config::DEFAULT_IDLE_TIMEOUT_SECS);
+const GRACE: Duration = Duration::from_secs(5);
+
+// ANCHOR: backends
+/// The two backends on one store: the functions behind chapter 3's local API Gateway with the
+/// stack's limits, the container's router behind chapter 4's server.
+fn spawn_backends(
+    servers: &mut JoinSet<()>,
+    listeners: (Option<TcpListener>, Option<TcpListener>),
+    store: &Arc<dyn PostStore>,
+    stop: &Stop,
+) {
+    let (functions, containers) = listeners;
     if let Some(listener) = functions {
         let limits = ch06_infrastructure::settings::local_gateway_limits();
         let gateway =
-            Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(&store))).with_limits(limits));
-        let shutdown = until_stopped();
+            Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(store))).with_limits(limits));
+        let shutdown = stop.signalled();
         servers.spawn(async move {
             let _ = gateway.serve(listener, shutdown).await;
         });
     }
     if let Some(listener) = containers {
         let app = Arc::new(App {
-            blog: Blog::new(Arc::clone(&store)),
+            blog: Blog::new(Arc::clone(store)),
             body_timeout: Duration::from_secs(ch04_container::config::DEFAULT_BODY_TIMEOUT_SECS),
         });
-        servers.spawn(serve(listener, app, idle, grace, until_stopped()));
+        servers.spawn(serve(listener, app, IDLE, GRACE, stop.signalled()));
     }
-    // ANCHOR_END: backends
-    let demo_url = url_of(&demo, "/");
+}
+// ANCHOR_END: backends
+
+async fn run(args: Args) -> Result<(), String> {
+    let listeners = Listeners::bind_all(&args).await?;
+    // Chosen, never guessed: `--store` or `BLOG_STORE`, else memory, as for the functions and the
+    // server.
+    let choice = args.store.unwrap_or_default();
+    let store = shared_store(choice).await?;
+
+    let functions_url = backend_url(
+        listeners.functions.as_ref(),
+        &args.functions_url,
+        &format!("/{STAGE}/"),
+    );
+    let containers_url = backend_url(listeners.containers.as_ref(), &args.containers_url, "/");
+    let demo_url = url_of(&listeners.demo, "/");
+
+    let stop = Stop::new();
+    let mut servers = JoinSet::new();
+    spawn_backends(
+        &mut servers,
+        (listeners.functions, listeners.containers),
+        &store,
+        &stop,
+    );
     servers.spawn(serve_service(
-        demo,
+        listeners.demo,
         static_site(
             args.html_dir.clone(),
-            Some(urls),
+            Some(page_urls(&functions_url, &containers_url)),
             page_headers(&functions_url, &containers_url)?,
         ),
-        idle,
-        grace,
-        until_stopped(),
+        IDLE,
+        GRACE,
+        stop.signalled(),
     ));
-    let book_url = match book_url(&book, &args.book_dir) {
+    let book_url = match book_url(&listeners.book, &args.book_dir) {
         Ok(url) => {
             let site = static_site(args.book_dir.clone(), None, Vec::new());
-            servers.spawn(serve_service(book, site, idle, grace, until_stopped()));
+            servers.spawn(serve_service(
+                listeners.book,
+                site,
+                IDLE,
+                GRACE,
+                stop.signalled(),
+            ));
             url
         }
         Err(not_built) => not_built,
@@ -242,7 +302,7 @@ async fn run(args: Args) -> Result<(), String> {
     print!("{}", startup_lines(choice, &announced));
 
     stop_requested.await;
-    let _ = stop.send(true);
+    stop.now();
     while servers.join_next().await.is_some() {}
     println!("stopped");
     Ok(())

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
+use crate::backing::Backing;
 use crate::machine::{cpu_seconds, memory_kib};
 use crate::stats::{Summary, summarize};
 
@@ -114,7 +115,7 @@ fn health_is_200(port: u16) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct Load {
     pub name: String,
-    pub store: String,
+    pub store: Backing,
     pub connections: u32,
     pub seconds: u32,
     pub requests: u64,
@@ -133,8 +134,8 @@ pub struct Load {
 pub struct Route<'a> {
     /// The row's name (`GET /blog/{id}`).
     pub name: &'a str,
-    /// The row's store, or what else sets the run apart (`access log on`).
-    pub store: &'a str,
+    /// The row's store, or what else sets the run apart (the access log on).
+    pub store: Backing,
     pub path: &'a str,
     /// A Lua file for `wrk` that sets the method and body, for writes.
     pub script: Option<&'a Path>,
@@ -187,7 +188,7 @@ pub fn load(server: &Server, route: Route<'_>, pressure: Pressure) -> Result<Loa
         WrkOutput::parse(&text).with_context(|| format!("cannot read wrk's output:\n{text}"))?;
     Ok(Load {
         name: name.to_owned(),
-        store: store.to_owned(),
+        store,
         connections,
         seconds,
         requests: parsed.requests,

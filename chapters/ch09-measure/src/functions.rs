@@ -10,6 +10,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use tokio::process::Command;
 
+use crate::backing::Backing;
 use crate::machine::memory_kib;
 use crate::runtime_api::{Invocation, Report, RuntimeApi};
 use crate::stats::{Summary, summarize};
@@ -18,7 +19,7 @@ use crate::stats::{Summary, summarize};
 /// store column it is reported under.
 pub struct Function {
     pub name: String,
-    pub store: String,
+    pub store: Backing,
     pub binary: PathBuf,
     pub env: Vec<(String, String)>,
     /// The `n`th invocation's event (so a delete can delete a different post each time).
@@ -39,7 +40,7 @@ impl std::fmt::Debug for Function {
 #[derive(Debug, Clone, Serialize)]
 pub struct FunctionResult {
     pub name: String,
-    pub store: String,
+    pub store: Backing,
     /// Spawn until the function first asks for an event: everything `main` does before the
     /// handler runs (the runtime, the logs, the store's client).
     pub init_ms: Summary,
@@ -213,7 +214,7 @@ impl Tally {
     fn result(self, function: &Function) -> FunctionResult {
         FunctionResult {
             name: function.name.clone(),
-            store: function.store.clone(),
+            store: function.store,
             init_ms: summarize(&self.init),
             first_invocation_ms: summarize(&self.first),
             init_and_first_ms: summarize(&self.both),

@@ -8,6 +8,7 @@
 //! deploys. [`report`] writes the figures to JSON, markdown tables and SVG charts for the book;
 //! [`cost`] turns chapter 6's prices into each variant's monthly bill.
 
+pub mod backing;
 pub mod container;
 pub mod cost;
 pub mod functions;

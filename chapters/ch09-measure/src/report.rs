@@ -7,8 +7,9 @@ use std::path::Path;
 use anyhow::Result;
 use plotters::prelude::*;
 
+use crate::backing::Backing;
 use crate::functions::FunctionResult;
-use crate::run::Results;
+use crate::run::{CostPoint, Results};
 
 pub fn write(results: &Results, out: &Path) -> Result<()> {
     std::fs::create_dir_all(out)?;
@@ -16,12 +17,12 @@ pub fn write(results: &Results, out: &Path) -> Result<()> {
         out.join("results.json"),
         serde_json::to_string_pretty(results)? + "\n",
     )?;
-    std::fs::write(out.join("machine.md"), machine(results))?;
-    std::fs::write(out.join("functions.md"), functions(results))?;
-    std::fs::write(out.join("container.md"), container(results))?;
-    std::fs::write(out.join("sizes.md"), sizes(results))?;
-    std::fs::write(out.join("cost.md"), cost(results))?;
-    std::fs::write(out.join("targets.md"), targets(results))?;
+    std::fs::write(out.join("machine.md"), machine(results)?)?;
+    std::fs::write(out.join("functions.md"), functions(results)?)?;
+    std::fs::write(out.join("container.md"), container(results)?)?;
+    std::fs::write(out.join("sizes.md"), sizes(results)?)?;
+    std::fs::write(out.join("cost.md"), cost(results)?)?;
+    std::fs::write(out.join("targets.md"), targets(results)?)?;
     cold_start_chart(results, &out.join("cold-starts.svg"))?;
     throughput_chart(results, &out.join("throughput.svg"))?;
     cost_chart(results, &out.join("cost.svg"))?;
@@ -29,15 +30,21 @@ pub fn write(results: &Results, out: &Path) -> Result<()> {
 }
 
 /// The lines `bench` prints at the end.
-pub fn summary(results: &Results) -> String {
+pub fn summary(results: &Results) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
     for f in results.functions.iter().chain([&results.hello_function]) {
         writeln!(
             out,
             "{:<15} {:<8} init p50 {:>6.2} ms, first call p50 {:>6.2} ms, warm p50 {:>6.3} ms p99 {:>6.3} ms, {}/{} answers 2xx",
-            f.name, f.store, f.init_ms.p50, f.first_invocation_ms.p50, f.warm_ms.p50, f.warm_ms.p99, f.answers_2xx, f.answers
-        )
-        .unwrap();
+            f.name,
+            f.store,
+            f.init_ms.p50,
+            f.first_invocation_ms.p50,
+            f.warm_ms.p50,
+            f.warm_ms.p99,
+            f.answers_2xx,
+            f.answers
+        )?;
     }
     for load in results
         .container
@@ -48,27 +55,31 @@ pub fn summary(results: &Results) -> String {
         writeln!(
             out,
             "{:<22} {:<8} {:>9.0} req/s, p50 {:.3} ms, p99 {:.3} ms, {:.1} us CPU/request, {} failed",
-            load.name, load.store, load.requests_per_second, load.p50_ms, load.p99_ms, load.cpu_us_per_request, load.failures
-        )
-        .unwrap();
+            load.name,
+            load.store,
+            load.requests_per_second,
+            load.p50_ms,
+            load.p99_ms,
+            load.cpu_us_per_request,
+            load.failures
+        )?;
     }
     writeln!(
         out,
         "GET /blog/{{id}} at {:.2} of the hello-world server",
         results.container.ratio_to_hello
-    )
-    .unwrap();
-    out
+    )?;
+    Ok(out)
 }
 
-fn machine(results: &Results) -> String {
+fn machine(results: &Results) -> Result<String, std::fmt::Error> {
     let m = &results.machine;
     let tools: Vec<String> = results
         .tools
         .iter()
         .map(|(name, version)| format!("{name} {version}"))
         .collect();
-    format!(
+    Ok(format!(
         "Measured on {}: {}, {} cores, {} GiB, {}; {}; {}{}.\n",
         m.date,
         m.cpu,
@@ -82,10 +93,10 @@ fn machine(results: &Results) -> String {
         } else {
             ""
         }
-    )
+    ))
 }
 
-fn functions(results: &Results) -> String {
+fn functions(results: &Results) -> Result<String, std::fmt::Error> {
     let hello = &results.hello_function;
     let mut out = String::from(
         "| function | store | init p50 | init p90 | first call p50 | init + first call p50 | init / floor | warm p50 | warm p99 | peak memory | answers 2xx |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
@@ -107,45 +118,44 @@ fn functions(results: &Results) -> String {
             f.answers_2xx,
             f.answers
         )
-        .unwrap();
     };
     for f in &results.functions {
-        row(&mut out, f);
+        row(&mut out, f)?;
     }
-    row(&mut out, hello);
+    row(&mut out, hello)?;
     writeln!(
         out,
         "\n{} cold starts per function, the functions and the floor taking turns; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once, on the same one-thread runtime.",
         hello.init_ms.n, hello.warm_ms.n
-    )
-    .unwrap();
-    let get_post = |store: &str| {
+    )?;
+    let get_post = |store: Backing| {
         results
             .functions
             .iter()
             .find(|f| f.name == "get-post" && f.store == store)
     };
-    if let (Some(bundle), Some(one)) = (get_post("dynamodb"), get_post(crate::run::ONE_ROOT_STORE))
-    {
+    if let (Some(bundle), Some(one)) = (
+        get_post(Backing::Dynamodb),
+        get_post(Backing::DynamodbOneRoot),
+    ) {
         let above = bundle.init_ms.p50 - hello.init_ms.p50;
         let saved = bundle.init_ms.p50 - one.init_ms.p50;
         writeln!(
             out,
             "\nThe row `{}` is an experiment: `get-post` with `SSL_CERT_FILE` naming one CA root instead of the system's bundle. Its init is {:.2} ms, {:.2}× the floor, against {:.2} ms with the bundle: loading the bundle is {:.2} ms of the {:.2} ms by which `get-post`'s init exceeds the floor ({:.0}%).",
-            crate::run::ONE_ROOT_STORE,
+            Backing::DynamodbOneRoot,
             one.init_ms.p50,
             one.init_ms.p50 / hello.init_ms.p50,
             bundle.init_ms.p50,
             saved,
             above,
             saved / above * 100.0
-        )
-        .unwrap();
+        )?;
     }
-    out
+    Ok(out)
 }
 
-fn container(results: &Results) -> String {
+fn container(results: &Results) -> Result<String, std::fmt::Error> {
     let c = &results.container;
     let mut out = format!(
         "Process start to the first `200` on `/health`: p50 {:.2} ms, p90 {:.2} ms, max {:.2} ms ({} starts).\n\n",
@@ -167,8 +177,7 @@ fn container(results: &Results) -> String {
             load.cpu_us_per_request,
             load.rss_kib_after as f64 / 1024.0,
             load.failures
-        )
-        .unwrap();
+        )?;
     }
     let first = c
         .loads
@@ -181,42 +190,39 @@ fn container(results: &Results) -> String {
         first.0,
         c.loads
             .iter()
-            .find(|l| l.store == "dynamodb")
+            .find(|l| l.store == Backing::Dynamodb)
             .map(|l| l.connections)
             .unwrap_or_default(),
         first.1,
         c.ratio_rounds.len(),
         c.ratio_rounds
             .iter()
-            .map(|(ours, hello)| format!("{ours:.0} against {hello:.0} requests/s"))
+            .map(|r| format!("{:.0} against {:.0} requests/s", r.ours_rps, r.hello_rps))
             .collect::<Vec<_>>()
             .join("; "),
         c.ratio_to_hello
-    )
-    .unwrap();
-    let read = |store: &str| {
+    )?;
+    let read = |store: Backing| {
         c.loads
             .iter()
             .find(|l| l.name == "GET /blog/{id}" && l.store == store)
             .map(|l| l.cpu_us_per_request)
     };
-    if let (Some(quiet), Some(logged)) = (read("memory"), read(crate::run::ACCESS_LOG)) {
+    if let (Some(quiet), Some(logged)) = (read(Backing::Memory), read(Backing::MemoryAccessLog)) {
         writeln!(
             out,
             "\nWith the access log on (one line per request to standard error, here `/dev/null`), `GET /blog/{{id}}` on the memory store costs the server {logged:.1} µs of CPU instead of {quiet:.1} µs: the log line is {:.0}% of its work per request. Every other row runs with the log off, as the ceiling has none.",
             (logged - quiet) / logged * 100.0
-        )
-        .unwrap();
+        )?;
     }
-    if let (Some(fresh), Some(kept)) = (read("dynamodb"), read(crate::run::KEPT_ALIVE)) {
+    if let (Some(fresh), Some(kept)) = (read(Backing::Dynamodb), read(Backing::DynamodbKeptAlive)) {
         writeln!(
             out,
             "\nThrough a front that keeps the server's connections open, `GET /blog/{{id}}` on moto costs the server {kept:.1} µs of CPU instead of {fresh:.1} µs: opening a new connection for each DynamoDB call is {:.0}% of its work per request here.",
             (fresh - kept) / fresh * 100.0
-        )
-        .unwrap();
+        )?;
     }
-    out
+    Ok(out)
 }
 
 /// One target of the chapter: what it asks, what was measured, and whether it is met.
@@ -227,10 +233,14 @@ struct Target {
 }
 
 /// The chapter's targets against this run's figures.
-fn targets(results: &Results) -> String {
+fn targets(results: &Results) -> Result<String, std::fmt::Error> {
     let mut rows = Vec::new();
     let floor = results.hello_function.init_ms.p50;
-    for f in results.functions.iter().filter(|f| f.store == "dynamodb") {
+    for f in results
+        .functions
+        .iter()
+        .filter(|f| f.store == Backing::Dynamodb)
+    {
         rows.push(Target {
             what: "a function's init on DynamoDB, p50: under 10 ms",
             measured: format!("`{}`: {:.2} ms", f.name, f.init_ms.p50),
@@ -242,11 +252,11 @@ fn targets(results: &Results) -> String {
             met: f.init_ms.p50 <= 2.0 * floor,
         });
     }
-    for (name, zip, _) in &results.sizes.functions {
+    for size in &results.sizes.functions {
         rows.push(Target {
             what: "each function's zip: under 3 MB",
-            measured: format!("`{name}.zip`: {:.2} MB", *zip as f64 / 1e6),
-            met: *zip < 3_000_000,
+            measured: format!("`{}.zip`: {:.2} MB", size.name, size.zip_bytes as f64 / 1e6),
+            met: size.zip_bytes < 3_000_000,
         });
     }
     rows.push(Target {
@@ -295,32 +305,34 @@ fn targets(results: &Results) -> String {
             row.what,
             row.measured,
             if row.met { "yes" } else { "**no**" }
-        )
-        .unwrap();
+        )?;
     }
-    out
+    Ok(out)
 }
 
-fn sizes(results: &Results) -> String {
+fn sizes(results: &Results) -> Result<String, std::fmt::Error> {
     let s = &results.sizes;
     let mut out = String::from("| artifact | bytes | executable inside |\n|---|---:|---:|\n");
-    for (name, zip, binary) in &s.functions {
-        writeln!(out, "| `{name}.zip` | {zip} | {binary} |").unwrap();
+    for size in &s.functions {
+        writeln!(
+            out,
+            "| `{}.zip` | {} | {} |",
+            size.name, size.zip_bytes, size.binary_bytes
+        )?;
     }
     writeln!(
         out,
         "| `blog-server` (static, arm64) | {} | |",
         s.server_binary_bytes
-    )
-    .unwrap();
+    )?;
     match s.image_bytes {
-        Some(bytes) => writeln!(out, "| the image (compressed, as pushed) | {bytes} | |").unwrap(),
-        None => writeln!(out, "| the image | not measured (no buildah) | |").unwrap(),
+        Some(bytes) => writeln!(out, "| the image (compressed, as pushed) | {bytes} | |")?,
+        None => writeln!(out, "| the image | not measured (no buildah) | |")?,
     }
-    out
+    Ok(out)
 }
 
-fn cost(results: &Results) -> String {
+fn cost(results: &Results) -> Result<String, std::fmt::Error> {
     let c = &results.cost;
     let show = |rps: Option<f64>| match rps {
         Some(rps) => format!(
@@ -335,16 +347,19 @@ fn cost(results: &Results) -> String {
         show(c.crossover_http_api_rps)
     );
     out.push_str("| requests a second | functions (REST API) | functions (HTTP API) | containers |\n|---:|---:|---:|---:|\n");
-    for (rps, rest, http, containers) in c
+    for point in c
         .curve
         .iter()
-        .filter(|(rps, ..)| [0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0].contains(rps))
+        .filter(|point| [0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0].contains(&point.requests_per_second))
     {
         writeln!(
             out,
-            "| {rps} | ${rest:.2} | ${http:.2} | ${containers:.2} |"
-        )
-        .unwrap();
+            "| {} | ${:.2} | ${:.2} | ${:.2} |",
+            point.requests_per_second,
+            point.functions_rest,
+            point.functions_http_api,
+            point.containers
+        )?;
     }
     writeln!(
         out,
@@ -353,9 +368,8 @@ fn cost(results: &Results) -> String {
         ch06_infrastructure::settings::FUNCTION_MEMORY_MB,
         c.workload.cpu_ms_per_request,
         c.workload.bytes_per_request
-    )
-    .unwrap();
-    out
+    )?;
+    Ok(out)
 }
 
 const BLUE: RGBColor = RGBColor(70, 110, 170);
@@ -458,10 +472,13 @@ fn throughput_chart(results: &Results, path: &Path) -> Result<()> {
 
 fn cost_chart(results: &Results, path: &Path) -> Result<()> {
     let curve = &results.cost.curve;
-    let max_rps = curve.last().map(|point| point.0).unwrap_or(30.0);
+    let max_rps = curve
+        .last()
+        .map(|point| point.requests_per_second)
+        .unwrap_or(30.0);
     let max_dollars = curve
         .iter()
-        .map(|p| p.1.max(p.2).max(p.3))
+        .map(|p| p.functions_rest.max(p.functions_http_api).max(p.containers))
         .fold(0.0, f64::max)
         * 1.1;
     let root = SVGBackend::new(path, (760, 400)).into_drawing_area();
@@ -477,24 +494,20 @@ fn cost_chart(results: &Results, path: &Path) -> Result<()> {
         .x_desc("requests per second")
         .y_desc("dollars a month")
         .draw()?;
-    let series = [
-        ("functions, REST API", RGBColor(70, 110, 170), 1),
-        ("functions, HTTP API", RGBColor(120, 170, 220), 2),
-        ("containers", RGBColor(230, 150, 60), 3),
+    type Dollars = fn(&CostPoint) -> f64;
+    let series: [(&str, RGBColor, Dollars); 3] = [
+        ("functions, REST API", RGBColor(70, 110, 170), |p| {
+            p.functions_rest
+        }),
+        ("functions, HTTP API", RGBColor(120, 170, 220), |p| {
+            p.functions_http_api
+        }),
+        ("containers", RGBColor(230, 150, 60), |p| p.containers),
     ];
-    for (label, color, column) in series {
+    for (label, color, dollars) in series {
         chart
             .draw_series(LineSeries::new(
-                curve.iter().map(|p| {
-                    (
-                        p.0,
-                        match column {
-                            1 => p.1,
-                            2 => p.2,
-                            _ => p.3,
-                        },
-                    )
-                }),
+                curve.iter().map(|p| (p.requests_per_second, dollars(p))),
                 color.stroke_width(3),
             ))?
             .label(label)

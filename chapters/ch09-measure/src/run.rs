@@ -15,6 +15,7 @@ use ch03_functions::local_gateway::event::{Caller, proxy_event};
 use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
 use serde::Serialize;
 
+use crate::backing::Backing;
 use crate::container::{Load, Pressure, Route, Server, load, post_script, start_to_health};
 use crate::cost::{self, Workload};
 use crate::functions::{Function, FunctionResult, measure};
@@ -48,6 +49,12 @@ impl Options {
     fn connections(&self) -> u32 {
         if self.quick { 4 } else { 32 }
     }
+    fn pressure(&self, connections: u32) -> Pressure {
+        Pressure {
+            connections,
+            seconds: self.load_seconds(),
+        }
+    }
     fn binary(&self, name: &str) -> PathBuf {
         self.bin_dir.join(name)
     }
@@ -74,15 +81,29 @@ pub struct ContainerResults {
     /// `GET /blog/{id}` on the memory store, as a share of the hello-world server's throughput:
     /// the median of the rounds' ratios.
     pub ratio_to_hello: f64,
-    /// Each round's requests per second: ours, then the hello-world server's.
-    pub ratio_rounds: Vec<(f64, f64)>,
+    pub ratio_rounds: Vec<RatioRound>,
+}
+
+/// One round of the ceiling: our server's requests per second, then the hello-world server's.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RatioRound {
+    pub ours_rps: f64,
+    pub hello_rps: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Sizes {
-    pub functions: Vec<(String, u64, u64)>,
+    pub functions: Vec<FunctionSize>,
     pub server_binary_bytes: u64,
     pub image_bytes: Option<u64>,
+}
+
+/// One function as chapter 6 packages it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionSize {
+    pub name: String,
+    pub zip_bytes: u64,
+    pub binary_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,85 +111,79 @@ pub struct CostResults {
     pub workload: Workload,
     pub crossover_rest_rps: Option<f64>,
     pub crossover_http_api_rps: Option<f64>,
-    /// (requests per second, functions with a REST API, functions with an HTTP API, containers)
-    pub curve: Vec<(f64, f64, f64, f64)>,
+    pub curve: Vec<CostPoint>,
+}
+
+/// Each variant's monthly bill at one steady rate of requests.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CostPoint {
+    pub requests_per_second: f64,
+    pub functions_rest: f64,
+    pub functions_http_api: f64,
+    pub containers: f64,
+}
+
+/// The environment of each way the programs are measured: `BLOG_STORE` and, for DynamoDB, the
+/// table and moto's endpoint.
+struct Environments {
+    memory: Env,
+    /// The seeded table every read measures.
+    dynamodb: Env,
+    /// A table with a post for every delete.
+    to_delete: Env,
+    /// A seeded table of the server's own.
+    server: Env,
+}
+
+type Env = Vec<(String, String)>;
+
+impl Environments {
+    async fn seed(moto: &LocalDynamo, options: &Options) -> Result<Self> {
+        // Every table holds the post `bench` and 19 more, so the lists read a full page; the
+        // deletes get a table of their own with a post for each of them (moto's query slows down
+        // as a feed grows, which would say something about moto, not about our code).
+        let dynamodb = |table: &str| {
+            let mut env = vec![
+                ("BLOG_STORE".to_owned(), "dynamodb".to_owned()),
+                ("TABLE_NAME".to_owned(), table.to_owned()),
+            ];
+            env.extend(moto.aws_env().map(|(k, v)| (k.to_owned(), v.to_owned())));
+            env
+        };
+        let to_delete = options.cold_starts() + options.warm() + 5;
+        Ok(Self {
+            memory: vec![("BLOG_STORE".to_owned(), "memory".to_owned())],
+            dynamodb: dynamodb(&seed_table(moto, "Measured", 0).await?),
+            to_delete: dynamodb(&seed_table(moto, "ToDelete", to_delete).await?),
+            server: dynamodb(&seed_table(moto, "MeasuredServer", 0).await?),
+        })
+    }
 }
 
 pub async fn run(options: &Options) -> Result<Results> {
     let machine = Machine::probe();
     println!("measuring on {} ({} cores)", machine.cpu, machine.cores);
     let moto = LocalDynamo::start().context("start moto_server")?;
-    // Every table holds the post `bench` and 19 more, so the lists read a full page; the
-    // deletes get a table of their own with a post for each of them (moto's query slows down as
-    // a feed grows, which would say something about moto, not about our code).
-    let read_table = seed_table(&moto, "Measured", 0).await?;
-    let delete_table = seed_table(
-        &moto,
-        "ToDelete",
-        options.cold_starts() + options.warm() + 5,
-    )
-    .await?;
-    let dynamodb = |table: &str| {
-        let mut env = vec![
-            ("BLOG_STORE".to_owned(), "dynamodb".to_owned()),
-            ("TABLE_NAME".to_owned(), table.to_owned()),
-        ];
-        env.extend(moto.aws_env().map(|(k, v)| (k.to_owned(), v.to_owned())));
-        env
-    };
-    let dynamodb_env = dynamodb(&read_table);
-    let delete_env = dynamodb(&delete_table);
-    let memory_env = vec![("BLOG_STORE".to_owned(), "memory".to_owned())];
-
-    // The functions, on DynamoDB (moto, seeded: every measured call answers 2xx), and get-posts
-    // on the memory store too, to see what the DynamoDB client adds to init.
-    let function = |name: &str, store: &str, env: &[(String, String)]| Function {
-        name: name.to_owned(),
-        store: store.to_owned(),
-        binary: options.binary(name),
-        env: env.to_vec(),
-        event: event_for(name),
-    };
-    // An experiment, not a deployment: get-post with a trust store of one CA root instead of the
-    // system's bundle, to show how much of init is loading that bundle.
-    anyhow::ensure!(
-        Path::new(ONE_ROOT).exists(),
-        "{ONE_ROOT} is missing: install Debian's ca-certificates"
-    );
-    let mut one_root_env = dynamodb_env.clone();
-    one_root_env.push(("SSL_CERT_FILE".to_owned(), ONE_ROOT.to_owned()));
-    let measured = [
-        function("get-posts", "memory", &memory_env),
-        function("get-posts", "dynamodb", &dynamodb_env),
-        function("get-post", "dynamodb", &dynamodb_env),
-        function("create-post", "dynamodb", &dynamodb_env),
-        function("delete-post", "dynamodb", &delete_env),
-        function("get-post", ONE_ROOT_STORE, &one_root_env),
-        // The floor, measured in the same rounds.
-        Function {
-            name: "hello-function".to_owned(),
-            store: "none".to_owned(),
-            binary: options.binary("hello-function"),
-            env: Vec::new(),
-            event: Box::new(|_| Bytes::from_static(b"{}")),
-        },
-    ];
+    let envs = Environments::seed(&moto, options).await?;
     println!(
         "the functions and the floor, {} cold starts each, in turn...",
         options.cold_starts()
     );
-    let mut functions = measure(&measured, options.cold_starts(), options.warm()).await?;
+    let mut functions = measure(
+        &functions_to_measure(options, &envs)?,
+        options.cold_starts(),
+        options.warm(),
+    )
+    .await?;
     let hello_function = functions.pop().expect("the floor was measured");
 
     println!("the server...");
-    let server_table = seed_table(&moto, "MeasuredServer", 0).await?;
     let moto_address: std::net::SocketAddr = moto
         .endpoint()
         .trim_start_matches("http://")
         .parse()
         .context("moto's address")?;
-    let container =
-        measure_container(options, &memory_env, &dynamodb(&server_table), moto_address)?;
+    let container = measure_container(options, &envs, moto_address)?;
     let sizes = sizes(options)?;
     let cost = cost_results(&container);
     let tools = vec![
@@ -185,6 +200,42 @@ pub async fn run(options: &Options) -> Result<Results> {
         sizes,
         cost,
     })
+}
+
+/// The functions on DynamoDB (moto, seeded: every measured call answers 2xx), get-posts on the
+/// memory store too (to see what the DynamoDB client adds to init), get-post with one CA root,
+/// and last the floor, measured in the same rounds.
+fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Function>> {
+    let function = |name: &str, store: Backing, env: &Env| Function {
+        name: name.to_owned(),
+        store,
+        binary: options.binary(name),
+        env: env.clone(),
+        event: event_for(name),
+    };
+    // An experiment, not a deployment: get-post with a trust store of one CA root instead of the
+    // system's bundle, to show how much of init is loading that bundle.
+    anyhow::ensure!(
+        Path::new(ONE_ROOT).exists(),
+        "{ONE_ROOT} is missing: install Debian's ca-certificates"
+    );
+    let mut one_root_env = envs.dynamodb.clone();
+    one_root_env.push(("SSL_CERT_FILE".to_owned(), ONE_ROOT.to_owned()));
+    Ok(vec![
+        function("get-posts", Backing::Memory, &envs.memory),
+        function("get-posts", Backing::Dynamodb, &envs.dynamodb),
+        function("get-post", Backing::Dynamodb, &envs.dynamodb),
+        function("create-post", Backing::Dynamodb, &envs.dynamodb),
+        function("delete-post", Backing::Dynamodb, &envs.to_delete),
+        function("get-post", Backing::DynamodbOneRoot, &one_root_env),
+        Function {
+            name: "hello-function".to_owned(),
+            store: Backing::None,
+            binary: options.binary("hello-function"),
+            env: Vec::new(),
+            event: Box::new(|_| Bytes::from_static(b"{}")),
+        },
+    ])
 }
 
 /// A table on moto with the post `bench`, 19 more, and `to_delete` posts to delete (`del-0`,
@@ -272,172 +323,158 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
     }
 }
 
-/// The store column of the row measured through [`KeepAliveFront`].
-pub const KEPT_ALIVE: &str = "dynamodb, connections kept";
-
-/// The store column of the row measured with the access log on.
-pub const ACCESS_LOG: &str = "memory, access log on";
-
-/// The store column of the function measured with one CA root, and that root (Debian's copy of
-/// the root that signs AWS's own certificates).
-pub const ONE_ROOT_STORE: &str = "dynamodb, one CA root";
+/// The CA root of the function measured with one (Debian's copy of the root that signs AWS's own
+/// certificates).
 pub const ONE_ROOT: &str = "/etc/ssl/certs/Amazon_Root_CA_1.pem";
+
+const READ: &str = "GET /blog/{id}";
 
 fn measure_container(
     options: &Options,
-    memory_env: &[(String, String)],
-    dynamodb_env: &[(String, String)],
+    envs: &Environments,
     moto: std::net::SocketAddr,
 ) -> Result<ContainerResults> {
     let server_binary = options.binary("blog-server");
-    let start_to_health_ms = start_to_health(&server_binary, memory_env, options.cold_starts())?;
+    let start_to_health_ms = start_to_health(&server_binary, &envs.memory, options.cold_starts())?;
+    let mut loads = each_route_on_each_store(options, envs)?;
+    loads.push(with_the_access_log(options, &envs.memory)?);
+    loads.push(with_connections_kept(options, &envs.server, moto)?);
+    let (rounds, hello) = the_ceiling(options, &envs.memory)?;
+    // Each round measures both servers within seconds of each other, so the ratio is taken per
+    // round (a busy spell on the machine slows both sides of a round) and the median of those is
+    // the figure.
+    let mut ratios: Vec<f64> = rounds.iter().map(|r| r.ours_rps / r.hello_rps).collect();
+    ratios.sort_by(f64::total_cmp);
+    Ok(ContainerResults {
+        start_to_health_ms,
+        ratio_to_hello: ratios[ratios.len() / 2],
+        ratio_rounds: rounds,
+        loads,
+        hello,
+    })
+}
+
+/// A read with no script: `GET` of `path`.
+fn read(name: &'static str, store: Backing, path: &'static str) -> Route<'static> {
+    Route {
+        name,
+        store,
+        path,
+        script: None,
+    }
+}
+
+/// Every route on the memory store and on DynamoDB.
+fn each_route_on_each_store(options: &Options, envs: &Environments) -> Result<Vec<Load>> {
     let scripts = std::env::temp_dir().join(format!("bench-{}", std::process::id()));
     std::fs::create_dir_all(&scripts)?;
     let post = post_script(
         &scripts,
         r#"{"title":"Measured","author":"Bench","contents":"Written by the benchmark"}"#,
     )?;
-    let seconds = options.load_seconds();
     let mut loads = Vec::new();
-    for (store, env) in [("memory", memory_env), ("dynamodb", dynamodb_env)] {
+    for (store, env) in [
+        (Backing::Memory, &envs.memory),
+        (Backing::Dynamodb, &envs.server),
+    ] {
         // moto answers from one Python process: more connections only queue behind it.
         let connections = match store {
-            "memory" => options.connections(),
+            Backing::Memory => options.connections(),
             _ => options.connections().min(4),
         };
-        let server = Server::start(&server_binary, &["--port", "0"], env)?;
-        if store == "memory" {
+        let server = Server::start(&options.binary("blog-server"), &["--port", "0"], env)?;
+        if store == Backing::Memory {
             seed_over_http(&server.url)?;
         }
-        for (name, path, script) in [
-            ("GET /blog/{id}", "/blog/bench", None),
-            ("GET /blog", "/blog?limit=20", None),
-            ("POST /blog", "/blog", Some(post.as_path())),
+        for route in [
+            read(READ, store, "/blog/bench"),
+            read("GET /blog", store, "/blog?limit=20"),
+            Route {
+                name: "POST /blog",
+                store,
+                path: "/blog",
+                script: Some(post.as_path()),
+            },
         ] {
-            println!("  {name} on {store}...");
-            loads.push(load(
-                &server,
-                Route {
-                    name,
-                    store,
-                    path,
-                    script,
-                },
-                Pressure {
-                    connections,
-                    seconds,
-                },
-            )?);
+            println!("  {} on {store}...", route.name);
+            loads.push(load(&server, route, options.pressure(connections))?);
         }
     }
-    // The same read with the access log on, as a deployment runs (one line per request to
-    // standard error; here /dev/null, on Fargate a pipe to the awslogs driver).
-    let mut logged_env = memory_env.to_vec();
-    logged_env.push(("RUST_LOG".to_owned(), "info".to_owned()));
-    let server = Server::start(&server_binary, &["--port", "0"], &logged_env)?;
-    seed_over_http(&server.url)?;
-    println!("  GET /blog/{{id}} on memory, access log on...");
-    loads.push(load(
-        &server,
-        Route {
-            name: "GET /blog/{id}",
-            store: ACCESS_LOG,
-            path: "/blog/bench",
-            script: None,
-        },
-        Pressure {
-            connections: options.connections(),
-            seconds,
-        },
-    )?);
-    drop(server);
+    Ok(loads)
+}
 
-    // The same read through a front that keeps the server's connections open, as DynamoDB does:
-    // the difference in CPU per request is what opening a connection per call costs the server.
+/// The read with the access log on, as a deployment runs (one line per request to standard
+/// error; here /dev/null, on Fargate a pipe to the awslogs driver).
+fn with_the_access_log(options: &Options, memory_env: &Env) -> Result<Load> {
+    let mut logged_env = memory_env.clone();
+    logged_env.push(("RUST_LOG".to_owned(), "info".to_owned()));
+    let server = Server::start(
+        &options.binary("blog-server"),
+        &["--port", "0"],
+        &logged_env,
+    )?;
+    seed_over_http(&server.url)?;
+    println!("  {READ} on {}...", Backing::MemoryAccessLog);
+    load(
+        &server,
+        read(READ, Backing::MemoryAccessLog, "/blog/bench"),
+        options.pressure(options.connections()),
+    )
+}
+
+/// The read through a front that keeps the server's connections open, as DynamoDB does: the
+/// difference in CPU per request is what opening a connection per call costs the server.
+fn with_connections_kept(
+    options: &Options,
+    dynamodb_env: &Env,
+    moto: std::net::SocketAddr,
+) -> Result<Load> {
     let front = KeepAliveFront::start(moto)?;
-    let kept_env: Vec<(String, String)> = dynamodb_env
+    let kept_env: Env = dynamodb_env
         .iter()
         .map(|(name, value)| match name.as_str() {
             "AWS_ENDPOINT_URL_DYNAMODB" => (name.clone(), front.url.clone()),
             _ => (name.clone(), value.clone()),
         })
         .collect();
-    let server = Server::start(&server_binary, &["--port", "0"], &kept_env)?;
-    println!("  GET /blog/{{id}} on dynamodb, connections kept...");
-    loads.push(load(
+    let server = Server::start(&options.binary("blog-server"), &["--port", "0"], &kept_env)?;
+    println!("  {READ} on {}...", Backing::DynamodbKeptAlive);
+    load(
         &server,
-        Route {
-            name: "GET /blog/{id}",
-            store: KEPT_ALIVE,
-            path: "/blog/bench",
-            script: None,
-        },
-        Pressure {
-            connections: options.connections().min(4),
-            seconds,
-        },
-    )?);
-    drop(server);
-    drop(front);
+        read(READ, Backing::DynamodbKeptAlive, "/blog/bench"),
+        options.pressure(options.connections().min(4)),
+    )
+}
 
-    // The ceiling: our `GET /blog/{id}` against a bare hyper server, in alternating rounds (the
-    // median of each), so that a noisy moment does not decide the ratio.
+/// The ceiling: our read against a bare hyper server, in alternating rounds, so that a noisy
+/// moment does not decide the ratio. The hello-world server's row is its median round.
+fn the_ceiling(options: &Options, memory_env: &Env) -> Result<(Vec<RatioRound>, Load)> {
     let hello_server = Server::start(&options.binary("hello-server"), &["0"], &[])?;
-    let ours_server = Server::start(&server_binary, &["--port", "0"], memory_env)?;
+    let ours_server = Server::start(&options.binary("blog-server"), &["--port", "0"], memory_env)?;
     seed_over_http(&ours_server.url)?;
+    let pressure = options.pressure(options.connections());
     let mut rounds = Vec::new();
+    let mut hellos = Vec::new();
     for _ in 0..options.ratio_rounds() {
         let ours = load(
             &ours_server,
-            Route {
-                name: "GET /blog/{id}",
-                store: "memory",
-                path: "/blog/bench",
-                script: None,
-            },
-            Pressure {
-                connections: options.connections(),
-                seconds,
-            },
+            read(READ, Backing::Memory, "/blog/bench"),
+            pressure,
         )?;
         let hello = load(
             &hello_server,
-            Route {
-                name: "GET / (hello world)",
-                store: "none",
-                path: "/",
-                script: None,
-            },
-            Pressure {
-                connections: options.connections(),
-                seconds,
-            },
+            read("GET / (hello world)", Backing::None, "/"),
+            pressure,
         )?;
-        rounds.push((ours, hello));
+        rounds.push(RatioRound {
+            ours_rps: ours.requests_per_second,
+            hello_rps: hello.requests_per_second,
+        });
+        hellos.push(hello);
     }
-    let median = |mut runs: Vec<Load>| {
-        runs.sort_by(|a, b| a.requests_per_second.total_cmp(&b.requests_per_second));
-        runs.swap_remove(runs.len() / 2)
-    };
-    let hello = median(rounds.iter().map(|(_, hello)| hello.clone()).collect());
-    // Each round measures both servers within seconds of each other, so the ratio is taken per
-    // round (a busy spell on the machine slows both sides of a round) and the median of those is
-    // the figure.
-    let mut ratios: Vec<f64> = rounds
-        .iter()
-        .map(|(ours, hello)| ours.requests_per_second / hello.requests_per_second)
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    Ok(ContainerResults {
-        start_to_health_ms,
-        ratio_to_hello: ratios[ratios.len() / 2],
-        ratio_rounds: rounds
-            .iter()
-            .map(|(ours, hello)| (ours.requests_per_second, hello.requests_per_second))
-            .collect(),
-        loads,
-        hello,
-    })
+    hellos.sort_by(|a, b| a.requests_per_second.total_cmp(&b.requests_per_second));
+    let hello = hellos.swap_remove(hellos.len() / 2);
+    Ok((rounds, hello))
 }
 
 /// Creates the post `bench` (and 19 more, for the list) on a server with the memory store.
@@ -477,12 +514,10 @@ fn sizes(options: &Options) -> Result<Sizes> {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|f| {
-            (
-                f["name"].as_str().unwrap_or_default().to_owned(),
-                f["bytes"].as_u64().unwrap_or(0),
-                f["binary_bytes"].as_u64().unwrap_or(0),
-            )
+        .map(|f| FunctionSize {
+            name: f["name"].as_str().unwrap_or_default().to_owned(),
+            zip_bytes: f["bytes"].as_u64().unwrap_or(0),
+            binary_bytes: f["binary_bytes"].as_u64().unwrap_or(0),
         })
         .collect();
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -502,7 +537,7 @@ fn cost_results(container: &ContainerResults) -> CostResults {
     let cpu_ms = container
         .loads
         .iter()
-        .find(|l| l.name == "GET /blog/{id}" && l.store == "dynamodb")
+        .find(|l| l.name == READ && l.store == Backing::Dynamodb)
         .map(|l| l.cpu_us_per_request / 1000.0)
         .unwrap_or(1.0);
     let rest = cost::book_workload(cpu_ms);
@@ -521,12 +556,12 @@ fn cost_results(container: &ContainerResults) -> CostResults {
                 requests_per_second: rps,
                 ..*base
             };
-            (
-                rps,
-                cost::functions_monthly(&at(&rest)).total(),
-                cost::functions_monthly(&at(&http_api)).total(),
-                cost::containers_monthly(&at(&rest)).total(),
-            )
+            CostPoint {
+                requests_per_second: rps,
+                functions_rest: cost::functions_monthly(&at(&rest)).total(),
+                functions_http_api: cost::functions_monthly(&at(&http_api)).total(),
+                containers: cost::containers_monthly(&at(&rest)).total(),
+            }
         })
         .collect();
     CostResults {

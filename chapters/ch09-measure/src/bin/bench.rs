@@ -34,6 +34,6 @@ async fn main() -> anyhow::Result<()> {
     };
     let results = ch09_measure::run::run(&options).await?;
     ch09_measure::report::write(&results, &args.out)?;
-    println!("{}", ch09_measure::report::summary(&results));
+    println!("{}", ch09_measure::report::summary(&results)?);
     Ok(())
 }

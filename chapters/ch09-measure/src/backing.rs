@@ -1,0 +1,45 @@
+//! What a measured program answers from, and anything else that sets its row apart: the "store"
+//! column of the book's tables.
+
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backing {
+    /// A floor (hello world): no store at all.
+    None,
+    Memory,
+    /// The memory store with the access log on, as a deployment runs.
+    MemoryAccessLog,
+    /// DynamoDB (moto), a new connection per call.
+    Dynamodb,
+    /// DynamoDB through a front that keeps the server's connections open, as DynamoDB does.
+    DynamodbKeptAlive,
+    /// DynamoDB, with a trust store of one CA root instead of the system's bundle.
+    DynamodbOneRoot,
+}
+
+impl Backing {
+    /// The row's label in the book.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Memory => "memory",
+            Self::MemoryAccessLog => "memory, access log on",
+            Self::Dynamodb => "dynamodb",
+            Self::DynamodbKeptAlive => "dynamodb, connections kept",
+            Self::DynamodbOneRoot => "dynamodb, one CA root",
+        }
+    }
+}
+
+impl std::fmt::Display for Backing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl Serialize for Backing {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.label())
+    }
+}
