@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use anyhow::{Context as _, Result, bail};
+
 /// The tag the image gets locally.
 pub const IMAGE: &str = "localhost/blog-server:test";
 
@@ -21,29 +23,29 @@ pub fn buildah(workspace: &Path) -> Command {
 }
 
 /// Runs `command`, and returns what it printed, or what went wrong.
-pub fn output(command: &mut Command) -> Result<String, String> {
-    let output = command.output().map_err(|err| {
+pub fn output(command: &mut Command) -> Result<String> {
+    let output = command.output().with_context(|| {
         format!(
-            "cannot run {command:?} ({err}): this needs buildah, skopeo and qemu-user-static \
+            "cannot run {command:?}: this needs buildah, skopeo and qemu-user-static \
              (`cargo xtask test` installs them on Debian)"
         )
     })?;
     if !output.status.success() {
-        return Err(format!(
+        bail!(
             "{command:?} failed: {}",
             String::from_utf8_lossy(&output.stderr)
-        ));
+        );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Builds the image from `context` (for arm64) and returns buildah's description of it.
-pub fn build(workspace: &Path, context: &Path) -> Result<serde_json::Value, String> {
+pub fn build(workspace: &Path, context: &Path) -> Result<serde_json::Value> {
     if !context.join("blog-server").exists() {
-        return Err(format!(
+        bail!(
             "no {}: `cargo xtask package` stages the image's build context",
             context.display()
-        ));
+        );
     }
     output(
         buildah(workspace)
@@ -51,12 +53,12 @@ pub fn build(workspace: &Path, context: &Path) -> Result<serde_json::Value, Stri
             .arg(context),
     )?;
     let described = output(buildah(workspace).args(["inspect", "--type", "image", IMAGE]))?;
-    serde_json::from_str(&described).map_err(|err| err.to_string())
+    serde_json::from_str(&described).context("buildah's description of the image")
 }
 
 /// The bytes a registry stores and a task pulls: the image's compressed layers and its
 /// configuration, as `buildah push` writes them to an OCI layout and `skopeo` reads its manifest.
-pub fn pushed_bytes(workspace: &Path) -> Result<u64, String> {
+pub fn pushed_bytes(workspace: &Path) -> Result<u64> {
     let dir: PathBuf = workspace.join("target/buildah/oci");
     let _ = std::fs::remove_dir_all(&dir);
     output(
@@ -69,7 +71,7 @@ pub fn pushed_bytes(workspace: &Path) -> Result<u64, String> {
             .args(["inspect", "--raw"])
             .arg(format!("oci:{}:test", dir.display())),
     )?)
-    .map_err(|err| err.to_string())?;
+    .context("skopeo's manifest of the image")?;
     let layers: u64 = manifest["layers"]
         .as_array()
         .into_iter()

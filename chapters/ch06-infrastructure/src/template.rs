@@ -77,18 +77,19 @@ impl Template {
     }
 
     /// Reads the template, or says how to make it.
-    pub fn load() -> Result<Self, String> {
+    pub fn load() -> anyhow::Result<Self> {
+        use anyhow::Context as _;
         let path = Self::default_path();
-        let text = std::fs::read_to_string(&path).map_err(|err| {
+        let text = std::fs::read_to_string(&path).with_context(|| {
             format!(
-                "cannot read the synthesized template {} ({err}).\n\
+                "cannot read the synthesized template {}.\n\
                  `cargo xtask test` makes it; or run `cargo xtask package`, then \
-                 `CDK_DISABLE_VERSION_CHECK=1 npx cdk synth --quiet` in infra-cdk/.",
+                 `CDK_DISABLE_VERSION_CHECK=1 npx cdk synth --quiet` in infra-cdk/",
                 path.display()
             )
         })?;
         let json = serde_json::from_str(&text)
-            .map_err(|err| format!("{} is not JSON: {err}", path.display()))?;
+            .with_context(|| format!("{} is not JSON", path.display()))?;
         Ok(Self { json })
     }
 
@@ -144,15 +145,6 @@ impl Template {
         self.json["Outputs"][key]["Description"]
             .as_str()
             .map(str::to_owned)
-    }
-
-    /// The template read from a file.
-    pub fn from_file(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-        serde_json::from_str(&text)
-            .map(Self::from_json)
-            .map_err(|err| format!("{} is not JSON: {err}", path.display()))
     }
 
     /// The logical id of the table (`AWS::DynamoDB::Table`).

@@ -9,6 +9,7 @@ use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use anyhow::{Context as _, Result};
 use bytes::Bytes;
 use ch01_blog_core::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use ch01_blog_core::{MemoryStore, PostStore};
@@ -36,14 +37,14 @@ pub fn startup_lines(store: StoreChoice, urls: &[(&str, &str)]) -> String {
 // ANCHOR: store
 /// The one store both backends share. For DynamoDB the table is created if it is missing, so a
 /// fresh local server (moto, DynamoDB Local) works with no setup.
-pub async fn shared_store(choice: StoreChoice) -> Result<Arc<dyn PostStore>, String> {
+pub async fn shared_store(choice: StoreChoice) -> Result<Arc<dyn PostStore>> {
     Ok(match choice {
         StoreChoice::Memory => Arc::new(MemoryStore::new()),
         StoreChoice::DynamoDb => {
             let store = DynamoStore::from_env().await;
             create_table(store.client(), store.table())
                 .await
-                .map_err(|err| format!("cannot use table {}: {err:?}", store.table()))?;
+                .with_context(|| format!("cannot use table {}", store.table()))?;
             Arc::new(store)
         }
     })

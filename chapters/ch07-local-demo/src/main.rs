@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::{Context as _, Result};
 use ch01_blog_core::http::{HeaderName, HeaderValue};
 use ch01_blog_core::{Blog, PostStore};
 use ch02_dynamodb::StoreChoice;
@@ -66,10 +67,10 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-async fn bind(port: u16, what: &str) -> Result<TcpListener, String> {
+async fn bind(port: u16, what: &str) -> Result<TcpListener> {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    TcpListener::bind(address).await.map_err(|err| {
-        format!("cannot listen on {address} for the {what} ({err}); pick another port with --{what}-port")
+    TcpListener::bind(address).await.with_context(|| {
+        format!("cannot listen on {address} for the {what}; pick another port with --{what}-port")
     })
 }
 
@@ -124,12 +125,12 @@ fn page_urls(functions_url: &str, containers_url: &str) -> Arc<str> {
 fn page_headers(
     functions_url: &str,
     containers_url: &str,
-) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+) -> Result<Vec<(HeaderName, HeaderValue)>> {
     Ok(vec![
         (
             HeaderName::from_static("content-security-policy"),
             HeaderValue::try_from(content_security_policy(&[functions_url, containers_url]))
-                .map_err(|err| format!("a backend URL cannot go in a header: {err}"))?,
+                .context("a backend URL cannot go in a header")?,
         ),
         (
             HeaderName::from_static("x-content-type-options"),
@@ -149,8 +150,8 @@ async fn main() -> ExitCode {
         .init();
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("local-demo: {message}");
+        Err(err) => {
+            eprintln!("local-demo: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -166,7 +167,7 @@ struct Listeners {
 
 impl Listeners {
     /// Every port first, so that one in use fails at once with a clear message.
-    async fn bind_all(args: &Args) -> Result<Self, String> {
+    async fn bind_all(args: &Args) -> Result<Self> {
         let functions = match &args.functions_url {
             None => Some(bind(args.functions_port, "functions").await?),
             Some(_) => None,
@@ -242,7 +243,7 @@ fn spawn_backends(
 }
 // ANCHOR_END: backends
 
-async fn run(args: Args) -> Result<(), String> {
+async fn run(args: Args) -> Result<()> {
     let listeners = Listeners::bind_all(&args).await?;
     // Chosen, never guessed: `--store` or `BLOG_STORE`, else memory, as for the functions and the
     // server.

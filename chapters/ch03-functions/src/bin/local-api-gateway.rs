@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use ch01_blog_core::Blog;
 use ch02_dynamodb::StoreChoice;
 use ch03_functions::LocalApiGateway;
@@ -31,13 +32,13 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     ch03_functions::logging::init_json_logs();
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|err| format!("cannot listen on {address}: {err}"))?;
+        .with_context(|| format!("cannot listen on {address}"))?;
     let limits = Limits::for_function_timeout(Duration::from_secs(args.function_timeout));
     let gateway =
         Arc::new(LocalApiGateway::new(Blog::new(args.store.open().await)).with_limits(limits));

@@ -29,13 +29,13 @@ fn buildah() -> Command {
 }
 
 fn output(command: &mut Command) -> String {
-    image::output(command).unwrap_or_else(|err| panic!("{err}"))
+    image::output(command).unwrap_or_else(|err| panic!("{err:#}"))
 }
 
 #[test]
 fn the_image_is_arm64_not_root_small_and_serves_health() {
     let image = image::build(&workspace(), &package_dir().join("image"))
-        .unwrap_or_else(|err| panic!("{err}"));
+        .unwrap_or_else(|err| panic!("{err:#}"));
     let config = &image["OCIv1"];
     assert_eq!(config["architecture"], "arm64");
     assert_eq!(config["os"], "linux");
@@ -50,7 +50,7 @@ fn the_image_is_arm64_not_root_small_and_serves_health() {
     );
     assert!(config["config"]["ExposedPorts"]["8080/tcp"].is_object());
 
-    let compressed = image::pushed_bytes(&workspace()).unwrap_or_else(|err| panic!("{err}"));
+    let compressed = image::pushed_bytes(&workspace()).unwrap_or_else(|err| panic!("{err:#}"));
     let unpacked = std::fs::metadata(package_dir().join("image/blog-server"))
         .unwrap()
         .len()

@@ -143,7 +143,7 @@ fn a_real_cursor() -> String {
 }
 
 fn template() -> Template {
-    Template::load().unwrap_or_else(|err| panic!("{err}"))
+    Template::load().unwrap_or_else(|err| panic!("{err:#}"))
 }
 
 fn show(grants: &DynamoGrants) -> String {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use ch06_infrastructure::template::{Half, Template};
 
 fn template() -> Template {
-    Template::load().unwrap_or_else(|err| panic!("{err}"))
+    Template::load().unwrap_or_else(|err| panic!("{err:#}"))
 }
 
 /// A markdown table between anchors, so the book includes it without the snapshot's header.

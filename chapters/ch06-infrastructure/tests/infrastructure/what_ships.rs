@@ -41,7 +41,9 @@ fn shipped_tree(package: &str) -> BTreeMap<String, String> {
 }
 
 /// Crates only tests and local tools may use.
-const HARNESS_CRATES: [&str; 5] = ["insta", "proptest", "utoipa", "plotters", "skeptic"];
+const HARNESS_CRATES: [&str; 6] = [
+    "insta", "proptest", "utoipa", "plotters", "skeptic", "anyhow",
+];
 
 /// The workspace's harness features: none may be on in a shipped package.
 const HARNESS_FEATURES: [(&str, &str); 4] = [
