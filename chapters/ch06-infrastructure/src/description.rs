@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use ch01_blog_core::http::Method;
 use ch01_blog_core::{
     ApiResponse, BlogError, BlogPath, CORS_ORIGIN_ENV, EVERY_RESPONSE_HEADERS, PREFLIGHT_MAX_AGE,
     StoreOperation,
@@ -147,13 +146,4 @@ fn method_not_allowed_template(allow: &'static str) -> String {
 /// Chapter 1's JSON body for `error`, for an answer API Gateway gives itself.
 fn error_body(error: BlogError) -> String {
     String::from_utf8(ApiResponse::from(error).body).expect("JSON is UTF-8")
-}
-
-/// The methods of each resource that reach a function (for tests and the book).
-pub fn function_methods(resource: &str) -> Vec<Method> {
-    Endpoint::ALL
-        .iter()
-        .filter(|endpoint| endpoint.route().1 == resource)
-        .map(|endpoint| endpoint.route().0)
-        .collect()
 }
