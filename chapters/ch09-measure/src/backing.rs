@@ -10,10 +10,10 @@ pub enum Backing {
     Memory,
     /// The memory store with the access log on, as a deployment runs.
     MemoryAccessLog,
-    /// DynamoDB (moto), a new connection per call.
+    /// DynamoDB as on AWS: moto behind an endpoint that speaks TLS and keeps connections open.
     Dynamodb,
-    /// DynamoDB through a front that keeps the server's connections open, as DynamoDB does.
-    DynamodbKeptAlive,
+    /// moto straight: plain HTTP, and a new connection for every call.
+    DynamodbPlain,
     /// DynamoDB, with a trust store of one CA root instead of the system's bundle.
     DynamodbOneRoot,
 }
@@ -25,8 +25,8 @@ impl Backing {
             Self::None => "none",
             Self::Memory => "memory",
             Self::MemoryAccessLog => "memory, access log on",
-            Self::Dynamodb => "dynamodb",
-            Self::DynamodbKeptAlive => "dynamodb, connections kept",
+            Self::Dynamodb => "dynamodb (TLS)",
+            Self::DynamodbPlain => "dynamodb, plain HTTP, a connection per call",
             Self::DynamodbOneRoot => "dynamodb, one CA root",
         }
     }

@@ -50,12 +50,16 @@ impl Bill {
 }
 
 // ANCHOR: functions
+/// The GB-seconds Lambda bills one invocation of `duration_ms` at `memory_mb`: the duration
+/// rounded up to the millisecond, times the memory in GB.
+pub fn gb_seconds(duration_ms: f64, memory_mb: u32) -> f64 {
+    (duration_ms.ceil() / 1000.0) * (f64::from(memory_mb) / 1024.0)
+}
+
 /// The functions: per request (Lambda and API Gateway) and per GB-second of running.
 pub fn functions_monthly(workload: &Workload) -> Bill {
     let requests = workload.requests_per_month();
-    let gb_seconds = requests
-        * (workload.function_ms.ceil() / 1000.0)
-        * (f64::from(FUNCTION_MEMORY_MB) / 1024.0);
+    let gb_seconds = requests * gb_seconds(workload.function_ms, FUNCTION_MEMORY_MB);
     Bill {
         parts: vec![
             ("Lambda requests", requests * LAMBDA_REQUEST.dollars),
@@ -68,6 +72,13 @@ pub fn functions_monthly(workload: &Workload) -> Bill {
     }
 }
 // ANCHOR_END: functions
+
+/// Lambda's own price of a million invocations of `duration_ms` each at `memory_mb`: requests
+/// and duration, without the front door's.
+pub fn lambda_per_million(duration_ms: f64, memory_mb: u32) -> f64 {
+    1e6 * (LAMBDA_REQUEST.dollars
+        + gb_seconds(duration_ms, memory_mb) * LAMBDA_ARM_GB_SECOND.dollars)
+}
 
 /// How many tasks the service runs for this traffic: at least one, and enough that none is
 /// busier than the scaling target.
@@ -176,7 +187,7 @@ mod tests {
     fn one_request_a_second_as_functions_costs_what_a_hand_calculation_gives() {
         let requests = 3600.0 * 730.0; // 2,628,000
         let by_hand =
-            requests * (0.20e-6 + 3.50e-6) + requests * 0.010 * (128.0 / 1024.0) * 0.000_013_333_4;
+            requests * (0.20e-6 + 3.50e-6) + requests * 0.010 * (512.0 / 1024.0) * 0.000_013_333_4;
         assert!((functions_monthly(&workload(1.0)).total() - by_hand).abs() < 1e-6);
     }
 

@@ -1,22 +1,26 @@
 //! Cold starts and warm invocations of real function binaries, run the way Lambda runs them:
 //! spawned with `AWS_LAMBDA_RUNTIME_API` pointing at [`RuntimeApi`], fed proxy events, timed.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use bytes::Bytes;
+use ch06_infrastructure::settings::FUNCTION_MEMORY_MB;
 use serde::Serialize;
 use tokio::process::Command;
 
 use crate::backing::Backing;
+use crate::cpu_share::{CpuQuota, InitCpu};
 use crate::machine::memory_kib;
 use crate::runtime_api::{Invocation, Report, RuntimeApi};
 use crate::stats::{Summary, summarize};
 
-/// A function to measure: its binary, its environment, the event of each invocation, and the
-/// store column it is reported under.
+/// A function to measure: its binary, its environment, the event of each invocation, the CPU it
+/// gets, and the store column it is reported under.
 pub struct Function {
     pub name: String,
     pub store: Backing,
@@ -24,6 +28,33 @@ pub struct Function {
     pub env: Vec<(String, String)>,
     /// The `n`th invocation's event (so a delete can delete a different post each time).
     pub event: Box<dyn Fn(usize) -> Bytes + Send + Sync>,
+    pub cpu: Cpu,
+}
+
+/// The CPU a measured function gets.
+#[derive(Debug, Clone)]
+pub enum Cpu {
+    /// A whole core of this machine.
+    Full,
+    /// A memory size's share of one CPU, for init too or only after it.
+    Share { quota: Arc<CpuQuota>, init: InitCpu },
+}
+
+impl Cpu {
+    /// The memory size whose share this is, if it is one.
+    pub fn memory_mb(&self) -> Option<u32> {
+        match self {
+            Self::Full => None,
+            Self::Share { quota, .. } => Some(quota.memory_mb),
+        }
+    }
+
+    fn init(&self) -> Option<InitCpu> {
+        match self {
+            Self::Full => None,
+            Self::Share { init, .. } => Some(*init),
+        }
+    }
 }
 
 impl std::fmt::Debug for Function {
@@ -41,6 +72,13 @@ impl std::fmt::Debug for Function {
 pub struct FunctionResult {
     pub name: String,
     pub store: Backing,
+    /// The memory size whose CPU share the function ran at; `None` for a whole core.
+    pub memory_mb: Option<u32>,
+    /// Whether init ran at the share too; `None` for a whole core.
+    pub init_cpu: Option<InitCpu>,
+    /// Periods in which the kernel held the function back to its share: above zero whenever the
+    /// share bit.
+    pub throttled_periods: u64,
     /// Spawn until the function first asks for an event: everything `main` does before the
     /// handler runs (the runtime, the logs, the store's client).
     pub init_ms: Summary,
@@ -60,7 +98,7 @@ pub struct FunctionResult {
 /// harness's own. The TLS client loads its CA roots at init: on Lambda's `provided.al2023` they
 /// are one bundle file in a folder of bundles, so the function gets that bundle and an empty
 /// folder, not this machine's folder of several hundred certificates.
-fn lambda_env(runtime_api: &str, name: &str) -> Vec<(String, String)> {
+fn lambda_env(runtime_api: &str, name: &str, memory_mb: u32) -> Vec<(String, String)> {
     let empty_folder = std::env::temp_dir().join("no-extra-ca-roots");
     let _ = std::fs::create_dir_all(&empty_folder);
     [
@@ -71,7 +109,7 @@ fn lambda_env(runtime_api: &str, name: &str) -> Vec<(String, String)> {
         ("SSL_CERT_DIR", empty_folder.display().to_string()),
         ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_owned()),
         ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".to_owned()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),
         ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
         ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
         ("AWS_LAMBDA_LOG_STREAM_NAME", "measured".to_owned()),
@@ -123,12 +161,29 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
     let mut command = Command::new(&function.binary);
     command
         .env_clear()
-        .envs(lambda_env(&api.env_value(), &function.name))
+        .envs(lambda_env(
+            &api.env_value(),
+            &function.name,
+            function.cpu.memory_mb().unwrap_or(FUNCTION_MEMORY_MB),
+        ))
         .envs(function.env.iter().cloned())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true);
+    if let Cpu::Share {
+        quota,
+        init: InitCpu::Share,
+    } = &function.cpu
+    {
+        let procs = quota.procs()?;
+        // SAFETY: between fork and exec the child only calls write(2) on a descriptor opened
+        // before the fork (writing `0` to `cgroup.procs` moves the writer): no allocation, no
+        // lock, nothing that is not async-signal-safe.
+        unsafe {
+            command.pre_exec(move || (&procs).write_all(b"0"));
+        }
+    }
     let spawned = Instant::now();
     let mut child = command
         .spawn()
@@ -138,6 +193,16 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
         other => bail!("{} did not finish init: {other:?}", function.name),
     };
     tally.init.push(init);
+    if let (
+        Cpu::Share {
+            quota,
+            init: InitCpu::Full,
+        },
+        Some(pid),
+    ) = (&function.cpu, child.id())
+    {
+        quota.add(pid)?;
+    }
     for call in 0..invocations {
         let id = format!("measured-{}", tally.invocation);
         let sent = Instant::now();
@@ -215,6 +280,12 @@ impl Tally {
         FunctionResult {
             name: function.name.clone(),
             store: function.store,
+            memory_mb: function.cpu.memory_mb(),
+            init_cpu: function.cpu.init(),
+            throttled_periods: match &function.cpu {
+                Cpu::Full => 0,
+                Cpu::Share { quota, .. } => quota.throttled_periods().unwrap_or(0),
+            },
             init_ms: summarize(&self.init),
             first_invocation_ms: summarize(&self.first),
             init_and_first_ms: summarize(&self.both),

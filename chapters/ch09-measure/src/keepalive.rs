@@ -3,6 +3,9 @@
 //! DynamoDB call; DynamoDB itself keeps connections open. Measuring the server once through this
 //! front and once straight to moto shows how much of its CPU per request is that connection
 //! set-up, the part that shrinks on AWS. The front's own work is its process's, not the server's.
+//!
+//! With a [`LocalCa`] the front also speaks TLS, as DynamoDB does: a client then pays one
+//! handshake per connection it opens, and keeps the connection for the calls after it.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -16,6 +19,9 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+
+use crate::tls::{HOST, LocalCa};
 
 /// The running front: its URL, for `AWS_ENDPOINT_URL_DYNAMODB`. It runs on a thread of its own
 /// (so a caller that blocks on a load generator does not starve it) and stops when dropped.
@@ -39,11 +45,17 @@ impl Drop for KeepAliveFront {
 
 impl KeepAliveFront {
     /// Listens on a free loopback port and forwards every request to `upstream`, one new
-    /// upstream connection per request, while the client's connection stays open.
-    pub fn start(upstream: SocketAddr) -> Result<Self> {
+    /// upstream connection per request, while the client's connection stays open; over TLS
+    /// with a certificate from `tls` when given one.
+    pub fn start(upstream: SocketAddr, tls: Option<&LocalCa>) -> Result<Self> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
-        let url = format!("http://{}", listener.local_addr()?);
+        let port = listener.local_addr()?.port();
+        let url = match tls {
+            Some(_) => format!("https://{HOST}:{port}"),
+            None => format!("http://127.0.0.1:{port}"),
+        };
+        let acceptor = tls.map(|ca| ca.acceptor.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -55,7 +67,7 @@ impl KeepAliveFront {
                 };
                 tokio::select! {
                     _ = stopped => {}
-                    () = accept(listener, upstream) => {}
+                    () = accept(listener, upstream, acceptor) => {}
                 }
             });
         });
@@ -67,13 +79,19 @@ impl KeepAliveFront {
     }
 }
 
-async fn accept(listener: TcpListener, upstream: SocketAddr) {
+async fn accept(listener: TcpListener, upstream: SocketAddr, tls: Option<TlsAcceptor>) {
     while let Ok((stream, _)) = listener.accept().await {
+        let tls = tls.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| forward(upstream, request));
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let http = hyper::server::conn::http1::Builder::new();
+            let _ = match tls {
+                None => http.serve_connection(TokioIo::new(stream), service).await,
+                Some(tls) => match tls.accept(stream).await {
+                    Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
+                    Err(_) => return,
+                },
+            };
         });
     }
 }

@@ -11,6 +11,7 @@
 pub mod backing;
 pub mod container;
 pub mod cost;
+pub mod cpu_share;
 pub mod functions;
 pub mod keepalive;
 pub mod machine;
@@ -18,3 +19,4 @@ pub mod report;
 pub mod run;
 pub mod runtime_api;
 pub mod stats;
+pub mod tls;

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use crate::backing::Backing;
 use crate::functions::FunctionResult;
-use crate::run::{CostPoint, Results};
+use crate::run::{CostPoint, Results, SizePoint};
 
 pub fn write(results: &Results, out: &Path) -> Result<()> {
     std::fs::create_dir_all(out)?;
@@ -21,6 +21,8 @@ pub fn write(results: &Results, out: &Path) -> Result<()> {
     std::fs::write(out.join("functions.md"), functions(results)?)?;
     std::fs::write(out.join("container.md"), container(results)?)?;
     std::fs::write(out.join("sizes.md"), sizes(results)?)?;
+    std::fs::write(out.join("memory.md"), memory(results)?)?;
+    memory_chart(results, &out.join("memory.svg"))?;
     std::fs::write(out.join("cost.md"), cost(results)?)?;
     std::fs::write(out.join("targets.md"), targets(results)?)?;
     cold_start_chart(results, &out.join("cold-starts.svg"))?;
@@ -142,7 +144,7 @@ fn functions(results: &Results) -> Result<String, std::fmt::Error> {
         let saved = bundle.init_ms.p50 - one.init_ms.p50;
         writeln!(
             out,
-            "\nThe row `{}` is an experiment: `get-post` with `SSL_CERT_FILE` naming one CA root instead of the system's bundle. Its init is {:.2} ms, {:.2}× the floor, against {:.2} ms with the bundle: loading the bundle is {:.2} ms of the {:.2} ms by which `get-post`'s init exceeds the floor ({:.0}%).",
+            "\nThe row `{}` is an experiment: `get-post` with `SSL_CERT_FILE` naming only the root that signs the endpoint's certificate instead of the bundle of every root. Its init is {:.2} ms, {:.2}× the floor, against {:.2} ms with the bundle: loading the bundle is {:.2} ms of the {:.2} ms by which `get-post`'s init exceeds the floor ({:.0}%).",
             Backing::DynamodbOneRoot,
             one.init_ms.p50,
             one.init_ms.p50 / hello.init_ms.p50,
@@ -150,6 +152,21 @@ fn functions(results: &Results) -> Result<String, std::fmt::Error> {
             saved,
             above,
             saved / above * 100.0
+        )?;
+    }
+    if let (Some(tls), Some(plain)) = (
+        get_post(Backing::Dynamodb),
+        get_post(Backing::DynamodbPlain),
+    ) {
+        writeln!(
+            out,
+            "\nThe first call of a fresh `get-post` opens the connection to DynamoDB: {:.2} ms over TLS, {:.2} ms over plain HTTP (the row `{}`). The difference, {:.2} ms, is the TLS handshake at this machine's full CPU; a warm call reuses the connection ({:.3} ms against {:.3} ms; the TLS path also crosses the endpoint that terminates TLS in front of moto, one more hop on this machine).",
+            tls.first_invocation_ms.p50,
+            plain.first_invocation_ms.p50,
+            Backing::DynamodbPlain,
+            tls.first_invocation_ms.p50 - plain.first_invocation_ms.p50,
+            tls.warm_ms.p50,
+            plain.warm_ms.p50,
         )?;
     }
     Ok(out)
@@ -215,11 +232,11 @@ fn container(results: &Results) -> Result<String, std::fmt::Error> {
             (logged - quiet) / logged * 100.0
         )?;
     }
-    if let (Some(fresh), Some(kept)) = (read(Backing::Dynamodb), read(Backing::DynamodbKeptAlive)) {
+    if let (Some(tls), Some(plain)) = (read(Backing::Dynamodb), read(Backing::DynamodbPlain)) {
         writeln!(
             out,
-            "\nThrough a front that keeps the server's connections open, `GET /blog/{{id}}` on moto costs the server {kept:.1} µs of CPU instead of {fresh:.1} µs: opening a new connection for each DynamoDB call is {:.0}% of its work per request here.",
-            (fresh - kept) / fresh * 100.0
+            "\nOver TLS on connections kept open, as DynamoDB's endpoint keeps them, `GET /blog/{{id}}` costs the server {tls:.1} µs of CPU; straight to moto, over plain HTTP with a new connection for every call, {plain:.1} µs. The difference, {:+.1} µs, is encrypting each call on a kept connection less opening a connection for each.",
+            tls - plain
         )?;
     }
     Ok(out)
@@ -305,6 +322,67 @@ fn targets(results: &Results) -> Result<String, std::fmt::Error> {
             row.what,
             row.measured,
             if row.met { "yes" } else { "**no**" }
+        )?;
+    }
+    Ok(out)
+}
+
+fn memory(results: &Results) -> Result<String, std::fmt::Error> {
+    let mut out = String::from(
+        "| memory | CPU share (given) | init, at the share | init, at full CPU | first call | init + first call, init at the share | init + first call, init at full CPU | warm p50 | warm p99 | Lambda's price of a million warm calls | of a million cold starts |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for point in &results.memory_curve {
+        let share = &point.init_at_share;
+        let full = &point.init_at_full_cpu;
+        writeln!(
+            out,
+            "| {} MB | {:.1}% ({:.1}%) | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.2} ms | {:.2} ms | ${:.3} | ${:.2} |",
+            point.memory_mb,
+            point.cpu_share * 100.0,
+            point.effective_share * 100.0,
+            share.init_ms.p50,
+            full.init_ms.p50,
+            share.first_invocation_ms.p50,
+            share.init_and_first_ms.p50,
+            full.init_and_first_ms.p50,
+            share.warm_ms.p50,
+            share.warm_ms.p99,
+            point.per_million_warm,
+            point.per_million_cold,
+        )?;
+    }
+    if let Some(first) = results.memory_curve.first() {
+        writeln!(
+            out,
+            "\n`get-post` on DynamoDB over TLS, p50 of {} cold starts per size and assumption and {} warm calls, each process held to the memory size's share of one CPU by the kernel (throttled in {} periods at {} MB); in brackets, the share the kernel really gave CPU-bound work (`sha256sum`) against a whole core. Prices are Lambda's own (arm64, requests and duration rounded up to the millisecond), without API Gateway's.",
+            first.init_at_share.init_ms.n,
+            first.init_at_share.warm_ms.n,
+            first.init_at_share.throttled_periods,
+            first.memory_mb,
+        )?;
+    }
+    let budget = ch06_infrastructure::settings::COLD_START_BUDGET_MS;
+    let curve = &results.memory_curve;
+    let chosen = crate::cpu_share::choose_memory(
+        curve
+            .iter()
+            .map(|p| (p.memory_mb, p.init_at_share.init_and_first_ms.p50)),
+        budget,
+    );
+    if let (Some(chosen), Some(smallest)) = (
+        chosen.and_then(|mb| curve.iter().find(|p| p.memory_mb == mb)),
+        curve.first(),
+    ) {
+        writeln!(
+            out,
+            "\n<!-- ANCHOR: choice -->\nThe smallest size whose first caller waits at most {budget:.0} ms is **{} MB**: its cold start is {:.0} ms against {:.0} ms at {} MB, for ${:.3} more per million warm calls (${:.3} against ${:.3}).\n<!-- ANCHOR_END: choice -->",
+            chosen.memory_mb,
+            chosen.init_at_share.init_and_first_ms.p50,
+            smallest.init_at_share.init_and_first_ms.p50,
+            smallest.memory_mb,
+            chosen.per_million_warm - smallest.per_million_warm,
+            chosen.per_million_warm,
+            smallest.per_million_warm,
         )?;
     }
     Ok(out)
@@ -528,6 +606,92 @@ fn cost_chart(results: &Results, path: &Path) -> Result<()> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Duration and price against memory size, as AWS Lambda Power Tuning draws them: the first
+/// caller's wait and a warm call's duration on the left (log scale), the price of a million
+/// warm calls on the right.
+fn memory_chart(results: &Results, path: &Path) -> Result<()> {
+    let curve = &results.memory_curve;
+    let most_ms = curve
+        .iter()
+        .map(|p| p.init_at_share.init_and_first_ms.p50)
+        .fold(1.0, f64::max)
+        * 2.0;
+    let least_ms = curve
+        .iter()
+        .map(|p| p.init_at_share.warm_ms.p50)
+        .fold(f64::INFINITY, f64::min)
+        .min(1.0)
+        / 2.0;
+    let most_dollars = curve.iter().map(|p| p.per_million_warm).fold(0.0, f64::max) * 1.3;
+    let root = SVGBackend::new(path, (760, 420)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "get-post at each memory size's CPU share: duration and price",
+            ("sans-serif", 18),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .right_y_label_area_size(60)
+        .build_cartesian_2d((100.0..2000.0).log_scale(), (least_ms..most_ms).log_scale())?
+        .set_secondary_coord((100.0..2000.0).log_scale(), 0.0..most_dollars.max(0.01));
+    chart
+        .configure_mesh()
+        .x_desc("memory size (MB)")
+        .y_desc("milliseconds (p50)")
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("dollars per million warm calls")
+        .draw()?;
+    type Ms = fn(&SizePoint) -> f64;
+    let durations: [(&str, RGBColor, Ms); 3] = [
+        (
+            "init + first call, init at the share",
+            RGBColor(200, 80, 60),
+            |p| p.init_at_share.init_and_first_ms.p50,
+        ),
+        (
+            "init + first call, init at full CPU",
+            RGBColor(240, 160, 120),
+            |p| p.init_at_full_cpu.init_and_first_ms.p50,
+        ),
+        ("warm call", RGBColor(70, 110, 170), |p| {
+            p.init_at_share.warm_ms.p50
+        }),
+    ];
+    for (label, color, ms) in durations {
+        chart
+            .draw_series(LineSeries::new(
+                curve.iter().map(|p| (f64::from(p.memory_mb), ms(p))),
+                color.stroke_width(3),
+            ))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+            });
+    }
+    let price = RGBColor(60, 150, 80);
+    chart
+        .draw_secondary_series(LineSeries::new(
+            curve
+                .iter()
+                .map(|p| (f64::from(p.memory_mb), p.per_million_warm)),
+            price.stroke_width(2),
+        ))?
+        .label("price of a million warm calls (right)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], price.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;

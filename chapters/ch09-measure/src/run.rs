@@ -18,10 +18,12 @@ use serde::Serialize;
 use crate::backing::Backing;
 use crate::container::{Load, Pressure, Route, Server, load, post_script, start_to_health};
 use crate::cost::{self, Workload};
-use crate::functions::{Function, FunctionResult, measure};
+use crate::cpu_share::{CpuQuota, InitCpu, MEMORY_SIZES_MB, cpu_share, effective_share};
+use crate::functions::{Cpu, Function, FunctionResult, measure};
 use crate::keepalive::KeepAliveFront;
 use crate::machine::{Machine, version_of};
 use crate::stats::Summary;
+use crate::tls::LocalCa;
 
 /// What to measure, and where the binaries are.
 #[derive(Debug, Clone)]
@@ -55,6 +57,21 @@ impl Options {
             seconds: self.load_seconds(),
         }
     }
+    /// The memory sizes of the curve: every one, or in a quick run only the stack's.
+    fn memory_sizes(&self) -> &'static [u32] {
+        if self.quick {
+            &MEMORY_SIZES_MB[..1]
+        } else {
+            &MEMORY_SIZES_MB
+        }
+    }
+    /// At 7% of a CPU a cold start takes most of a second: fewer of them per size.
+    fn curve_cold_starts(&self) -> usize {
+        if self.quick { 2 } else { 20 }
+    }
+    fn curve_warm(&self) -> usize {
+        if self.quick { 3 } else { 100 }
+    }
     fn binary(&self, name: &str) -> PathBuf {
         self.bin_dir.join(name)
     }
@@ -68,9 +85,28 @@ pub struct Results {
     pub quick: bool,
     pub functions: Vec<FunctionResult>,
     pub hello_function: FunctionResult,
+    /// `get-post` at each memory size's CPU share.
+    pub memory_curve: Vec<SizePoint>,
     pub container: ContainerResults,
     pub sizes: Sizes,
     pub cost: CostResults,
+}
+
+/// One memory size of the curve: `get-post` on DynamoDB (TLS) at that size's share of a CPU,
+/// with init at the share and with init at full CPU, and what Lambda charges at that size.
+#[derive(Debug, Clone, Serialize)]
+pub struct SizePoint {
+    pub memory_mb: u32,
+    pub cpu_share: f64,
+    /// The share the kernel really gave, measured with CPU-bound work.
+    pub effective_share: f64,
+    pub init_at_share: FunctionResult,
+    pub init_at_full_cpu: FunctionResult,
+    /// Lambda's price of a million invocations as long as the warm p50, at this size.
+    pub per_million_warm: f64,
+    /// Lambda's price of a million cold starts (init and the first call are both billed) with
+    /// init at the share.
+    pub per_million_cold: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,38 +160,106 @@ pub struct CostPoint {
 }
 
 /// The environment of each way the programs are measured: `BLOG_STORE` and, for DynamoDB, the
-/// table and moto's endpoint.
+/// table, the endpoint and the roots the client trusts.
 struct Environments {
     memory: Env,
-    /// The seeded table every read measures.
+    /// The seeded table every read measures, over TLS as on AWS.
     dynamodb: Env,
+    /// The same table straight to moto: plain HTTP, and a new connection for every call.
+    dynamodb_plain: Env,
     /// A table with a post for every delete.
     to_delete: Env,
-    /// A seeded table of the server's own.
+    /// A seeded table of the server's own, over TLS.
     server: Env,
+    /// The server's table straight to moto.
+    server_plain: Env,
+    /// Where the TLS front's root is written alone, for the experiment with one root.
+    one_root: PathBuf,
 }
 
 type Env = Vec<(String, String)>;
 
+/// DynamoDB's side of the measurements: moto, and in front of it an endpoint that speaks TLS
+/// and keeps connections open, as DynamoDB's does.
+struct Store {
+    moto: LocalDynamo,
+    front: KeepAliveFront,
+    /// This machine's bundle of CA roots with the harness's own root added: a function trusts
+    /// the endpoint the way it trusts AWS's on Lambda, from one bundle file of every root.
+    bundle: PathBuf,
+    one_root: PathBuf,
+}
+
+impl Store {
+    fn start() -> Result<Self> {
+        let moto = LocalDynamo::start().context("start moto_server")?;
+        let ca = LocalCa::new()?;
+        let dir = std::env::temp_dir().join(format!("bench-roots-{}", std::process::id()));
+        let one_root = ca.write_root(&dir)?;
+        let system = std::fs::read_to_string(SYSTEM_BUNDLE)
+            .with_context(|| format!("{SYSTEM_BUNDLE}: install Debian's ca-certificates"))?;
+        let bundle = dir.join("bundle-with-measurements-root.pem");
+        std::fs::write(&bundle, system + &ca.root_pem)?;
+        let moto_address: std::net::SocketAddr = moto
+            .endpoint()
+            .trim_start_matches("http://")
+            .parse()
+            .context("moto's address")?;
+        let front = KeepAliveFront::start(moto_address, Some(&ca))?;
+        Ok(Self {
+            moto,
+            front,
+            bundle,
+            one_root,
+        })
+    }
+
+    /// The environment for `table`: through the TLS front, or straight to moto.
+    fn env(&self, table: &str, tls: bool) -> Env {
+        let mut env = vec![
+            ("BLOG_STORE".to_owned(), "dynamodb".to_owned()),
+            ("TABLE_NAME".to_owned(), table.to_owned()),
+        ];
+        env.extend(
+            self.moto
+                .aws_env()
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        if tls {
+            env.retain(|(name, _)| name != "AWS_ENDPOINT_URL_DYNAMODB");
+            env.push((
+                "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),
+                self.front.url.clone(),
+            ));
+            env.push((
+                "SSL_CERT_FILE".to_owned(),
+                self.bundle.display().to_string(),
+            ));
+        }
+        env
+    }
+}
+
+/// The bundle of CA roots a function reads on Lambda is one file like Debian's.
+const SYSTEM_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
 impl Environments {
-    async fn seed(moto: &LocalDynamo, options: &Options) -> Result<Self> {
+    async fn seed(store: &Store, options: &Options) -> Result<Self> {
         // Every table holds the post `bench` and 19 more, so the lists read a full page; the
         // deletes get a table of their own with a post for each of them (moto's query slows down
         // as a feed grows, which would say something about moto, not about our code).
-        let dynamodb = |table: &str| {
-            let mut env = vec![
-                ("BLOG_STORE".to_owned(), "dynamodb".to_owned()),
-                ("TABLE_NAME".to_owned(), table.to_owned()),
-            ];
-            env.extend(moto.aws_env().map(|(k, v)| (k.to_owned(), v.to_owned())));
-            env
-        };
         let to_delete = options.cold_starts() + options.warm() + 5;
+        let measured = seed_table(&store.moto, "Measured", 0).await?;
+        let deleted = seed_table(&store.moto, "ToDelete", to_delete).await?;
+        let server = seed_table(&store.moto, "MeasuredServer", 0).await?;
         Ok(Self {
             memory: vec![("BLOG_STORE".to_owned(), "memory".to_owned())],
-            dynamodb: dynamodb(&seed_table(moto, "Measured", 0).await?),
-            to_delete: dynamodb(&seed_table(moto, "ToDelete", to_delete).await?),
-            server: dynamodb(&seed_table(moto, "MeasuredServer", 0).await?),
+            dynamodb: store.env(&measured, true),
+            dynamodb_plain: store.env(&measured, false),
+            to_delete: store.env(&deleted, true),
+            server: store.env(&server, true),
+            server_plain: store.env(&server, false),
+            one_root: store.one_root.clone(),
         })
     }
 }
@@ -163,8 +267,8 @@ impl Environments {
 pub async fn run(options: &Options) -> Result<Results> {
     let machine = Machine::probe();
     println!("measuring on {} ({} cores)", machine.cpu, machine.cores);
-    let moto = LocalDynamo::start().context("start moto_server")?;
-    let envs = Environments::seed(&moto, options).await?;
+    let store = Store::start()?;
+    let envs = Environments::seed(&store, options).await?;
     println!(
         "the functions and the floor, {} cold starts each, in turn...",
         options.cold_starts()
@@ -176,14 +280,14 @@ pub async fn run(options: &Options) -> Result<Results> {
     )
     .await?;
     let hello_function = functions.pop().expect("the floor was measured");
+    println!(
+        "get-post at each memory size's CPU share, {} cold starts each...",
+        options.curve_cold_starts()
+    );
+    let memory_curve = measure_memory_curve(options, &envs).await?;
 
     println!("the server...");
-    let moto_address: std::net::SocketAddr = moto
-        .endpoint()
-        .trim_start_matches("http://")
-        .parse()
-        .context("moto's address")?;
-    let container = measure_container(options, &envs, moto_address)?;
+    let container = measure_container(options, &envs)?;
     let sizes = sizes(options)?;
     let cost = cost_results(&container);
     let tools = vec![
@@ -196,15 +300,17 @@ pub async fn run(options: &Options) -> Result<Results> {
         quick: options.quick,
         functions,
         hello_function,
+        memory_curve,
         container,
         sizes,
         cost,
     })
 }
 
-/// The functions on DynamoDB (moto, seeded: every measured call answers 2xx), get-posts on the
-/// memory store too (to see what the DynamoDB client adds to init), get-post with one CA root,
-/// and last the floor, measured in the same rounds.
+/// The functions on DynamoDB (moto behind TLS, seeded: every measured call answers 2xx),
+/// get-posts on the memory store too (to see what the DynamoDB client adds to init), get-post
+/// with plain HTTP (to see what the handshake adds to the first call) and with one CA root (to
+/// see what reading the bundle adds to init), and last the floor, measured in the same rounds.
 fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Function>> {
     let function = |name: &str, store: Backing, env: &Env| Function {
         name: name.to_owned(),
@@ -212,21 +318,23 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         binary: options.binary(name),
         env: env.clone(),
         event: event_for(name),
+        cpu: Cpu::Full,
     };
-    // An experiment, not a deployment: get-post with a trust store of one CA root instead of the
-    // system's bundle, to show how much of init is loading that bundle.
-    anyhow::ensure!(
-        Path::new(ONE_ROOT).exists(),
-        "{ONE_ROOT} is missing: install Debian's ca-certificates"
-    );
+    // An experiment, not a deployment: get-post with a trust store of the one root that signs
+    // the endpoint's certificate instead of the bundle, to show how much of init is loading it.
     let mut one_root_env = envs.dynamodb.clone();
-    one_root_env.push(("SSL_CERT_FILE".to_owned(), ONE_ROOT.to_owned()));
+    one_root_env.retain(|(name, _)| name != "SSL_CERT_FILE");
+    one_root_env.push((
+        "SSL_CERT_FILE".to_owned(),
+        envs.one_root.display().to_string(),
+    ));
     Ok(vec![
         function("get-posts", Backing::Memory, &envs.memory),
         function("get-posts", Backing::Dynamodb, &envs.dynamodb),
         function("get-post", Backing::Dynamodb, &envs.dynamodb),
         function("create-post", Backing::Dynamodb, &envs.dynamodb),
         function("delete-post", Backing::Dynamodb, &envs.to_delete),
+        function("get-post", Backing::DynamodbPlain, &envs.dynamodb_plain),
         function("get-post", Backing::DynamodbOneRoot, &one_root_env),
         Function {
             name: "hello-function".to_owned(),
@@ -234,8 +342,58 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
             binary: options.binary("hello-function"),
             env: Vec::new(),
             event: Box::new(|_| Bytes::from_static(b"{}")),
+            cpu: Cpu::Full,
         },
     ])
+}
+
+/// `get-post` at each memory size's share of a CPU, init at the share and init at full CPU
+/// taking turns, and the price of each size through the cost model.
+async fn measure_memory_curve(options: &Options, envs: &Environments) -> Result<Vec<SizePoint>> {
+    let mut functions = Vec::new();
+    let mut effective = Vec::new();
+    for &memory_mb in options.memory_sizes() {
+        let quota = Arc::new(CpuQuota::for_memory(memory_mb)?);
+        effective.push(effective_share(&quota)?);
+        for init in [InitCpu::Share, InitCpu::Full] {
+            functions.push(Function {
+                name: "get-post".to_owned(),
+                store: Backing::Dynamodb,
+                binary: options.binary("get-post"),
+                env: envs.dynamodb.clone(),
+                event: event_for("get-post"),
+                cpu: Cpu::Share {
+                    quota: Arc::clone(&quota),
+                    init,
+                },
+            });
+        }
+    }
+    let results = measure(
+        &functions,
+        options.curve_cold_starts(),
+        options.curve_warm(),
+    )
+    .await?;
+    drop(functions);
+    let mut points = Vec::new();
+    for ((pair, &memory_mb), effective_share) in
+        results.chunks(2).zip(options.memory_sizes()).zip(effective)
+    {
+        let [at_share, at_full] = pair else {
+            bail!("two results per size");
+        };
+        points.push(SizePoint {
+            memory_mb,
+            cpu_share: cpu_share(memory_mb),
+            effective_share,
+            per_million_warm: cost::lambda_per_million(at_share.warm_ms.p50, memory_mb),
+            per_million_cold: cost::lambda_per_million(at_share.init_and_first_ms.p50, memory_mb),
+            init_at_share: at_share.clone(),
+            init_at_full_cpu: at_full.clone(),
+        });
+    }
+    Ok(points)
 }
 
 /// A table on moto with the post `bench`, 19 more, and `to_delete` posts to delete (`del-0`,
@@ -323,22 +481,14 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
     }
 }
 
-/// The CA root of the function measured with one (Debian's copy of the root that signs AWS's own
-/// certificates).
-pub const ONE_ROOT: &str = "/etc/ssl/certs/Amazon_Root_CA_1.pem";
-
 const READ: &str = "GET /blog/{id}";
 
-fn measure_container(
-    options: &Options,
-    envs: &Environments,
-    moto: std::net::SocketAddr,
-) -> Result<ContainerResults> {
+fn measure_container(options: &Options, envs: &Environments) -> Result<ContainerResults> {
     let server_binary = options.binary("blog-server");
     let start_to_health_ms = start_to_health(&server_binary, &envs.memory, options.cold_starts())?;
     let mut loads = each_route_on_each_store(options, envs)?;
     loads.push(with_the_access_log(options, &envs.memory)?);
-    loads.push(with_connections_kept(options, &envs.server, moto)?);
+    loads.push(plain_http_to_moto(options, &envs.server_plain)?);
     let (rounds, hello) = the_ceiling(options, &envs.memory)?;
     // Each round measures both servers within seconds of each other, so the ratio is taken per
     // round (a busy spell on the machine slows both sides of a round) and the median of those is
@@ -422,26 +572,15 @@ fn with_the_access_log(options: &Options, memory_env: &Env) -> Result<Load> {
     )
 }
 
-/// The read through a front that keeps the server's connections open, as DynamoDB does: the
-/// difference in CPU per request is what opening a connection per call costs the server.
-fn with_connections_kept(
-    options: &Options,
-    dynamodb_env: &Env,
-    moto: std::net::SocketAddr,
-) -> Result<Load> {
-    let front = KeepAliveFront::start(moto)?;
-    let kept_env: Env = dynamodb_env
-        .iter()
-        .map(|(name, value)| match name.as_str() {
-            "AWS_ENDPOINT_URL_DYNAMODB" => (name.clone(), front.url.clone()),
-            _ => (name.clone(), value.clone()),
-        })
-        .collect();
-    let server = Server::start(&options.binary("blog-server"), &["--port", "0"], &kept_env)?;
-    println!("  {READ} on {}...", Backing::DynamodbKeptAlive);
+/// The read straight to moto: plain HTTP, and a new connection for every call (moto closes each
+/// after its answer). Against the TLS row, it shows what DynamoDB's kept connections save the
+/// server and what TLS costs it.
+fn plain_http_to_moto(options: &Options, plain_env: &Env) -> Result<Load> {
+    let server = Server::start(&options.binary("blog-server"), &["--port", "0"], plain_env)?;
+    println!("  {READ} on {}...", Backing::DynamodbPlain);
     load(
         &server,
-        read(READ, Backing::DynamodbKeptAlive, "/blog/bench"),
+        read(READ, Backing::DynamodbPlain, "/blog/bench"),
         options.pressure(options.connections().min(4)),
     )
 }

@@ -58,6 +58,15 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         assert!(load.requests > 0, "{}", load.name);
         assert_eq!(load.failures, 0, "{} on {}", load.name, load.store);
     }
+    // The quick run measures one memory size's share: the kernel held the function to it.
+    let point = results.memory_curve.first().expect("one memory size");
+    assert!(
+        point.init_at_share.throttled_periods > 0,
+        "the share never bit: {point:?}"
+    );
+    for result in [&point.init_at_share, &point.init_at_full_cpu] {
+        assert_eq!(result.answers_2xx, result.answers, "{result:?}");
+    }
     let out = std::env::temp_dir().join(format!("bench-smoke-{}", std::process::id()));
     ch09_measure::report::write(&results, &out).expect("the report");
     for file in [
@@ -65,6 +74,8 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         "functions.md",
         "container.md",
         "sizes.md",
+        "memory.md",
+        "memory.svg",
         "cost.md",
         "cold-starts.svg",
         "throughput.svg",
