@@ -29,8 +29,9 @@ pub const DEREGISTRATION_DELAY_SECS: u64 = 30;
 /// How long ECS waits after SIGTERM before SIGKILL. The server's shutdown grace (20 s) fits in
 /// it with time to exit.
 pub const STOP_TIMEOUT_SECS: u64 = 30;
-/// How long the container keeps an idle connection; the load balancer's idle timeout (60 s by
-/// default) must be shorter, or it may reuse a connection the server has just closed.
+/// How long the load balancer keeps an idle connection to a task open (60 s, its default). It must
+/// be shorter than the server's own idle timeout (chapter 4's, 75 s), or the load balancer may send
+/// a request on a connection the server has just closed.
 pub const LOAD_BALANCER_IDLE_TIMEOUT_SECS: u64 = 60;
 // ANCHOR_END: settings
 
