@@ -5,7 +5,7 @@
 //! as a Lambda function on `provided.al2023` and alone in a `FROM scratch` image. Only the
 //! function and server packages are built, so Cargo unifies only their features (not those of
 //! the whole workspace). Then each function becomes `functions/<name>.zip` holding `bootstrap`,
-//! and the server, its Dockerfile and the CA roots become the image's build context, all under
+//! and the server and its Dockerfile become the image's build context, all under
 //! `target/package/`, where the stack (through `openapi.json`) reads them.
 
 use std::fs::File;
@@ -15,7 +15,6 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use base64::Engine as _;
 
 use crate::process::{cargo, describe, root, run, target_dir};
 use crate::tools::{PACKAGING, ensure};
@@ -125,7 +124,6 @@ pub fn run_package(build: Build) -> Result<Package> {
         root().join("chapters/ch04-container/Dockerfile"),
         image_context.join("Dockerfile"),
     )?;
-    write_ca_roots(&image_context.join("ca-certificates.crt"))?;
     let server_bytes = std::fs::metadata(&server_binary)?.len();
     let package = Package {
         functions: artifacts,
@@ -193,23 +191,6 @@ fn zip_bootstrap(binary: &Path, zip_path: &Path) -> Result<()> {
     zip.write_all(&bytes)?;
     zip.finish()?;
     Ok(())
-}
-
-/// The CA roots the server's TLS client trusts (it verifies DynamoDB's certificate), as a PEM
-/// bundle: Mozilla's roots from the `webpki-root-certs` crate, a version pinned in Cargo.lock,
-/// so the image's trust store changes only when the project updates it.
-fn write_ca_roots(path: &Path) -> Result<()> {
-    let mut pem = String::new();
-    for certificate in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(certificate.as_ref());
-        pem.push_str("-----BEGIN CERTIFICATE-----\n");
-        for line in encoded.as_bytes().chunks(64) {
-            pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
-            pem.push('\n');
-        }
-        pem.push_str("-----END CERTIFICATE-----\n");
-    }
-    std::fs::write(path, pem).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `target/package/manifest.json`: the sizes and the build time, for later chapters' figures.

@@ -68,6 +68,7 @@ pub fn retries() -> RetryConfig {
 /// this module's timeouts and retries.
 pub async fn client_from_env() -> Client {
     let config = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(crate::trust::https_client())
         .timeout_config(timeouts_from_env())
         .retry_config(retries())
         .load()

@@ -18,6 +18,7 @@ mod grants;
 pub mod local;
 mod store;
 pub mod table;
+pub mod trust;
 
 pub use choice::StoreChoice;
 pub use client::{DEFAULT_TABLE_NAME, TABLE_NAME_ENV};

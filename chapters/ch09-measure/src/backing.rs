@@ -14,8 +14,8 @@ pub enum Backing {
     Dynamodb,
     /// moto straight: plain HTTP, and a new connection for every call.
     DynamodbPlain,
-    /// DynamoDB, with a trust store of one CA root instead of the system's bundle.
-    DynamodbOneRoot,
+    /// DynamoDB, trusting the system's bundle of every CA root instead of Amazon Trust Services'.
+    DynamodbSystemBundle,
 }
 
 impl Backing {
@@ -27,7 +27,7 @@ impl Backing {
             Self::MemoryAccessLog => "memory, access log on",
             Self::Dynamodb => "dynamodb (TLS)",
             Self::DynamodbPlain => "dynamodb, plain HTTP, a connection per call",
-            Self::DynamodbOneRoot => "dynamodb, one CA root",
+            Self::DynamodbSystemBundle => "dynamodb, the system's bundle of roots",
         }
     }
 }

@@ -95,18 +95,9 @@ pub struct FunctionResult {
 }
 
 /// The environment Lambda gives a function (what `lambda_runtime` reads), and nothing of the
-/// harness's own. The TLS client loads its CA roots at init: on Lambda's `provided.al2023` they
-/// are one bundle file in a folder of bundles, so the function gets that bundle and an empty
-/// folder, not this machine's folder of several hundred certificates.
+/// harness's own: the store's variables come with each [`Function`].
 fn lambda_env(runtime_api: &str, name: &str, memory_mb: u32) -> Vec<(String, String)> {
-    let empty_folder = std::env::temp_dir().join("no-extra-ca-roots");
-    let _ = std::fs::create_dir_all(&empty_folder);
     [
-        (
-            "SSL_CERT_FILE",
-            "/etc/ssl/certs/ca-certificates.crt".to_owned(),
-        ),
-        ("SSL_CERT_DIR", empty_folder.display().to_string()),
         ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_owned()),
         ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
         ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),

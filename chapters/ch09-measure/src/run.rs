@@ -20,6 +20,8 @@ use crate::container::{Load, Pressure, Route, Server, load, post_script, start_t
 use crate::cost::{self, Workload};
 use crate::cpu_share::{CpuQuota, InitCpu, MEMORY_SIZES_MB, cpu_share, effective_share};
 use crate::functions::{Cpu, Function, FunctionResult, measure};
+use ch02_dynamodb::trust::{AMAZON_TRUST_SERVICES, CA_BUNDLE_ENV};
+
 use crate::keepalive::KeepAliveFront;
 use crate::machine::{Machine, version_of};
 use crate::stats::Summary;
@@ -173,8 +175,9 @@ struct Environments {
     server: Env,
     /// The server's table straight to moto.
     server_plain: Env,
-    /// Where the TLS front's root is written alone, for the experiment with one root.
-    one_root: PathBuf,
+    /// The system's bundle of every root with the harness's root added, for the experiment
+    /// that trusts the bundle instead of Amazon Trust Services' roots.
+    system_bundle: PathBuf,
 }
 
 type Env = Vec<(String, String)>;
@@ -184,10 +187,11 @@ type Env = Vec<(String, String)>;
 struct Store {
     moto: LocalDynamo,
     front: KeepAliveFront,
-    /// This machine's bundle of CA roots with the harness's own root added: a function trusts
-    /// the endpoint the way it trusts AWS's on Lambda, from one bundle file of every root.
+    /// Amazon Trust Services' roots, which the client compiles in, with the harness's root
+    /// added: a function trusts the endpoint as it trusts DynamoDB's, and reads as many roots.
     bundle: PathBuf,
-    one_root: PathBuf,
+    /// The system's bundle with the harness's root added.
+    system_bundle: PathBuf,
 }
 
 impl Store {
@@ -195,11 +199,13 @@ impl Store {
         let moto = LocalDynamo::start().context("start moto_server")?;
         let ca = LocalCa::new()?;
         let dir = std::env::temp_dir().join(format!("bench-roots-{}", std::process::id()));
-        let one_root = ca.write_root(&dir)?;
+        std::fs::create_dir_all(&dir)?;
+        let bundle = dir.join("amazon-trust-services-and-measurements-root.pem");
+        std::fs::write(&bundle, AMAZON_TRUST_SERVICES.to_owned() + &ca.root_pem)?;
         let system = std::fs::read_to_string(SYSTEM_BUNDLE)
             .with_context(|| format!("{SYSTEM_BUNDLE}: install Debian's ca-certificates"))?;
-        let bundle = dir.join("bundle-with-measurements-root.pem");
-        std::fs::write(&bundle, system + &ca.root_pem)?;
+        let system_bundle = dir.join("system-bundle-and-measurements-root.pem");
+        std::fs::write(&system_bundle, system + &ca.root_pem)?;
         let moto_address: std::net::SocketAddr = moto
             .endpoint()
             .trim_start_matches("http://")
@@ -210,7 +216,7 @@ impl Store {
             moto,
             front,
             bundle,
-            one_root,
+            system_bundle,
         })
     }
 
@@ -231,16 +237,13 @@ impl Store {
                 "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),
                 self.front.url.clone(),
             ));
-            env.push((
-                "SSL_CERT_FILE".to_owned(),
-                self.bundle.display().to_string(),
-            ));
+            env.push((CA_BUNDLE_ENV.to_owned(), self.bundle.display().to_string()));
         }
         env
     }
 }
 
-/// The bundle of CA roots a function reads on Lambda is one file like Debian's.
+/// The system's bundle of every CA root, as Debian keeps it.
 const SYSTEM_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 impl Environments {
@@ -259,7 +262,7 @@ impl Environments {
             to_delete: store.env(&deleted, true),
             server: store.env(&server, true),
             server_plain: store.env(&server, false),
-            one_root: store.one_root.clone(),
+            system_bundle: store.system_bundle.clone(),
         })
     }
 }
@@ -309,8 +312,8 @@ pub async fn run(options: &Options) -> Result<Results> {
 
 /// The functions on DynamoDB (moto behind TLS, seeded: every measured call answers 2xx),
 /// get-posts on the memory store too (to see what the DynamoDB client adds to init), get-post
-/// with plain HTTP (to see what the handshake adds to the first call) and with one CA root (to
-/// see what reading the bundle adds to init), and last the floor, measured in the same rounds.
+/// with plain HTTP (to see what the handshake adds to the first call) and trusting the system's
+/// bundle (to see what reading it adds to init), and last the floor, in the same rounds.
 fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Function>> {
     let function = |name: &str, store: Backing, env: &Env| Function {
         name: name.to_owned(),
@@ -320,13 +323,13 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         event: event_for(name),
         cpu: Cpu::Full,
     };
-    // An experiment, not a deployment: get-post with a trust store of the one root that signs
-    // the endpoint's certificate instead of the bundle, to show how much of init is loading it.
-    let mut one_root_env = envs.dynamodb.clone();
-    one_root_env.retain(|(name, _)| name != "SSL_CERT_FILE");
-    one_root_env.push((
-        "SSL_CERT_FILE".to_owned(),
-        envs.one_root.display().to_string(),
+    // An experiment, not a deployment: get-post trusting the system's bundle of every root
+    // instead of Amazon Trust Services' five, to show what reading the bundle costs init.
+    let mut system_bundle_env = envs.dynamodb.clone();
+    system_bundle_env.retain(|(name, _)| name != CA_BUNDLE_ENV);
+    system_bundle_env.push((
+        CA_BUNDLE_ENV.to_owned(),
+        envs.system_bundle.display().to_string(),
     ));
     Ok(vec![
         function("get-posts", Backing::Memory, &envs.memory),
@@ -335,7 +338,11 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         function("create-post", Backing::Dynamodb, &envs.dynamodb),
         function("delete-post", Backing::Dynamodb, &envs.to_delete),
         function("get-post", Backing::DynamodbPlain, &envs.dynamodb_plain),
-        function("get-post", Backing::DynamodbOneRoot, &one_root_env),
+        function(
+            "get-post",
+            Backing::DynamodbSystemBundle,
+            &system_bundle_env,
+        ),
         Function {
             name: "hello-function".to_owned(),
             store: Backing::None,

@@ -1,10 +1,9 @@
 //! DynamoDB's TLS, on this machine. Every DynamoDB endpoint on AWS answers over HTTPS, so a
 //! function's first call pays a TLS handshake, and a server's first call on each connection does.
-//! The harness makes a certificate authority of its own, writes its root where a function can
-//! trust it (`SSL_CERT_FILE`, the way a function on Lambda trusts the bundle of AWS's roots), and
-//! signs a certificate for `localhost` that the front in [`crate::keepalive`] presents.
+//! The harness makes a certificate authority of its own, whose root a function trusts beside
+//! Amazon Trust Services' (chapter 2's `AWS_CA_BUNDLE`), and signs a certificate for `localhost`
+//! that the front in [`crate::keepalive`] presents.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
@@ -67,15 +66,6 @@ impl LocalCa {
             root_der: CertificateDer::from(root_cert.der().to_vec()),
             acceptor: TlsAcceptor::from(Arc::new(config)),
         })
-    }
-
-    /// Writes the root to `dir/measurements-root.pem` and returns the path, for `SSL_CERT_FILE`.
-    pub fn write_root(&self, dir: &Path) -> Result<PathBuf> {
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join("measurements-root.pem");
-        std::fs::write(&path, &self.root_pem)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(path)
     }
 }
 // ANCHOR_END: ca
@@ -151,5 +141,49 @@ mod tests {
 
         let refused = get_twice(&client(&[]), port).await;
         assert!(refused.is_err(), "a client without the root must refuse");
+    }
+
+    /// The functions' client trusts Amazon Trust Services' roots and nothing else: it refuses
+    /// the harness's endpoint until the harness's root is added, as `AWS_CA_BUNDLE` adds it.
+    #[tokio::test]
+    async fn the_client_refuses_a_root_it_was_not_given() {
+        use aws_sdk_dynamodb::error::SdkError;
+        use ch02_dynamodb::trust::{AMAZON_TRUST_SERVICES, TrustStore, https_client_trusting};
+        let ca = LocalCa::new().unwrap();
+        let front = KeepAliveFront::start(one_answer_upstream(), Some(&ca)).unwrap();
+        let call = |roots: TrustStore| {
+            let config = aws_sdk_dynamodb::Config::builder()
+                .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+                .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+                .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                    "local", "local", None, None, "local",
+                ))
+                .endpoint_url(&front.url)
+                .http_client(https_client_trusting(roots))
+                .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+                .build();
+            async move {
+                aws_sdk_dynamodb::Client::from_conf(config)
+                    .list_tables()
+                    .send()
+                    .await
+            }
+        };
+        let amazon_only = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES);
+        let refused = call(amazon_only).await.unwrap_err();
+        assert!(
+            matches!(refused, SdkError::DispatchFailure(_)),
+            "the handshake must fail: {refused:?}"
+        );
+        let with_ours = TrustStore::empty()
+            .with_pem_certificate(AMAZON_TRUST_SERVICES)
+            .with_pem_certificate(ca.root_pem.clone());
+        // The upstream answers `ok`, not DynamoDB's JSON: an error, but one that came back over
+        // a connection the client trusted.
+        let answered = call(with_ours).await.unwrap_err();
+        assert!(
+            !matches!(answered, SdkError::DispatchFailure(_)),
+            "the handshake must succeed: {answered:?}"
+        );
     }
 }
