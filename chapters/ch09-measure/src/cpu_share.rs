@@ -75,6 +75,9 @@ enum Interface {
 #[derive(Debug)]
 pub struct CpuQuota {
     dir: PathBuf,
+    /// The controller's root, where a thread goes back to.
+    parent: PathBuf,
+    interface: Interface,
     procs: File,
     pub memory_mb: u32,
 }
@@ -107,6 +110,8 @@ impl CpuQuota {
             .with_context(|| format!("cannot open {}/cgroup.procs", dir.display()))?;
         Ok(Self {
             dir,
+            parent,
+            interface,
             procs,
             memory_mb,
         })
@@ -134,6 +139,41 @@ impl CpuQuota {
         (&self.procs)
             .write_all(pid.to_string().as_bytes())
             .with_context(|| format!("cannot move process {pid} into {}", self.dir.display()))
+    }
+
+    /// Starts `command` inside the cgroup from its first instruction. A child inherits the
+    /// cgroup of the thread that spawns it, so with cgroup v1 the spawning thread joins the
+    /// cgroup for the moment of the spawn and leaves it at once: the child starts as fast as any
+    /// other (no fork of this large process, as moving the child itself before `exec` would
+    /// need, which would be counted in its init). With cgroup v2 a thread cannot leave its
+    /// process's cgroup, so the child moves itself before `exec`.
+    pub fn spawn_inside(
+        &self,
+        command: &mut tokio::process::Command,
+    ) -> Result<tokio::process::Child> {
+        match self.interface {
+            Interface::V1 => {
+                let thread = std::fs::read_link("/proc/thread-self")
+                    .context("which thread is this")?
+                    .file_name()
+                    .map(|tid| tid.to_string_lossy().into_owned())
+                    .context("a thread id")?;
+                write(&self.dir.join("tasks"), &thread)?;
+                let child = command.spawn();
+                write(&self.parent.join("tasks"), &thread)?;
+                Ok(child?)
+            }
+            Interface::V2 => {
+                let procs = self.procs.try_clone()?;
+                // SAFETY: between fork and exec the child only calls write(2) on a descriptor
+                // opened before the fork (writing `0` to `cgroup.procs` moves the writer): no
+                // allocation, no lock, nothing that is not async-signal-safe.
+                unsafe {
+                    command.pre_exec(move || (&procs).write_all(b"0"));
+                }
+                Ok(command.spawn()?)
+            }
+        }
     }
 
     /// A handle to the cgroup's `cgroup.procs` for a child to move itself into it before it

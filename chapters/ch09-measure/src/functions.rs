@@ -1,7 +1,6 @@
 //! Cold starts and warm invocations of real function binaries, run the way Lambda runs them:
 //! spawned with `AWS_LAMBDA_RUNTIME_API` pointing at [`RuntimeApi`], fed proxy events, timed.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -162,23 +161,15 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true);
-    if let Cpu::Share {
-        quota,
-        init: InitCpu::Share,
-    } = &function.cpu
-    {
-        let procs = quota.procs()?;
-        // SAFETY: between fork and exec the child only calls write(2) on a descriptor opened
-        // before the fork (writing `0` to `cgroup.procs` moves the writer): no allocation, no
-        // lock, nothing that is not async-signal-safe.
-        unsafe {
-            command.pre_exec(move || (&procs).write_all(b"0"));
-        }
-    }
     let spawned = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("cannot start {}", function.binary.display()))?;
+    let mut child = match &function.cpu {
+        Cpu::Share {
+            quota,
+            init: InitCpu::Share,
+        } => quota.spawn_inside(&mut command),
+        _ => command.spawn().map_err(anyhow::Error::from),
+    }
+    .with_context(|| format!("cannot start {}", function.binary.display()))?;
     let init = match next_report(api).await? {
         Report::WantsNext(at) => at - spawned,
         other => bail!("{} did not finish init: {other:?}", function.name),
