@@ -176,12 +176,6 @@ impl CpuQuota {
         }
     }
 
-    /// A handle to the cgroup's `cgroup.procs` for a child to move itself into it before it
-    /// runs: writing `0` moves the writer.
-    pub fn procs(&self) -> Result<File> {
-        Ok(self.procs.try_clone()?)
-    }
-
     /// How many periods the kernel has throttled the cgroup's processes in so far: proof that
     /// the quota bit.
     pub fn throttled_periods(&self) -> Result<u64> {
@@ -202,33 +196,26 @@ impl Drop for CpuQuota {
 
 /// The share of one CPU `quota` really gives: the same CPU-bound work (`sha256sum` of 16 MiB)
 /// timed on a whole core and inside the cgroup, best of three each.
-pub fn effective_share(quota: &CpuQuota) -> Result<f64> {
+pub async fn effective_share(quota: &CpuQuota) -> Result<f64> {
     let work = std::env::temp_dir().join(format!("cpu-share-work-{}", std::process::id()));
     std::fs::write(&work, vec![0u8; 16 << 20])?;
-    let time = |inside: bool| -> Result<f64> {
+    let best_of_three = async |inside: bool| -> Result<f64> {
         let mut best = f64::INFINITY;
         for _ in 0..3 {
-            let mut command = std::process::Command::new("sha256sum");
+            let mut command = tokio::process::Command::new("sha256sum");
             command.arg(&work).stdout(std::process::Stdio::null());
-            if inside {
-                let procs = quota.procs()?;
-                // SAFETY: between fork and exec the child only calls write(2) on a descriptor
-                // opened before the fork: nothing that allocates or locks.
-                unsafe {
-                    std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
-                        (&procs).write_all(b"0")
-                    });
-                }
-            }
             let started = std::time::Instant::now();
-            let status = command.status().context("cannot run sha256sum")?;
-            anyhow::ensure!(status.success(), "sha256sum failed");
+            let mut child = match inside {
+                true => quota.spawn_inside(&mut command)?,
+                false => command.spawn().context("cannot run sha256sum")?,
+            };
+            anyhow::ensure!(child.wait().await?.success(), "sha256sum failed");
             best = best.min(started.elapsed().as_secs_f64());
         }
         Ok(best)
     };
-    let free = time(false)?;
-    let held = time(true)?;
+    let free = best_of_three(false).await?;
+    let held = best_of_three(true).await?;
     let _ = std::fs::remove_file(&work);
     Ok(free / held)
 }

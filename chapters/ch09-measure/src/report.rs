@@ -586,9 +586,7 @@ fn cost_chart(results: &Results, path: &Path) -> Result<()> {
                 color.stroke_width(3),
             ))?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
-            });
+            .legend(legend_line(color, 3));
     }
     if let Some(rps) = results
         .cost
@@ -672,9 +670,7 @@ fn memory_chart(results: &Results, path: &Path) -> Result<()> {
                 color.stroke_width(3),
             ))?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
-            });
+            .legend(legend_line(color, 3));
     }
     let price = RGBColor(60, 150, 80);
     chart
@@ -685,7 +681,7 @@ fn memory_chart(results: &Results, path: &Path) -> Result<()> {
             price.stroke_width(2),
         ))?
         .label("price of a million warm calls (right)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], price.stroke_width(2)));
+        .legend(legend_line(price, 2));
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -694,4 +690,12 @@ fn memory_chart(results: &Results, path: &Path) -> Result<()> {
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// A legend's sample: a short line in the series' colour and width.
+fn legend_line(
+    color: RGBColor,
+    width: u32,
+) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> + 'static {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width))
 }

@@ -175,9 +175,9 @@ struct Environments {
     server: Env,
     /// The server's table straight to moto.
     server_plain: Env,
-    /// The system's bundle of every root with the harness's root added, for the experiment
-    /// that trusts the bundle instead of Amazon Trust Services' roots.
-    system_bundle: PathBuf,
+    /// The seeded table over TLS, trusting the system's bundle of every root instead of Amazon
+    /// Trust Services' (an experiment: what reading the bundle costs init).
+    dynamodb_system_bundle: Env,
 }
 
 type Env = Vec<(String, String)>;
@@ -221,7 +221,7 @@ impl Store {
     }
 
     /// The environment for `table`: through the TLS front, or straight to moto.
-    fn env(&self, table: &str, tls: bool) -> Env {
+    fn env(&self, table: &str, via: Via) -> Env {
         let mut env = vec![
             ("BLOG_STORE".to_owned(), "dynamodb".to_owned()),
             ("TABLE_NAME".to_owned(), table.to_owned()),
@@ -231,16 +231,30 @@ impl Store {
                 .aws_env()
                 .map(|(k, v)| (k.to_owned(), v.to_owned())),
         );
-        if tls {
-            env.retain(|(name, _)| name != "AWS_ENDPOINT_URL_DYNAMODB");
-            env.push((
-                "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),
-                self.front.url.clone(),
-            ));
-            env.push((CA_BUNDLE_ENV.to_owned(), self.bundle.display().to_string()));
-        }
+        let bundle = match via {
+            Via::Plain => return env,
+            Via::Tls => &self.bundle,
+            Via::TlsTrustingTheSystemBundle => &self.system_bundle,
+        };
+        env.retain(|(name, _)| name != "AWS_ENDPOINT_URL_DYNAMODB");
+        env.push((
+            "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),
+            self.front.url.clone(),
+        ));
+        env.push((CA_BUNDLE_ENV.to_owned(), bundle.display().to_string()));
         env
     }
+}
+
+/// How a measured program reaches moto.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// Straight: plain HTTP, a new connection for every call.
+    Plain,
+    /// Through the TLS front, trusting Amazon Trust Services' roots and the harness's.
+    Tls,
+    /// Through the TLS front, trusting the system's bundle and the harness's root.
+    TlsTrustingTheSystemBundle,
 }
 
 /// The system's bundle of every CA root, as Debian keeps it.
@@ -257,12 +271,12 @@ impl Environments {
         let server = seed_table(&store.moto, "MeasuredServer", 0).await?;
         Ok(Self {
             memory: vec![("BLOG_STORE".to_owned(), "memory".to_owned())],
-            dynamodb: store.env(&measured, true),
-            dynamodb_plain: store.env(&measured, false),
-            to_delete: store.env(&deleted, true),
-            server: store.env(&server, true),
-            server_plain: store.env(&server, false),
-            system_bundle: store.system_bundle.clone(),
+            dynamodb: store.env(&measured, Via::Tls),
+            dynamodb_plain: store.env(&measured, Via::Plain),
+            to_delete: store.env(&deleted, Via::Tls),
+            server: store.env(&server, Via::Tls),
+            server_plain: store.env(&server, Via::Plain),
+            dynamodb_system_bundle: store.env(&measured, Via::TlsTrustingTheSystemBundle),
         })
     }
 }
@@ -323,14 +337,6 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         event: event_for(name),
         cpu: Cpu::Full,
     };
-    // An experiment, not a deployment: get-post trusting the system's bundle of every root
-    // instead of Amazon Trust Services' five, to show what reading the bundle costs init.
-    let mut system_bundle_env = envs.dynamodb.clone();
-    system_bundle_env.retain(|(name, _)| name != CA_BUNDLE_ENV);
-    system_bundle_env.push((
-        CA_BUNDLE_ENV.to_owned(),
-        envs.system_bundle.display().to_string(),
-    ));
     Ok(vec![
         function("get-posts", Backing::Memory, &envs.memory),
         function("get-posts", Backing::Dynamodb, &envs.dynamodb),
@@ -341,7 +347,7 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         function(
             "get-post",
             Backing::DynamodbSystemBundle,
-            &system_bundle_env,
+            &envs.dynamodb_system_bundle,
         ),
         Function {
             name: "hello-function".to_owned(),
@@ -361,7 +367,7 @@ async fn measure_memory_curve(options: &Options, envs: &Environments) -> Result<
     let mut effective = Vec::new();
     for &memory_mb in options.memory_sizes() {
         let quota = Arc::new(CpuQuota::for_memory(memory_mb)?);
-        effective.push(effective_share(&quota)?);
+        effective.push(effective_share(&quota).await?);
         for init in [InitCpu::Share, InitCpu::Full] {
             functions.push(Function {
                 name: "get-post".to_owned(),

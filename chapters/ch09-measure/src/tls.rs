@@ -22,8 +22,6 @@ pub const HOST: &str = "localhost";
 pub struct LocalCa {
     /// The root, as PEM: the one certificate in the trust store the functions get.
     pub root_pem: String,
-    /// The same root, as DER, for a client of the harness's own.
-    pub root_der: CertificateDer<'static>,
     /// Accepts TLS with a certificate for [`HOST`] signed by the root.
     pub acceptor: TlsAcceptor,
 }
@@ -63,7 +61,6 @@ impl LocalCa {
             .context("the endpoint's TLS configuration")?;
         Ok(Self {
             root_pem: root_cert.pem(),
-            root_der: CertificateDer::from(root_cert.der().to_vec()),
             acceptor: TlsAcceptor::from(Arc::new(config)),
         })
     }
@@ -77,6 +74,7 @@ mod tests {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     use tokio_rustls::TlsConnector;
     use tokio_rustls::rustls::pki_types::ServerName;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
     use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
     use super::*;
@@ -134,9 +132,8 @@ mod tests {
         let port: u16 = front.url.rsplit(':').next().unwrap().parse().unwrap();
         assert!(front.url.starts_with("https://localhost:"), "{}", front.url);
 
-        let answers = get_twice(&client(std::slice::from_ref(&ca.root_der)), port)
-            .await
-            .unwrap();
+        let root = CertificateDer::from_pem_slice(ca.root_pem.as_bytes()).unwrap();
+        let answers = get_twice(&client(&[root]), port).await.unwrap();
         assert_eq!(answers.matches("HTTP/1.1 200 OK").count(), 2, "{answers}");
 
         let refused = get_twice(&client(&[]), port).await;
