@@ -2,10 +2,12 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use ch01_blog_core::{MemoryStore, PostStore};
+use ch01_blog_core::{MemoryStore, PostStore, StoreOperation};
 
 use crate::DynamoStore;
+use crate::connect::{CONNECT_AT_INIT_BOUND, CONNECT_AT_INIT_ENV, connect_at_init_from_env};
 
 // ANCHOR: choice
 /// The store a backend uses, from `BLOG_STORE` (`memory`, the default, or `dynamodb`).
@@ -41,6 +43,56 @@ impl StoreChoice {
     }
 }
 // ANCHOR_END: choice
+
+// ANCHOR: open_for
+/// What opening a store for a function did about its connection, for the init log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// The memory store has none.
+    None,
+    /// `DYNAMODB_CONNECT_AT_INIT=false`: the first request opens it.
+    Skipped,
+    /// Opened, in this long.
+    Opened(Duration),
+    /// Not opened (DynamoDB did not answer in time, or answered with an error): the first request
+    /// tries again and reports what it finds.
+    Failed(String),
+}
+
+impl StoreChoice {
+    /// [`StoreChoice::open`] for a function that performs `operation`: with DynamoDB, the
+    /// connection is opened now, during init, through that operation's own call
+    /// ([`DynamoStore::open_connection`]), unless `DYNAMODB_CONNECT_AT_INIT=false`. Never fails
+    /// init because of the store: a store that cannot be reached now is reported, and the first
+    /// request answers 503 as it would have.
+    pub async fn open_for(
+        self,
+        operation: StoreOperation,
+    ) -> Result<(Arc<dyn PostStore>, Connection), String> {
+        let store = match self {
+            Self::Memory => return Ok((self.open().await, Connection::None)),
+            Self::DynamoDb => DynamoStore::from_env().await,
+        };
+        if !connect_at_init_from_env()? {
+            return Ok((Arc::new(store), Connection::Skipped));
+        }
+        let started = Instant::now();
+        let connection = match tokio::time::timeout(
+            CONNECT_AT_INIT_BOUND,
+            store.open_connection(operation),
+        )
+        .await
+        {
+            Ok(Ok(())) => Connection::Opened(started.elapsed()),
+            Ok(Err(detail)) => Connection::Failed(detail),
+            Err(_) => Connection::Failed(format!(
+                "no answer within {CONNECT_AT_INIT_BOUND:?} (set {CONNECT_AT_INIT_ENV}=false to skip)"
+            )),
+        };
+        Ok((Arc::new(store), connection))
+    }
+}
+// ANCHOR_END: open_for
 
 impl std::str::FromStr for StoreChoice {
     type Err = String;

@@ -10,6 +10,7 @@
 
 mod choice;
 pub mod client;
+mod connect;
 mod errors;
 #[cfg(feature = "test-support")]
 pub mod fault;
@@ -20,8 +21,9 @@ mod store;
 pub mod table;
 pub mod trust;
 
-pub use choice::StoreChoice;
+pub use choice::{Connection, StoreChoice};
 pub use client::{DEFAULT_TABLE_NAME, TABLE_NAME_ENV};
+pub use connect::{CONNECT_AT_INIT_BOUND, CONNECT_AT_INIT_ENV, connect_at_init_from_env};
 pub use grants::{Grant, GrantTarget, grant_for};
 pub use store::DynamoStore;
 pub use table::create_table;

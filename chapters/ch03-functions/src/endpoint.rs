@@ -2,7 +2,7 @@
 
 use ch01_blog_core::http::Method;
 use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogPath, StoreOperation};
-use ch02_dynamodb::StoreChoice;
+use ch02_dynamodb::{Connection, StoreChoice};
 use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use lambda_http::request::LambdaRequest;
 use lambda_http::tower::Service;
@@ -93,13 +93,25 @@ pub fn function(
 }
 
 /// What every binary's `main` does: JSON logs, the store chosen by `BLOG_STORE` opened once at
-/// init (warm invocations reuse it and its connections), then the Lambda runtime loop.
+/// init with its connection (warm invocations reuse both), then the Lambda runtime loop.
 pub async fn run(endpoint: Endpoint) -> Result<(), Error> {
     crate::logging::init_json_logs();
-    let store = StoreChoice::from_env()?;
-    tracing::info!(function = endpoint.function_name(), %store, "init");
-    let blog = Blog::new(store.open().await);
-    lambda_http::run(function(blog, endpoint)).await
+    let choice = StoreChoice::from_env()?;
+    let name = endpoint.function_name();
+    let (store, connection) = choice.open_for(endpoint.store_operation()).await?;
+    match connection {
+        Connection::Failed(detail) => {
+            tracing::warn!(function = name, store = %choice, %detail, "init: store connection not opened");
+        }
+        Connection::Opened(took) => {
+            let ms = took.as_secs_f64() * 1e3;
+            tracing::info!(function = name, store = %choice, connection_ms = ms, "init");
+        }
+        Connection::None | Connection::Skipped => {
+            tracing::info!(function = name, store = %choice, "init");
+        }
+    }
+    lambda_http::run(function(Blog::new(store), endpoint)).await
 }
 // ANCHOR_END: function
 

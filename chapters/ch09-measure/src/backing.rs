@@ -16,6 +16,9 @@ pub enum Backing {
     DynamodbPlain,
     /// DynamoDB, trusting the system's bundle of every CA root instead of Amazon Trust Services'.
     DynamodbSystemBundle,
+    /// DynamoDB as on AWS, with the connection left to the first call
+    /// (`DYNAMODB_CONNECT_AT_INIT=false`).
+    DynamodbConnectAtFirstCall,
 }
 
 impl Backing {
@@ -28,6 +31,9 @@ impl Backing {
             Self::Dynamodb => "dynamodb (TLS)",
             Self::DynamodbPlain => "dynamodb, plain HTTP, a connection per call",
             Self::DynamodbSystemBundle => "dynamodb, the system's bundle of roots",
+            Self::DynamodbConnectAtFirstCall => {
+                "dynamodb (TLS), connection opened by the first call"
+            }
         }
     }
 }

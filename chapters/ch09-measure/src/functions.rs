@@ -14,6 +14,7 @@ use tokio::process::Command;
 
 use crate::backing::Backing;
 use crate::cpu_share::{CpuQuota, InitCpu};
+use crate::keepalive::Connections;
 use crate::machine::memory_kib;
 use crate::runtime_api::{Invocation, Report, RuntimeApi};
 use crate::stats::{Summary, summarize};
@@ -28,6 +29,9 @@ pub struct Function {
     /// The `n`th invocation's event (so a delete can delete a different post each time).
     pub event: Box<dyn Fn(usize) -> Bytes + Send + Sync>,
     pub cpu: Cpu,
+    /// The connections the store's endpoint has accepted, when it counts them: read at the end
+    /// of init and after the first call, to see which of the two opened the connection.
+    pub connections: Option<Connections>,
 }
 
 /// The CPU a measured function gets.
@@ -91,6 +95,15 @@ pub struct FunctionResult {
     pub peak_rss_kib: u64,
     pub answers: usize,
     pub answers_2xx: usize,
+    /// Connections to the store opened during init and during the first call, over every cold
+    /// start; `None` where the endpoint does not count them.
+    pub opened_connections: Option<OpenedConnections>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OpenedConnections {
+    pub in_init: u64,
+    pub in_first_call: u64,
 }
 
 /// The environment Lambda gives a function (what `lambda_runtime` reads), and nothing of the
@@ -161,6 +174,7 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true);
+    let before = function.connections.as_ref().map(Connections::count);
     let spawned = Instant::now();
     let mut child = match &function.cpu {
         Cpu::Share {
@@ -175,6 +189,7 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
         other => bail!("{} did not finish init: {other:?}", function.name),
     };
     tally.init.push(init);
+    let after_init = function.connections.as_ref().map(Connections::count);
     if let (
         Cpu::Share {
             quota,
@@ -212,6 +227,13 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
             0 => {
                 tally.first.push(took);
                 tally.both.push(init + took);
+                if let (Some(before), Some(after_init), Some(connections)) =
+                    (before, after_init, &function.connections)
+                {
+                    let opened = tally.opened_connections.get_or_insert_default();
+                    opened.in_init += after_init - before;
+                    opened.in_first_call += connections.count() - after_init;
+                }
             }
             _ => tally.warm.push(took),
         }
@@ -239,6 +261,7 @@ struct Tally {
     answers: usize,
     answers_2xx: usize,
     peak_rss_kib: u64,
+    opened_connections: Option<OpenedConnections>,
     /// Invocations so far (each gets the next event).
     invocation: usize,
 }
@@ -254,6 +277,7 @@ impl Tally {
             answers: 0,
             answers_2xx: 0,
             peak_rss_kib: 0,
+            opened_connections: None,
             invocation: 0,
         }
     }
@@ -275,6 +299,7 @@ impl Tally {
             peak_rss_kib: self.peak_rss_kib,
             answers: self.answers,
             answers_2xx: self.answers_2xx,
+            opened_connections: self.opened_connections,
         }
     }
 }

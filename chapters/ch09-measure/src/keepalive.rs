@@ -9,6 +9,8 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 use bytes::Bytes;
@@ -28,6 +30,8 @@ use crate::tls::{HOST, LocalCa};
 #[derive(Debug)]
 pub struct KeepAliveFront {
     pub url: String,
+    /// Connections accepted so far.
+    pub connections: Connections,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -56,6 +60,8 @@ impl KeepAliveFront {
             None => format!("http://127.0.0.1:{port}"),
         };
         let acceptor = tls.map(|ca| ca.acceptor.clone());
+        let connections = Connections::default();
+        let counted = connections.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -67,20 +73,37 @@ impl KeepAliveFront {
                 };
                 tokio::select! {
                     _ = stopped => {}
-                    () = accept(listener, upstream, acceptor) => {}
+                    () = accept(listener, upstream, acceptor, counted) => {}
                 }
             });
         });
         Ok(Self {
             url,
+            connections,
             stop: Some(stop),
             thread: Some(thread),
         })
     }
 }
 
-async fn accept(listener: TcpListener, upstream: SocketAddr, tls: Option<TlsAcceptor>) {
+/// A count of the connections a front has accepted, shared with whoever reads it.
+#[derive(Debug, Clone, Default)]
+pub struct Connections(Arc<AtomicU64>);
+
+impl Connections {
+    pub fn count(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+async fn accept(
+    listener: TcpListener,
+    upstream: SocketAddr,
+    tls: Option<TlsAcceptor>,
+    connections: Connections,
+) {
     while let Ok((stream, _)) = listener.accept().await {
+        connections.0.fetch_add(1, Ordering::SeqCst);
         let tls = tls.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| forward(upstream, request));

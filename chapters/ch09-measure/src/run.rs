@@ -19,10 +19,12 @@ use crate::backing::Backing;
 use crate::container::{Load, Pressure, Route, Server, load, post_script, start_to_health};
 use crate::cost::{self, Workload};
 use crate::cpu_share::{CpuQuota, InitCpu, MEMORY_SIZES_MB, cpu_share, effective_share};
+use crate::entropy::first_random;
 use crate::functions::{Cpu, Function, FunctionResult, measure};
+use ch02_dynamodb::CONNECT_AT_INIT_ENV;
 use ch02_dynamodb::trust::{AMAZON_TRUST_SERVICES, CA_BUNDLE_ENV};
 
-use crate::keepalive::KeepAliveFront;
+use crate::keepalive::{Connections, KeepAliveFront};
 use crate::machine::{Machine, version_of};
 use crate::stats::Summary;
 use crate::tls::LocalCa;
@@ -95,7 +97,8 @@ pub struct Results {
 }
 
 /// One memory size of the curve: `get-post` on DynamoDB (TLS) at that size's share of a CPU,
-/// with init at the share and with init at full CPU, and what Lambda charges at that size.
+/// with init at the share and with init at full CPU, its connection opened during init (as it
+/// ships) and by the first call; and what Lambda charges at that size.
 #[derive(Debug, Clone, Serialize)]
 pub struct SizePoint {
     pub memory_mb: u32,
@@ -104,6 +107,10 @@ pub struct SizePoint {
     pub effective_share: f64,
     pub init_at_share: FunctionResult,
     pub init_at_full_cpu: FunctionResult,
+    pub first_call_connects_init_at_share: FunctionResult,
+    pub first_call_connects_init_at_full_cpu: FunctionResult,
+    /// A process's first random bytes from AWS-LC, at the share.
+    pub first_random_ms: Summary,
     /// Lambda's price of a million invocations as long as the warm p50, at this size.
     pub per_million_warm: f64,
     /// Lambda's price of a million cold starts (init and the first call are both billed) with
@@ -178,6 +185,10 @@ struct Environments {
     /// The seeded table over TLS, trusting the system's bundle of every root instead of Amazon
     /// Trust Services' (an experiment: what reading the bundle costs init).
     dynamodb_system_bundle: Env,
+    /// The seeded table over TLS, the connection left to the first call.
+    dynamodb_first_call: Env,
+    /// The connections the TLS endpoint has accepted.
+    connections: Connections,
 }
 
 type Env = Vec<(String, String)>;
@@ -231,10 +242,23 @@ impl Store {
                 .aws_env()
                 .map(|(k, v)| (k.to_owned(), v.to_owned())),
         );
+        // The experiments leave the connection to the first call, as the row they are compared
+        // with does: each then differs from it in one thing only.
+        let at_first_call = (CONNECT_AT_INIT_ENV.to_owned(), "false".to_owned());
         let bundle = match via {
-            Via::Plain => return env,
+            Via::Plain => {
+                env.push(at_first_call);
+                return env;
+            }
             Via::Tls => &self.bundle,
-            Via::TlsTrustingTheSystemBundle => &self.system_bundle,
+            Via::TlsTrustingTheSystemBundle => {
+                env.push(at_first_call);
+                &self.system_bundle
+            }
+            Via::TlsConnectingAtTheFirstCall => {
+                env.push(at_first_call);
+                &self.bundle
+            }
         };
         env.retain(|(name, _)| name != "AWS_ENDPOINT_URL_DYNAMODB");
         env.push((
@@ -249,12 +273,15 @@ impl Store {
 /// How a measured program reaches moto.
 #[derive(Debug, Clone, Copy)]
 enum Via {
-    /// Straight: plain HTTP, a new connection for every call.
+    /// Straight: plain HTTP, a new connection for every call (the first one by the first call).
     Plain,
     /// Through the TLS front, trusting Amazon Trust Services' roots and the harness's.
     Tls,
-    /// Through the TLS front, trusting the system's bundle and the harness's root.
+    /// Through the TLS front, trusting the system's bundle and the harness's root, the
+    /// connection left to the first call.
     TlsTrustingTheSystemBundle,
+    /// [`Via::Tls`], with the connection opened by the first call instead of during init.
+    TlsConnectingAtTheFirstCall,
 }
 
 /// The system's bundle of every CA root, as Debian keeps it.
@@ -277,6 +304,8 @@ impl Environments {
             server: store.env(&server, Via::Tls),
             server_plain: store.env(&server, Via::Plain),
             dynamodb_system_bundle: store.env(&measured, Via::TlsTrustingTheSystemBundle),
+            dynamodb_first_call: store.env(&measured, Via::TlsConnectingAtTheFirstCall),
+            connections: store.front.connections.clone(),
         })
     }
 }
@@ -336,6 +365,12 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         env: env.clone(),
         event: event_for(name),
         cpu: Cpu::Full,
+        connections: match store {
+            Backing::None | Backing::Memory | Backing::MemoryAccessLog | Backing::DynamodbPlain => {
+                None
+            }
+            _ => Some(envs.connections.clone()),
+        },
     };
     Ok(vec![
         function("get-posts", Backing::Memory, &envs.memory),
@@ -343,20 +378,18 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
         function("get-post", Backing::Dynamodb, &envs.dynamodb),
         function("create-post", Backing::Dynamodb, &envs.dynamodb),
         function("delete-post", Backing::Dynamodb, &envs.to_delete),
+        function(
+            "get-post",
+            Backing::DynamodbConnectAtFirstCall,
+            &envs.dynamodb_first_call,
+        ),
         function("get-post", Backing::DynamodbPlain, &envs.dynamodb_plain),
         function(
             "get-post",
             Backing::DynamodbSystemBundle,
             &envs.dynamodb_system_bundle,
         ),
-        Function {
-            name: "hello-function".to_owned(),
-            store: Backing::None,
-            binary: options.binary("hello-function"),
-            env: Vec::new(),
-            event: Box::new(|_| Bytes::from_static(b"{}")),
-            cpu: Cpu::Full,
-        },
+        function("hello-function", Backing::None, &Vec::new()),
     ])
 }
 
@@ -365,20 +398,30 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
 async fn measure_memory_curve(options: &Options, envs: &Environments) -> Result<Vec<SizePoint>> {
     let mut functions = Vec::new();
     let mut effective = Vec::new();
+    let mut random = Vec::new();
     for &memory_mb in options.memory_sizes() {
         let quota = Arc::new(CpuQuota::for_memory(memory_mb)?);
         effective.push(effective_share(&quota).await?);
-        for init in [InitCpu::Share, InitCpu::Full] {
+        let probe = options.binary("first-random");
+        random.push(first_random(&probe, Some(&quota), options.curve_cold_starts()).await?);
+        for (env, init) in CURVE_VARIANTS.map(|(first_call, init)| {
+            let env = match first_call {
+                false => &envs.dynamodb,
+                true => &envs.dynamodb_first_call,
+            };
+            (env, init)
+        }) {
             functions.push(Function {
                 name: "get-post".to_owned(),
                 store: Backing::Dynamodb,
                 binary: options.binary("get-post"),
-                env: envs.dynamodb.clone(),
+                env: env.clone(),
                 event: event_for("get-post"),
                 cpu: Cpu::Share {
                     quota: Arc::clone(&quota),
                     init,
                 },
+                connections: Some(envs.connections.clone()),
             });
         }
     }
@@ -390,11 +433,14 @@ async fn measure_memory_curve(options: &Options, envs: &Environments) -> Result<
     .await?;
     drop(functions);
     let mut points = Vec::new();
-    for ((pair, &memory_mb), effective_share) in
-        results.chunks(2).zip(options.memory_sizes()).zip(effective)
+    for (((measured, &memory_mb), effective_share), first_random_ms) in results
+        .chunks(CURVE_VARIANTS.len())
+        .zip(options.memory_sizes())
+        .zip(effective)
+        .zip(random)
     {
-        let [at_share, at_full] = pair else {
-            bail!("two results per size");
+        let [at_share, at_full, first_call_at_share, first_call_at_full] = measured else {
+            bail!("{} results per size", CURVE_VARIANTS.len());
         };
         points.push(SizePoint {
             memory_mb,
@@ -404,13 +450,23 @@ async fn measure_memory_curve(options: &Options, envs: &Environments) -> Result<
             per_million_cold: cost::lambda_per_million(at_share.init_and_first_ms.p50, memory_mb),
             init_at_share: at_share.clone(),
             init_at_full_cpu: at_full.clone(),
+            first_call_connects_init_at_share: first_call_at_share.clone(),
+            first_call_connects_init_at_full_cpu: first_call_at_full.clone(),
+            first_random_ms,
         });
     }
     Ok(points)
 }
 
-/// A table on moto with the post `bench`, 19 more, and `to_delete` posts to delete (`del-0`,
-/// `del-1`, ...).
+/// What the curve measures at each size, in turn: whether the first call opens the connection
+/// (instead of init), and the CPU init gets.
+const CURVE_VARIANTS: [(bool, InitCpu); 4] = [
+    (false, InitCpu::Share),
+    (false, InitCpu::Full),
+    (true, InitCpu::Share),
+    (true, InitCpu::Full),
+];
+
 async fn seed_table(moto: &LocalDynamo, table: &str, to_delete: usize) -> Result<String> {
     let client = moto.client();
     create_table(&client, table).await?;
@@ -490,6 +546,8 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
                 Some(format!("del-{n}")),
             )
         }),
+        // The floor's handler reads nothing of its event.
+        "hello-function" => Box::new(|_| Bytes::from_static(b"{}")),
         other => panic!("no event for {other}"),
     }
 }

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use ch09_measure::backing::Backing;
+use ch09_measure::functions::OpenedConnections;
 use ch09_measure::run::{Options, run};
 
 /// Where `cargo test` put the binaries of this workspace (get-posts, blog-server, ...): next to
@@ -25,6 +27,7 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         "delete-post",
         "blog-server",
         "hello-server",
+        "first-random",
     ] {
         assert!(
             bin_dir().join(binary).exists(),
@@ -58,15 +61,49 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         assert!(load.requests > 0, "{}", load.name);
         assert_eq!(load.failures, 0, "{} on {}", load.name, load.store);
     }
+    // Each cold start of `get-post` opened one connection to the store's endpoint: during init
+    // as it ships, during the first call when told to leave it.
+    for (store, during_init) in [
+        (Backing::Dynamodb, true),
+        (Backing::DynamodbConnectAtFirstCall, false),
+    ] {
+        let get_post = results
+            .functions
+            .iter()
+            .find(|f| f.name == "get-post" && f.store == store)
+            .expect("get-post was measured");
+        let cold_starts = get_post.init_ms.n as u64;
+        let expected = match during_init {
+            true => OpenedConnections {
+                in_init: cold_starts,
+                in_first_call: 0,
+            },
+            false => OpenedConnections {
+                in_init: 0,
+                in_first_call: cold_starts,
+            },
+        };
+        assert_eq!(
+            get_post.opened_connections,
+            Some(expected),
+            "get-post on {store}"
+        );
+    }
     // The quick run measures one memory size's share: the kernel held the function to it.
     let point = results.memory_curve.first().expect("one memory size");
     assert!(
         point.init_at_share.throttled_periods > 0,
         "the share never bit: {point:?}"
     );
-    for result in [&point.init_at_share, &point.init_at_full_cpu] {
+    for result in [
+        &point.init_at_share,
+        &point.init_at_full_cpu,
+        &point.first_call_connects_init_at_share,
+        &point.first_call_connects_init_at_full_cpu,
+    ] {
         assert_eq!(result.answers_2xx, result.answers, "{result:?}");
     }
+    assert!(point.first_random_ms.n > 0 && point.first_random_ms.p50 > 0.0);
     let out = std::env::temp_dir().join(format!("bench-smoke-{}", std::process::id()));
     ch09_measure::report::write(&results, &out).expect("the report");
     for file in [
@@ -75,6 +112,7 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         "container.md",
         "sizes.md",
         "memory.md",
+        "connection.md",
         "memory.svg",
         "cost.md",
         "cold-starts.svg",

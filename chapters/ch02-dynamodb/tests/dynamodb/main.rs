@@ -1,6 +1,7 @@
 //! Chapter 2's tests, in one test binary: the DynamoDB store against the store contract on moto,
 //! its failures, the client from the environment, the pictures and the tour the book shows.
 
+mod connect;
 mod failures;
 mod from_env;
 mod pictures;

@@ -1,8 +1,9 @@
 //! Least privilege, proven from the code: every DynamoDB call each function and the server
-//! really send is recorded (an SDK interceptor on a client pointed at moto) while every request
-//! of theirs runs, through its success and failure paths; the synthesized template must grant
-//! each role exactly the calls recorded for it. Nothing here lists the expected permissions: add
-//! a store call to the Rust code, or drop a grant from the stack, and this test fails.
+//! really send is recorded (an SDK interceptor on a client pointed at moto) while each function
+//! opens its connection as it does at init and every request runs, through its success and
+//! failure paths; the synthesized template must grant each role exactly the calls recorded for
+//! it. Nothing here lists the expected permissions: add a store call to the Rust code, or drop a
+//! grant from the stack, and this test fails.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -155,6 +156,11 @@ async fn each_function_may_make_exactly_the_calls_it_makes() {
     let template = template();
     for endpoint in Endpoint::ALL {
         let (store, recorder) = recorded_store().await;
+        // What the function does at init: open its connection with its own operation's call.
+        store
+            .open_connection(endpoint.store_operation())
+            .await
+            .unwrap_or_else(|err| panic!("{endpoint:?} at init: {err}"));
         let gateway = LocalApiGateway::new(Blog::new(Arc::new(store)));
         for (method, target, body) in requests_of(endpoint, &a_real_cursor()) {
             let response: Response<Bytes> = gateway
