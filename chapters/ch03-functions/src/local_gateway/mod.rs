@@ -23,6 +23,10 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
+use std::collections::HashMap;
+
+use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
+
 use crate::{Endpoint, STAGE};
 use event::{Caller, from_proxy_response, gateway_error, proxy_event};
 
@@ -32,7 +36,62 @@ pub const DEFAULT_PORT: u16 = 3001;
 /// What `local-api-gateway` prints once it listens: the store, and the functions' base URL
 /// (the stack's `FunctionsURL` output has the same shape).
 pub fn startup_lines(store: impl std::fmt::Display, address: std::net::SocketAddr) -> String {
-    format!("store: {store}\nFunctionsURL: http://{address}/{STAGE}/\n")
+    startup_lines_for("FunctionsURL", store, address)
+}
+
+/// [`startup_lines`] with the name of the stack output the URL stands for.
+pub fn startup_lines_for(
+    output: &str,
+    store: impl std::fmt::Display,
+    address: std::net::SocketAddr,
+) -> String {
+    format!("store: {store}\n{output}: http://{address}/{STAGE}/\n")
+}
+
+/// The command line of a local gateway: `local-api-gateway`, and later chapters' own.
+#[derive(Debug, clap::Args)]
+pub struct LocalArgs {
+    /// Port on 127.0.0.1 (each program has its own default).
+    #[arg(long, env = "PORT")]
+    pub port: Option<u16>,
+    /// Store: memory, or dynamodb (configured by TABLE_NAME, AWS_REGION and
+    /// AWS_ENDPOINT_URL_DYNAMODB).
+    #[arg(long, env = ch02_dynamodb::StoreChoice::ENV, default_value = "memory")]
+    pub store: ch02_dynamodb::StoreChoice,
+    /// Each function's timeout in seconds: Lambda's default unless you give the one your
+    /// deployment sets (the stack in chapter 6 sets 20).
+    #[arg(long, value_name = "SECONDS", default_value_t = LAMBDA_DEFAULT_TIMEOUT_SECS)]
+    pub function_timeout: u64,
+}
+
+/// Serves `backend` (given the blog on the chosen store) behind a local API Gateway on
+/// 127.0.0.1 until Ctrl-C, after printing [`startup_lines_for`] the stack output `output`.
+pub async fn serve_locally(
+    args: LocalArgs,
+    (default_port, output): (u16, &str),
+    backend: impl FnOnce(Blog) -> Backend,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    crate::logging::init_json_logs();
+    let address = SocketAddr::from((
+        std::net::Ipv4Addr::LOCALHOST,
+        args.port.unwrap_or(default_port),
+    ));
+    let listener = TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let limits = Limits::for_function_timeout(Duration::from_secs(args.function_timeout));
+    let blog = Blog::new(args.store.open().await);
+    let gateway = Arc::new(LocalApiGateway::for_backend(backend(blog)).with_limits(limits));
+    print!(
+        "{}",
+        startup_lines_for(output, args.store, listener.local_addr()?)
+    );
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    gateway.serve(listener, shutdown).await?;
+    Ok(())
 }
 
 // ANCHOR: limits
@@ -122,19 +181,62 @@ pub fn route(method: &Method, path: &str) -> Route {
 }
 // ANCHOR_END: routing
 
-/// The functions of one stage, sharing one blog (and so one store), answering HTTP.
+// ANCHOR: backend
+/// What API Gateway invokes.
+#[derive(Clone)]
+pub enum Backend {
+    /// One function per endpoint, each on its own resource and method, all sharing one blog
+    /// (and so one store): this chapter's functions.
+    PerEndpoint(Blog),
+    /// One function behind `ANY /{proxy+}`, which every request under the stage reaches: its
+    /// name, and its handler, given the proxy event and returning the JSON document it answers.
+    Proxy {
+        name: &'static str,
+        handler: ProxyHandler,
+    },
+}
+
+/// A function invoked in-process with a proxy event, answering the JSON document the Lambda
+/// runtime would post back ([`crate::invoke_raw`] is one, for one endpoint).
+pub type ProxyHandler = Arc<
+    dyn Fn(ApiGatewayProxyRequest) -> BoxFuture<Result<Vec<u8>, lambda_http::Error>> + Send + Sync,
+>;
+
+/// A boxed future that can cross threads, as a handler returns it.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The resource a proxy function sits behind.
+pub const PROXY_RESOURCE: &str = "/{proxy+}";
+// ANCHOR_END: backend
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PerEndpoint(_) => f.write_str("PerEndpoint"),
+            Self::Proxy { name, .. } => write!(f, "Proxy({name})"),
+        }
+    }
+}
+
+/// The functions of one stage answering HTTP.
 #[derive(Debug)]
 pub struct LocalApiGateway {
-    blog: Blog,
+    backend: Backend,
     limits: Limits,
     request_ids: AtomicU64,
 }
 
 impl LocalApiGateway {
-    /// A gateway for the stack's stage, [`STAGE`], with AWS's default limits.
+    /// A gateway for the stack's stage, [`STAGE`], in front of the four functions, with AWS's
+    /// default limits.
     pub fn new(blog: Blog) -> Self {
+        Self::for_backend(Backend::PerEndpoint(blog))
+    }
+
+    /// A gateway for the stack's stage in front of `backend`, with AWS's default limits.
+    pub fn for_backend(backend: Backend) -> Self {
         Self {
-            blog,
+            backend,
             limits: Limits::default(),
             request_ids: AtomicU64::new(0),
         }
@@ -178,6 +280,21 @@ impl LocalApiGateway {
         else {
             return missing_authentication_token();
         };
+        let blog = match &self.backend {
+            Backend::PerEndpoint(blog) => blog,
+            Backend::Proxy { name, handler } => {
+                // `{proxy+}` matches one path segment or more: the stage's root is no route.
+                let Some(proxy) = below_stage
+                    .strip_prefix('/')
+                    .filter(|rest| !rest.is_empty())
+                else {
+                    return missing_authentication_token();
+                };
+                let mut event = proxy_event(&request, STAGE, PROXY_RESOURCE, None, caller);
+                event.path_parameters = HashMap::from([("proxy".to_owned(), proxy.to_owned())]);
+                return self.invoke(name, event, |event| handler(event)).await;
+            }
+        };
         match route(request.method(), below_stage) {
             Route::Unrouted => missing_authentication_token(),
             // A mock maps only JSON; a body of any other type never reaches it (the stack's
@@ -199,18 +316,24 @@ impl LocalApiGateway {
                 id,
             } => {
                 let event = proxy_event(&request, STAGE, resource, id.as_deref(), caller);
-                self.invoke(endpoint, event).await
+                let blog = blog.clone();
+                self.invoke(endpoint.function_name(), event, move |event| {
+                    Box::pin(async move { crate::invoke_raw(&blog, endpoint, event).await })
+                })
+                .await
             }
         }
     }
     // ANCHOR_END: handle
 
     // ANCHOR: invoke
-    /// Invokes the function as Lambda would, within Lambda's and API Gateway's limits.
+    /// Invokes function `name` with `event` as Lambda would, within Lambda's and API Gateway's
+    /// limits: `call` starts the invocation.
     async fn invoke(
         &self,
-        endpoint: Endpoint,
-        event: lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest,
+        name: &'static str,
+        event: ApiGatewayProxyRequest,
+        call: impl FnOnce(ApiGatewayProxyRequest) -> BoxFuture<Result<Vec<u8>, lambda_http::Error>>,
     ) -> Response<Bytes> {
         let size = serde_json::to_vec(&event)
             .map(|json| json.len())
@@ -227,21 +350,18 @@ impl LocalApiGateway {
             function_timeout,
             integration_timeout,
         } = self.limits;
-        let waited = tokio::time::timeout(
-            function_timeout.min(integration_timeout),
-            crate::invoke_raw(&self.blog, endpoint, event),
-        )
-        .await;
+        let waited =
+            tokio::time::timeout(function_timeout.min(integration_timeout), call(event)).await;
         match waited {
             Ok(Ok(payload)) => answer_from_payload(&payload),
             // What API Gateway answers when the function itself fails...
             Ok(Err(err)) => {
-                tracing::error!(%err, function = endpoint.function_name(), "invoke failed");
+                tracing::error!(%err, function = name, "invoke failed");
                 gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
             }
             // ... or runs out of time: its own timeout is a function error, 502 ...
             Err(_) if function_timeout <= integration_timeout => {
-                tracing::error!(function = endpoint.function_name(), "Task timed out");
+                tracing::error!(function = name, "Task timed out");
                 gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
             }
             // ... and API Gateway's is its own 504.
