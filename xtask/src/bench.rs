@@ -25,6 +25,8 @@ pub fn run() -> Result<()> {
         "ch04-container",
         "-p",
         "ch09-measure",
+        "-p",
+        "ch10-between",
         "--bins",
     ]))?;
     let release = target_dir().join("release");

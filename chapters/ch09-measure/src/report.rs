@@ -23,6 +23,7 @@ pub fn write(results: &Results, out: &Path) -> Result<()> {
     std::fs::write(out.join("sizes.md"), sizes(results)?)?;
     std::fs::write(out.join("memory.md"), memory(results)?)?;
     std::fs::write(out.join("connection.md"), connection(results)?)?;
+    std::fs::write(out.join("between.md"), between(results)?)?;
     memory_chart(results, &out.join("memory.svg"))?;
     std::fs::write(out.join("cost.md"), cost(results)?)?;
     std::fs::write(out.join("targets.md"), targets(results)?)?;
@@ -293,6 +294,20 @@ fn targets(results: &Results) -> Result<String, std::fmt::Error> {
             met: own.init_ms.p50 <= 1.5 * floor,
         });
     }
+    let own_init = |name: &str| {
+        results
+            .functions
+            .iter()
+            .find(|f| f.name == name && f.store == Backing::DynamodbConnectAtFirstCall)
+            .map(|f| f.init_ms.p50)
+    };
+    if let (Some(one), Some(single)) = (own_init("all-routes"), own_init("get-post")) {
+        rows.push(Target {
+            what: "the one function's init (connection left to the first call), p50: within 1.2× of a single-route function's",
+            measured: format!("{one:.2} ms against {single:.2} ms: {:.2}×", one / single),
+            met: one <= 1.2 * single,
+        });
+    }
     if let Some(smallest) = results.memory_curve.first() {
         let (before, after) = (
             smallest
@@ -475,6 +490,59 @@ fn connection(results: &Results) -> Result<String, std::fmt::Error> {
                 .p50,
             first.init_at_full_cpu.init_and_first_ms.p50,
             first.first_random_ms.p50,
+        )?;
+    }
+    Ok(out)
+}
+
+/// Chapter 10's comparison: a function per route (`get-post`) and one function for every route
+/// (`all-routes`), answering the same read.
+fn between(results: &Results) -> Result<String, std::fmt::Error> {
+    let find = |name: &str, store: Backing| {
+        results
+            .functions
+            .iter()
+            .find(|f| f.name == name && f.store == store)
+    };
+    let mut out = String::from(
+        "| shape | function | init, connection during init | init, connection by the first call | first call | init + first call | warm p50 | warm p99 | peak memory |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let shapes = [
+        ("a function per route", "get-post"),
+        ("one function for every route", "all-routes"),
+    ];
+    let mut own_inits = Vec::new();
+    for (shape, name) in shapes {
+        let (Some(shipped), Some(first_call)) = (
+            find(name, Backing::Dynamodb),
+            find(name, Backing::DynamodbConnectAtFirstCall),
+        ) else {
+            continue;
+        };
+        own_inits.push(first_call.init_ms.p50);
+        writeln!(
+            out,
+            "| {shape} | `{name}` | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.3} ms | {:.3} ms | {:.1} MiB |",
+            shipped.init_ms.p50,
+            first_call.init_ms.p50,
+            shipped.first_invocation_ms.p50,
+            shipped.init_and_first_ms.p50,
+            shipped.warm_ms.p50,
+            shipped.warm_ms.p99,
+            shipped.peak_rss_kib as f64 / 1024.0,
+        )?;
+    }
+    writeln!(
+        out,
+        "\nBoth read `GET /blog/{{id}}` from DynamoDB over TLS on this machine's full CPU, p50 of {} cold starts and {} warm calls each (chapter 9's harness, the same run as its tables).",
+        results.hello_function.init_ms.n, results.hello_function.warm_ms.n
+    )?;
+    if let [single, one] = own_inits[..] {
+        writeln!(
+            out,
+            "\nThe one function's own init (its connection left to the first call) is {:.2}× the single-route function's ({:+.2} ms).",
+            one / single,
+            one - single
         )?;
     }
     Ok(out)

@@ -11,6 +11,7 @@ use ch01_blog_core::{Blog, BlogPath};
 use ch02_dynamodb::local::LocalDynamo;
 use ch02_dynamodb::{DynamoStore, create_table};
 use ch03_functions::STAGE;
+use ch03_functions::local_gateway::PROXY_RESOURCE;
 use ch03_functions::local_gateway::event::{Caller, proxy_event};
 use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
 use serde::Serialize;
@@ -389,6 +390,13 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
             Backing::DynamodbSystemBundle,
             &envs.dynamodb_system_bundle,
         ),
+        // Chapter 10's one function for every route, read through its `{proxy+}`.
+        function("all-routes", Backing::Dynamodb, &envs.dynamodb),
+        function(
+            "all-routes",
+            Backing::DynamodbConnectAtFirstCall,
+            &envs.dynamodb_first_call,
+        ),
         function("hello-function", Backing::None, &Vec::new()),
     ])
 }
@@ -545,6 +553,22 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
                 "",
                 Some(format!("del-{n}")),
             )
+        }),
+        // The one function reads `GET /blog/bench` from the event of its `{proxy+}` resource.
+        "all-routes" => Box::new(move |_| {
+            let request = Request::builder()
+                .method("GET")
+                .uri(format!("/{STAGE}/blog/bench"))
+                .body(Bytes::new())
+                .expect("a valid request");
+            let caller = Caller {
+                source_ip: "198.51.100.7",
+                request_id: "measured",
+            };
+            let mut event = proxy_event(&request, STAGE, PROXY_RESOURCE, None, &caller);
+            event.path_parameters =
+                std::collections::HashMap::from([("proxy".to_owned(), "blog/bench".to_owned())]);
+            Bytes::from(serde_json::to_vec(&event).expect("an event is JSON"))
         }),
         // The floor's handler reads nothing of its event.
         "hello-function" => Box::new(|_| Bytes::from_static(b"{}")),

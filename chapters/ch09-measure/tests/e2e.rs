@@ -28,6 +28,7 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         "blog-server",
         "hello-server",
         "first-random",
+        "all-routes",
     ] {
         assert!(
             bin_dir().join(binary).exists(),
@@ -113,6 +114,7 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         "sizes.md",
         "memory.md",
         "connection.md",
+        "between.md",
         "memory.svg",
         "cost.md",
         "cold-starts.svg",
