@@ -59,7 +59,8 @@ pub fn build(workspace: &Path, context: &Path) -> Result<serde_json::Value> {
 /// The bytes a registry stores and a task pulls: the image's compressed layers and its
 /// configuration, as `buildah push` writes them to an OCI layout and `skopeo` reads its manifest.
 pub fn pushed_bytes(workspace: &Path) -> Result<u64> {
-    let dir: PathBuf = workspace.join("target/buildah/oci");
+    // A folder of this process's own: the tests of two chapters measure the image at once.
+    let dir: PathBuf = workspace.join(format!("target/buildah/oci-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     output(
         buildah(workspace)
@@ -72,6 +73,7 @@ pub fn pushed_bytes(workspace: &Path) -> Result<u64> {
             .arg(format!("oci:{}:test", dir.display())),
     )?)
     .context("skopeo's manifest of the image")?;
+    let _ = std::fs::remove_dir_all(&dir);
     let layers: u64 = manifest["layers"]
         .as_array()
         .into_iter()

@@ -40,13 +40,15 @@ pub fn quota_and_period_us(share: f64) -> (u64, u64) {
 }
 
 /// The memory size the stack takes from the curve: the smallest whose first caller's wait
-/// (`(memory_mb, init + first call in ms)`) is within `budget_ms`. Prices only grow with memory
-/// for a function that mostly waits, so the smallest that meets the budget is the cheapest.
-pub fn choose_memory(curve: impl IntoIterator<Item = (u32, f64)>, budget_ms: f64) -> Option<u32> {
+/// (`(memory_mb, init + first call in ms)`) is at most `budget_vs_one_vcpu` times the wait at
+/// one vCPU ([`ONE_VCPU_MB`], which the curve must hold). Prices only grow with memory for a
+/// function that mostly waits, so the smallest that meets the budget is the cheapest.
+pub fn choose_memory(curve: &[(u32, f64)], budget_vs_one_vcpu: f64) -> Option<u32> {
+    let (_, at_one_vcpu) = curve.iter().find(|(mb, _)| *mb == ONE_VCPU_MB)?;
     curve
-        .into_iter()
-        .filter(|(_, wait_ms)| *wait_ms <= budget_ms)
-        .map(|(memory_mb, _)| memory_mb)
+        .iter()
+        .filter(|(_, wait_ms)| *wait_ms <= budget_vs_one_vcpu * at_one_vcpu)
+        .map(|(memory_mb, _)| *memory_mb)
         .min()
 }
 // ANCHOR_END: share
@@ -253,16 +255,24 @@ mod tests {
 
     #[test]
     fn the_smallest_size_within_the_budget_is_chosen() {
-        let curve = [(128, 400.0), (256, 200.0), (512, 110.0), (1024, 70.0)];
-        assert_eq!(choose_memory(curve, 150.0), Some(512));
-        assert_eq!(choose_memory(curve, 50.0), None);
+        let curve = [
+            (128, 400.0),
+            (256, 200.0),
+            (512, 110.0),
+            (1024, 70.0),
+            (ONE_VCPU_MB, 50.0),
+        ];
+        assert_eq!(choose_memory(&curve, 3.0), Some(512));
+        assert_eq!(choose_memory(&curve, 1.0), Some(ONE_VCPU_MB));
+        assert_eq!(choose_memory(&curve, 0.5), None);
+        assert_eq!(choose_memory(&curve[..4], 3.0), None, "no one-vCPU point");
     }
 
     /// The stack's memory size is the one the committed curve chooses: a new measurement that
     /// moves the choice fails here until the stack follows it.
     #[test]
     fn the_stacks_memory_size_is_the_curves_choice() {
-        use ch06_infrastructure::settings::{COLD_START_BUDGET_MS, FUNCTION_MEMORY_MB};
+        use ch06_infrastructure::settings::{COLD_START_BUDGET_VS_ONE_VCPU, FUNCTION_MEMORY_MB};
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/src/measurements/results.json");
         let results: serde_json::Value =
@@ -282,7 +292,7 @@ mod tests {
             .collect();
         assert_eq!(curve.len(), MEMORY_SIZES_MB.len(), "a full run's curve");
         assert_eq!(
-            choose_memory(curve.iter().copied(), COLD_START_BUDGET_MS),
+            choose_memory(&curve, COLD_START_BUDGET_VS_ONE_VCPU),
             Some(FUNCTION_MEMORY_MB),
             "{curve:?}"
         );

@@ -417,24 +417,29 @@ fn memory(results: &Results) -> Result<String, std::fmt::Error> {
             first.memory_mb,
         )?;
     }
-    let budget = ch06_infrastructure::settings::COLD_START_BUDGET_MS;
+    let budget = ch06_infrastructure::settings::COLD_START_BUDGET_VS_ONE_VCPU;
     let curve = &results.memory_curve;
-    let chosen = crate::cpu_share::choose_memory(
-        curve
-            .iter()
-            .map(|p| (p.memory_mb, p.init_at_share.init_and_first_ms.p50)),
-        budget,
-    );
-    if let (Some(chosen), Some(smallest)) = (
-        chosen.and_then(|mb| curve.iter().find(|p| p.memory_mb == mb)),
+    let waits: Vec<(u32, f64)> = curve
+        .iter()
+        .map(|p| (p.memory_mb, p.init_at_share.init_and_first_ms.p50))
+        .collect();
+    let chosen = crate::cpu_share::choose_memory(&waits, budget);
+    let point = |mb: u32| curve.iter().find(|p| p.memory_mb == mb);
+    if let (Some(chosen), Some(smallest), Some(one_vcpu)) = (
+        chosen.and_then(point),
         curve.first(),
+        point(crate::cpu_share::ONE_VCPU_MB),
     ) {
+        let wait = |p: &SizePoint| p.init_at_share.init_and_first_ms.p50;
         writeln!(
             out,
-            "\n<!-- ANCHOR: choice -->\nThe smallest size whose first caller waits at most {budget:.0} ms is **{} MB**: its cold start is {:.0} ms against {:.0} ms at {} MB, for ${:.3} more per million warm calls (${:.3} against ${:.3}).\n<!-- ANCHOR_END: choice -->",
+            "\n<!-- ANCHOR: choice -->\nThe smallest size whose first caller waits at most {budget:.0}× as long as at one vCPU ({:.0} ms at {} MB in this run, so at most {:.0} ms) is **{} MB**: its cold start is {:.0} ms against {:.0} ms at {} MB, for ${:.3} more per million warm calls (${:.3} against ${:.3}).\n<!-- ANCHOR_END: choice -->",
+            wait(one_vcpu),
+            one_vcpu.memory_mb,
+            budget * wait(one_vcpu),
             chosen.memory_mb,
-            chosen.init_at_share.init_and_first_ms.p50,
-            smallest.init_at_share.init_and_first_ms.p50,
+            wait(chosen),
+            wait(smallest),
             smallest.memory_mb,
             chosen.per_million_warm - smallest.per_million_warm,
             chosen.per_million_warm,

@@ -76,12 +76,12 @@ pub const FUNCTION_NAME: &str = "all-routes";
 
 // ANCHOR: run
 /// The binary's `main`: JSON logs, the store opened once at init with its connection (through
-/// the feed's read, the one call every route's grant set allows without writing), then the
+/// a read of one key: its role allows every route's call, and this one reads least), then the
 /// Lambda runtime loop with the router.
 pub async fn run() -> Result<(), Error> {
     ch03_functions::logging::init_json_logs();
     let choice = StoreChoice::from_env()?;
-    let (store, connection) = choice.open_for(StoreOperation::List).await?;
+    let (store, connection) = choice.open_for(StoreOperation::Get).await?;
     match connection {
         Connection::Failed(detail) => {
             tracing::warn!(store = %choice, %detail, "init: store connection not opened");
