@@ -1,4 +1,4 @@
-// The demo page: one blog, two backends. Plain JavaScript, no dependencies, no external requests.
+// The demo page: one blog, several backends. Plain JavaScript, no dependencies, no external requests.
 // Every piece of text that comes from a server is inserted with textContent, never as HTML.
 'use strict';
 
@@ -9,7 +9,8 @@ const backends = (window.BLOG_URLS || []).map((output) => ({
   key: output.OutputKey,
   url: output.OutputValue.endsWith('/') ? output.OutputValue : `${output.OutputValue}/`,
   description: output.Description || '',
-  kind: output.OutputKey.toLowerCase().startsWith('functions') ? 'functions' : 'containers',
+  // FunctionsURL -> functions, ContainersURL -> containers, AllRoutesURL -> all-routes.
+  kind: output.OutputKey.replace(/URL$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase(),
 }));
 
 let current = backends[0];

@@ -1,7 +1,8 @@
 //! The contract check: `openapi.json` (generated from the code, chapter 6 checks it is up to
 //! date) given to schemathesis, which generates requests from it and checks every answer of
-//! both backends against it: statuses, headers, bodies, rejection of invalid input, acceptance
-//! of valid input, and (stateful) sequences that follow the description's links.
+//! every backend (the functions, the container, chapter 10's one function) against it: statuses,
+//! headers, bodies, rejection of invalid input, acceptance of valid input, and (stateful)
+//! sequences that follow the description's links.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -25,15 +26,18 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
     // would let each delete what the other just created.
     let for_functions = DemoProcess::start(&binary, &[])?;
     let for_container = DemoProcess::start(&binary, &[])?;
+    let for_one_function = DemoProcess::start(&binary, &[])?;
     let schemathesis = python.with_file_name("schemathesis");
-    // Both backends at once: schemathesis mostly waits on the answers.
+    // Every backend at once: schemathesis mostly waits on the answers.
     let mut runs = Vec::new();
     for (name, url) in [
         ("functions", &for_functions.urls["FunctionsURL"]),
         ("container", &for_container.urls["ContainersURL"]),
+        ("one function", &for_one_function.urls["AllRoutesURL"]),
     ] {
         let url = url.trim_end_matches('/');
-        let report = target_dir().join(format!("schemathesis/{name}.junit.xml"));
+        let report =
+            target_dir().join(format!("schemathesis/{}.junit.xml", name.replace(' ', "-")));
         let mut command = Command::new(&schemathesis);
         command
             .current_dir(root())
@@ -79,6 +83,7 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
     }
     for_functions.stop()?;
     for_container.stop()?;
+    for_one_function.stop()?;
     if !failures.is_empty() {
         bail!(
             "schemathesis found answers that differ from openapi.json on: {}",

@@ -43,6 +43,8 @@ impl DemoProcess {
                 "0",
                 "--containers-port",
                 "0",
+                "--all-routes-port",
+                "0",
                 "--demo-port",
                 "0",
                 "--book-port",

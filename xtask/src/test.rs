@@ -113,7 +113,7 @@ fn run_tier(
         stages.run("infra: TypeScript's type check", infra::typecheck)?;
         stages.run("infra: jest on a fake package", || infra::jest(None))?;
         stages.run(
-            "contract: schemathesis against both backends, from openapi.json",
+            "contract: schemathesis against every backend, from openapi.json",
             || contract::run_schemathesis(&python, counts),
         )?;
         return stages.run("mdbook build", || build_book(&mdbook));
@@ -175,7 +175,7 @@ fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> R
         || infra::checkov(&template),
     )?;
     stages.run(
-        "contract: schemathesis against both backends, from openapi.json",
+        "contract: schemathesis against every backend, from openapi.json",
         || contract::run_schemathesis(python, counts),
     )?;
     // The book first: the local demo serves it, and the browser tests check that it does.

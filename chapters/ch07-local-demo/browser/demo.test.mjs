@@ -141,7 +141,7 @@ test('a title that looks like HTML is shown as text and runs nothing', async () 
 });
 
 test("an invalid post shows the server's own message", async () => {
-  for (const key of ['FunctionsURL', 'ContainersURL']) {
+  for (const key of ['FunctionsURL', 'ContainersURL', 'AllRoutesURL']) {
     const { page } = await open(DEMO_URL);
     await useBackend(page, key);
     await publish(page, { title: '' });
@@ -171,10 +171,10 @@ test('a backend that is not running is reported as such', async () => {
   await page.close();
 });
 
-test('the Compare panel times the same calls on both backends', async () => {
+test('the Compare panel times the same calls on every backend', async () => {
   const { page, errors } = await open(DEMO_URL);
   const rows = await compare(page);
-  assert.deepEqual(Object.keys(rows), ['functions', 'containers']);
+  assert.deepEqual(Object.keys(rows), ['functions', 'containers', 'all-routes']);
   for (const [backend, cells] of Object.entries(rows)) {
     const [first, p50, p95, calls, failed] = cells;
     for (const figure of [first, p50, p95]) {
@@ -185,7 +185,7 @@ test('the Compare panel times the same calls on both backends', async () => {
     assert.deepEqual([calls, failed], ['31', '0'], backend);
   }
   // Every call is in the call log too: 31 per backend, each one answered.
-  for (const backend of ['functions', 'containers']) {
+  for (const backend of ['functions', 'containers', 'all-routes']) {
     const lines = page.locator(`#call-log li[data-backend="${backend}"]`);
     assert.equal(await lines.filter({ hasText: 'GET /blog?limit=5 → 200' }).count(), 31, backend);
   }

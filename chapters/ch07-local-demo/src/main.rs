@@ -26,7 +26,7 @@ use tokio::task::JoinSet;
 use tracing_subscriber::EnvFilter;
 
 // ANCHOR: args
-/// Runs the blog's two backends on one shared store, the demo page and the book, on 127.0.0.1.
+/// Runs the blog's backends on one shared store, the demo page and the book, on 127.0.0.1.
 #[derive(Debug, Parser)]
 #[command(name = "local-demo")]
 struct Args {
@@ -36,6 +36,10 @@ struct Args {
     /// Port of the containers backend (the hyper server).
     #[arg(long, default_value_t = ch04_container::config::DEFAULT_PORT)]
     containers_port: u16,
+    /// Port of chapter 10's one function for every route (a local API Gateway with `{proxy+}`;
+    /// its URL ends in /Prod/).
+    #[arg(long, default_value_t = ch10_between::DEFAULT_PORT)]
+    all_routes_port: u16,
     /// Port of the demo page.
     #[arg(long, default_value_t = 3002)]
     demo_port: u16,
@@ -54,6 +58,9 @@ struct Args {
     /// Use a functions backend that is already running at this URL instead of starting one.
     #[arg(long)]
     functions_url: Option<String>,
+    /// Use a one-function backend that is already running at this URL instead of starting one.
+    #[arg(long)]
+    all_routes_url: Option<String>,
     /// The demo page's folder.
     #[arg(long, default_value_os_t = workspace().join("html"))]
     html_dir: PathBuf,
@@ -101,8 +108,8 @@ fn book_url(listener: &TcpListener, book_dir: &Path) -> Result<String, String> {
     }
 }
 
-/// The page's `urls.js` for the two backends.
-fn page_urls(functions_url: &str, containers_url: &str) -> Arc<str> {
+/// The page's `urls.js` for the backends.
+fn page_urls(functions_url: &str, containers_url: &str, all_routes_url: &str) -> Arc<str> {
     urls_js(&[
         BackendUrl {
             key: "FunctionsURL".into(),
@@ -117,19 +124,21 @@ fn page_urls(functions_url: &str, containers_url: &str) -> Arc<str> {
             description: "The hyper server behind a load balancer (locally: chapter 4's server)"
                 .into(),
         },
+        BackendUrl {
+            key: ch10_between::URL_OUTPUT.into(),
+            url: all_routes_url.to_owned(),
+            description: "One Lambda function for every route behind API Gateway's {proxy+} (locally: chapter 10's)".into(),
+        },
     ])
     .into()
 }
 
-/// The page's own headers: it may call exactly the two backends, and its types are never guessed.
-fn page_headers(
-    functions_url: &str,
-    containers_url: &str,
-) -> Result<Vec<(HeaderName, HeaderValue)>> {
+/// The page's own headers: it may call exactly the backends, and its types are never guessed.
+fn page_headers(backend_urls: &[&str]) -> Result<Vec<(HeaderName, HeaderValue)>> {
     Ok(vec![
         (
             HeaderName::from_static("content-security-policy"),
-            HeaderValue::try_from(content_security_policy(&[functions_url, containers_url]))
+            HeaderValue::try_from(content_security_policy(backend_urls))
                 .context("a backend URL cannot go in a header")?,
         ),
         (
@@ -161,6 +170,7 @@ async fn main() -> ExitCode {
 struct Listeners {
     functions: Option<TcpListener>,
     containers: Option<TcpListener>,
+    all_routes: Option<TcpListener>,
     demo: TcpListener,
     book: TcpListener,
 }
@@ -176,9 +186,14 @@ impl Listeners {
             None => Some(bind(args.containers_port, "containers").await?),
             Some(_) => None,
         };
+        let all_routes = match &args.all_routes_url {
+            None => Some(bind(args.all_routes_port, "all-routes").await?),
+            Some(_) => None,
+        };
         Ok(Self {
             functions,
             containers,
+            all_routes,
             demo: bind(args.demo_port, "demo").await?,
             book: bind(args.book_port, "book").await?,
         })
@@ -215,15 +230,20 @@ const IDLE: Duration = Duration::from_secs(ch04_container::config::DEFAULT_IDLE_
 const GRACE: Duration = Duration::from_secs(5);
 
 // ANCHOR: backends
-/// The two backends on one store: the functions behind chapter 3's local API Gateway with the
-/// stack's limits, the container's router behind chapter 4's server.
+/// The backends on one store: the functions behind chapter 3's local API Gateway with the
+/// stack's limits, the container's router behind chapter 4's server, and chapter 10's one
+/// function behind a local API Gateway's `{proxy+}`, with the same limits.
 fn spawn_backends(
     servers: &mut JoinSet<()>,
-    listeners: (Option<TcpListener>, Option<TcpListener>),
+    listeners: (
+        Option<TcpListener>,
+        Option<TcpListener>,
+        Option<TcpListener>,
+    ),
     store: &Arc<dyn PostStore>,
     stop: &Stop,
 ) {
-    let (functions, containers) = listeners;
+    let (functions, containers, all_routes) = listeners;
     if let Some(listener) = functions {
         let limits = ch06_infrastructure::settings::local_gateway_limits();
         let gateway =
@@ -239,6 +259,18 @@ fn spawn_backends(
             body_timeout: Duration::from_secs(ch04_container::config::DEFAULT_BODY_TIMEOUT_SECS),
         });
         servers.spawn(serve(listener, app, IDLE, GRACE, stop.signalled()));
+    }
+    if let Some(listener) = all_routes {
+        let one_function = ch10_between::backend(App {
+            blog: Blog::new(Arc::clone(store)),
+            body_timeout: ch10_between::BODY_TIMEOUT,
+        });
+        let limits = ch06_infrastructure::settings::local_gateway_limits();
+        let gateway = Arc::new(LocalApiGateway::for_backend(one_function).with_limits(limits));
+        let shutdown = stop.signalled();
+        servers.spawn(async move {
+            let _ = gateway.serve(listener, shutdown).await;
+        });
     }
 }
 // ANCHOR_END: backends
@@ -256,13 +288,22 @@ async fn run(args: Args) -> Result<()> {
         &format!("/{STAGE}/"),
     );
     let containers_url = backend_url(listeners.containers.as_ref(), &args.containers_url, "/");
+    let all_routes_url = backend_url(
+        listeners.all_routes.as_ref(),
+        &args.all_routes_url,
+        &format!("/{STAGE}/"),
+    );
     let demo_url = url_of(&listeners.demo, "/");
 
     let stop = Stop::new();
     let mut servers = JoinSet::new();
     spawn_backends(
         &mut servers,
-        (listeners.functions, listeners.containers),
+        (
+            listeners.functions,
+            listeners.containers,
+            listeners.all_routes,
+        ),
         &store,
         &stop,
     );
@@ -270,8 +311,8 @@ async fn run(args: Args) -> Result<()> {
         listeners.demo,
         static_site(
             args.html_dir.clone(),
-            Some(page_urls(&functions_url, &containers_url)),
-            page_headers(&functions_url, &containers_url)?,
+            Some(page_urls(&functions_url, &containers_url, &all_routes_url)),
+            page_headers(&[&functions_url, &containers_url, &all_routes_url])?,
         ),
         IDLE,
         GRACE,
@@ -297,6 +338,7 @@ async fn run(args: Args) -> Result<()> {
     let announced = [
         ("FunctionsURL", functions_url.as_str()),
         ("ContainersURL", &containers_url),
+        (ch10_between::URL_OUTPUT, &all_routes_url),
         ("Demo", &demo_url),
         ("Book", &book_url),
     ];

@@ -9,7 +9,7 @@ use crate::{FUNCTION_NAME, invoke_raw};
 
 /// The port `local-all-routes` listens on unless told otherwise (the four functions' gateway
 /// has 3001).
-pub const DEFAULT_PORT: u16 = 3002;
+pub const DEFAULT_PORT: u16 = 3003;
 
 /// The name of the stack output for the one function's base URL.
 pub const URL_OUTPUT: &str = "AllRoutesURL";
