@@ -5,6 +5,7 @@
 //! follows it to the hyper server: the raw HTTP/1.1 bytes in and out. [`Backends`] runs both
 //! variants on loopback ports for the parity suite and the example.
 
+pub mod edges;
 pub mod parity;
 
 use std::fmt::Write as _;

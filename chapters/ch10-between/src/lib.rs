@@ -10,7 +10,7 @@ pub mod local;
 pub mod one_function;
 
 #[cfg(feature = "local")]
-pub use local::{DEFAULT_PORT, URL_OUTPUT, backend};
+pub use local::{DEFAULT_PORT, URL_OUTPUT, backend, start_local};
 pub use one_function::{
     BODY_TIMEOUT, FUNCTION_NAME, for_the_router, invoke, invoke_raw, one_function,
     path_below_stage, run,

@@ -4,79 +4,17 @@
 //! takes half a second meets a 0.2 s function timeout) so that the test waits little.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use ch01_blog_core::test_support::raw_http::RawResponse;
-use ch01_blog_core::test_support::{JsonBody, deterministic_blog};
-use ch01_blog_core::{Blog, BlogError, Cursor, MAX_BODY_BYTES, MemoryStore, Page, Post, PostStore};
+use ch01_blog_core::MAX_BODY_BYTES;
+use ch01_blog_core::test_support::deterministic_blog;
 use ch03_functions::local_gateway::{
     GATEWAY_MAX_BODY, INTEGRATION_TIMEOUT_SECS, LAMBDA_MAX_REQUEST_BYTES,
     LAMBDA_MAX_RESPONSE_BYTES, Limits,
 };
+use ch05_payloads::edges::{JSON, MB, body_of, seen, show_size, slow_blog};
 use ch05_payloads::{Backends, largest_post};
 use ch06_infrastructure::settings::FUNCTION_TIMEOUT_SECS;
-
-const JSON: (&str, &str) = ("content-type", "application/json");
-const MB: usize = 1024 * 1024;
-
-/// A memory store whose reads take `delay`: a store slow enough to outlast a time limit.
-struct SlowStore {
-    inner: MemoryStore,
-    delay: Duration,
-}
-
-#[async_trait]
-impl PostStore for SlowStore {
-    async fn create(&self, post: &Post) -> Result<Post, BlogError> {
-        self.inner.create(post).await
-    }
-    async fn get(&self, id: &str) -> Result<Post, BlogError> {
-        // The fault this row models is time itself: the answer comes, late.
-        tokio::time::sleep(self.delay).await;
-        self.inner.get(id).await
-    }
-    async fn list(&self, limit: usize, after: Option<&Cursor>) -> Result<Page, BlogError> {
-        self.inner.list(limit, after).await
-    }
-    async fn delete(&self, id: &str) -> Result<(), BlogError> {
-        self.inner.delete(id).await
-    }
-}
-
-fn slow_blog() -> Blog {
-    Blog::new(Arc::new(SlowStore {
-        inner: MemoryStore::new(),
-        delay: Duration::from_millis(500),
-    }))
-}
-
-/// A create whose JSON body is `bytes` long.
-fn body_of(bytes: usize) -> Vec<u8> {
-    let head = br#"{"id":"big","title":"Big","author":"Ada","contents":""#;
-    let tail = br#""}"#;
-    let mut body = head.to_vec();
-    body.resize(bytes - tail.len(), b'a');
-    body.extend_from_slice(tail);
-    body
-}
-
-/// What a client sees: the status, and the error's code (ours) or message (API Gateway's), or
-/// for a page how many posts it holds and how large it is.
-fn seen(answer: &RawResponse) -> String {
-    let mut seen = answer.status.to_string();
-    let body = answer.json_body();
-    if let Some(code) = body["code"].as_str() {
-        write!(seen, " `{code}`").unwrap();
-    } else if let Some(message) = body["message"].as_str() {
-        write!(seen, " \"{message}\"").unwrap();
-    } else if let Some(posts) = body["posts"].as_array() {
-        let size = answer.body.len() as f64 / MB as f64;
-        write!(seen, ", {} posts, {size:.1} MB", posts.len()).unwrap();
-    }
-    seen
-}
 
 struct Row {
     limit: String,
@@ -246,13 +184,4 @@ async fn each_aws_limit_and_what_each_variant_answers() {
     }
     table.push_str("<!-- ANCHOR_END: limits -->\n");
     insta::assert_snapshot!(table);
-}
-
-/// `7 MB`, `300 KiB`: as the table says it.
-fn show_size(bytes: usize) -> String {
-    if bytes >= MB {
-        format!("{:.1} MB", bytes as f64 / MB as f64)
-    } else {
-        format!("{} KiB", bytes / 1024)
-    }
 }

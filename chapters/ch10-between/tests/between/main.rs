@@ -1,5 +1,6 @@
 //! Chapter 10's tests: the one function answers every route through chapter 4's router, from
 //! real REST API proxy events of the `{proxy+}` resource.
 
+mod edges;
 mod one_function;
 mod parity;

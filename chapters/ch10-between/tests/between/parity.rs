@@ -2,31 +2,19 @@
 //! one function behind the local API Gateway's `{proxy+}` and to another variant, started from
 //! the same seeded blog, and both must answer alike.
 
-use std::sync::Arc;
-
 use ch01_blog_core::Blog;
 use ch01_blog_core::test_support::seeded_blog;
-use ch03_functions::{LocalApiGateway, STAGE};
-use ch04_container::router::App;
+use ch03_functions::STAGE;
 use ch05_payloads::parity::{Side, cases, compare};
 use ch05_payloads::{Backends, Variant};
-use ch10_between::{BODY_TIMEOUT, backend};
-use tokio::net::TcpListener;
+use ch10_between::start_local;
 
 /// The one function on `blog`, behind a local API Gateway with the stack's limits.
-async fn one_function(blog: Blog) -> Variant {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("an address");
-    let app = App {
-        blog,
-        body_timeout: BODY_TIMEOUT,
-    };
-    let gateway = LocalApiGateway::for_backend(backend(app))
-        .with_limits(ch06_infrastructure::settings::local_gateway_limits());
-    tokio::spawn(Arc::new(gateway).serve(listener, std::future::pending()));
+pub async fn one_function(blog: Blog) -> Variant {
+    let limits = ch06_infrastructure::settings::local_gateway_limits();
     Variant {
         name: "one function",
-        address,
+        address: start_local(blog, limits).await.expect("a local gateway"),
         prefix: format!("/{STAGE}"),
     }
 }
