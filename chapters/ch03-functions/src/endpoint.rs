@@ -99,6 +99,12 @@ pub async fn run(endpoint: Endpoint) -> Result<(), Error> {
     let choice = StoreChoice::from_env()?;
     let name = endpoint.function_name();
     let (store, connection) = choice.open_for(endpoint.store_operation()).await?;
+    log_init(name, choice, connection);
+    lambda_http::run(function(Blog::new(store), endpoint)).await
+}
+
+/// The init log line of a function: its store, and what opening the store's connection did.
+pub fn log_init(name: &str, choice: StoreChoice, connection: Connection) {
     match connection {
         Connection::Failed(detail) => {
             tracing::warn!(function = name, store = %choice, %detail, "init: store connection not opened");
@@ -111,7 +117,6 @@ pub async fn run(endpoint: Endpoint) -> Result<(), Error> {
             tracing::info!(function = name, store = %choice, "init");
         }
     }
-    lambda_http::run(function(Blog::new(store), endpoint)).await
 }
 // ANCHOR_END: function
 
@@ -125,7 +130,19 @@ pub async fn invoke_raw(
     endpoint: Endpoint,
     event: ApiGatewayProxyRequest,
 ) -> Result<Vec<u8>, Error> {
-    let mut adapter = Adapter::from(function(blog.clone(), endpoint));
+    invoke_service_raw(function(blog.clone(), endpoint), event).await
+}
+
+/// [`invoke_raw`] for any `lambda_http` handler (a later chapter's function too).
+pub async fn invoke_service_raw<S>(
+    service: S,
+    event: ApiGatewayProxyRequest,
+) -> Result<Vec<u8>, Error>
+where
+    S: Service<Request, Response = Response<Body>, Error = Error>,
+    S::Future: Send,
+{
+    let mut adapter = Adapter::from(service);
     let event = LambdaEvent::new(LambdaRequest::ApiGatewayV1(event), Context::default());
     // `lambda_http` panics while it reads an event marked `isBase64Encoded` whose body is not
     // base64 (API Gateway never sends one). The Lambda runtime catches a panic and reports the

@@ -13,7 +13,7 @@ pub mod local_gateway;
 pub mod logging;
 pub mod translate;
 
-pub use endpoint::{Endpoint, function, invoke, invoke_raw};
+pub use endpoint::{Endpoint, function, invoke, invoke_raw, invoke_service_raw, log_init};
 #[cfg(feature = "local-gateway")]
 pub use local_gateway::LocalApiGateway;
 

@@ -11,8 +11,7 @@ use ch01_blog_core::{Blog, BlogPath};
 use ch02_dynamodb::local::LocalDynamo;
 use ch02_dynamodb::{DynamoStore, create_table};
 use ch03_functions::STAGE;
-use ch03_functions::local_gateway::PROXY_RESOURCE;
-use ch03_functions::local_gateway::event::{Caller, proxy_event};
+use ch03_functions::local_gateway::event::{Caller, greedy_proxy_event, proxy_event};
 use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
 use serde::Serialize;
 
@@ -565,9 +564,8 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
                 source_ip: "198.51.100.7",
                 request_id: "measured",
             };
-            let mut event = proxy_event(&request, STAGE, PROXY_RESOURCE, None, &caller);
-            event.path_parameters =
-                std::collections::HashMap::from([("proxy".to_owned(), "blog/bench".to_owned())]);
+            let event =
+                greedy_proxy_event(&request, STAGE, &caller).expect("a path below the stage");
             Bytes::from(serde_json::to_vec(&event).expect("an event is JSON"))
         }),
         // The floor's handler reads nothing of its event.

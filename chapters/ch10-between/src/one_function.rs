@@ -4,16 +4,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use ch01_blog_core::{Blog, StoreOperation};
-use ch02_dynamodb::{Connection, StoreChoice};
+use ch02_dynamodb::StoreChoice;
 use ch04_container::router::{self, App};
 use http_body_util::{BodyExt as _, Full};
 use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use lambda_http::http;
-use lambda_http::request::{LambdaRequest, RequestContext};
+use lambda_http::request::RequestContext;
 use lambda_http::tower::Service;
-use lambda_http::{
-    Adapter, Body, Context, Error, LambdaEvent, Request, RequestExt, Response, service_fn,
-};
+use lambda_http::{Body, Error, Request, RequestExt, Response, service_fn};
 
 // ANCHOR: path
 /// The path chapter 4's router should see. `lambda_http` rebuilds a REST API request's path with
@@ -82,16 +80,7 @@ pub async fn run() -> Result<(), Error> {
     ch03_functions::logging::init_json_logs();
     let choice = StoreChoice::from_env()?;
     let (store, connection) = choice.open_for(StoreOperation::Get).await?;
-    match connection {
-        Connection::Failed(detail) => {
-            tracing::warn!(store = %choice, %detail, "init: store connection not opened");
-        }
-        Connection::Opened(took) => {
-            let ms = took.as_secs_f64() * 1e3;
-            tracing::info!(store = %choice, connection_ms = ms, "init");
-        }
-        Connection::None | Connection::Skipped => tracing::info!(store = %choice, "init"),
-    }
+    ch03_functions::log_init(FUNCTION_NAME, choice, connection);
     let app = App {
         blog: Blog::new(store),
         body_timeout: BODY_TIMEOUT,
@@ -107,12 +96,7 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(1);
 /// Invokes the one function in-process with a REST API proxy event, the way the Lambda runtime
 /// does (through `lambda_http`'s own `Adapter`), and returns the JSON document it would post back.
 pub async fn invoke_raw(app: &App, event: ApiGatewayProxyRequest) -> Result<Vec<u8>, Error> {
-    let mut adapter = Adapter::from(one_function(app.clone()));
-    let event = LambdaEvent::new(LambdaRequest::ApiGatewayV1(event), Context::default());
-    let call = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| adapter.call(event)))
-        .map_err(|_| "the function panicked while reading its event")?;
-    let response = call.await?;
-    Ok(serde_json::to_vec(&response)?)
+    ch03_functions::invoke_service_raw(one_function(app.clone()), event).await
 }
 
 /// [`invoke_raw`], read back as the proxy response API Gateway receives.

@@ -103,6 +103,23 @@ pub fn proxy_event(
 }
 // ANCHOR_END: proxy_event
 
+/// The event API Gateway sends for `request` on a `/{proxy+}` resource: the greedy path
+/// parameter `proxy` holds the path below the stage, without its first `/`. `None` for the
+/// stage's root, which `{proxy+}` (one path segment or more) does not match.
+pub fn greedy_proxy_event(
+    request: &Request<Bytes>,
+    stage: &str,
+    caller: &Caller<'_>,
+) -> Option<ApiGatewayProxyRequest> {
+    let path = request.uri().path();
+    let proxy = path
+        .strip_prefix(&format!("/{stage}/"))
+        .filter(|rest| !rest.is_empty())?;
+    let mut event = proxy_event(request, stage, super::PROXY_RESOURCE, None, caller);
+    event.path_parameters = HashMap::from([("proxy".to_owned(), proxy.to_owned())]);
+    Some(event)
+}
+
 // ANCHOR: from_proxy_response
 /// Turns a function's proxy response into the HTTP response API Gateway sends. A REST API
 /// merges `headers` and `multiValueHeaders`; a status that is not a valid HTTP status is API

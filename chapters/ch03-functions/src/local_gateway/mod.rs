@@ -23,12 +23,10 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use std::collections::HashMap;
-
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
 
 use crate::{Endpoint, STAGE};
-use event::{Caller, from_proxy_response, gateway_error, proxy_event};
+use event::{Caller, from_proxy_response, gateway_error, greedy_proxy_event, proxy_event};
 
 /// The port `local-api-gateway` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 3001;
@@ -283,15 +281,9 @@ impl LocalApiGateway {
         let blog = match &self.backend {
             Backend::PerEndpoint(blog) => blog,
             Backend::Proxy { name, handler } => {
-                // `{proxy+}` matches one path segment or more: the stage's root is no route.
-                let Some(proxy) = below_stage
-                    .strip_prefix('/')
-                    .filter(|rest| !rest.is_empty())
-                else {
+                let Some(event) = greedy_proxy_event(&request, STAGE, caller) else {
                     return missing_authentication_token();
                 };
-                let mut event = proxy_event(&request, STAGE, PROXY_RESOURCE, None, caller);
-                event.path_parameters = HashMap::from([("proxy".to_owned(), proxy.to_owned())]);
                 return self.invoke(name, event, |event| handler(event)).await;
             }
         };

@@ -1,21 +1,17 @@
 //! The one function, invoked in-process the way the Lambda runtime invokes it, with the event
 //! API Gateway sends for `ANY /{proxy+}`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use ch01_blog_core::http::Request;
 use ch01_blog_core::{Blog, MemoryStore};
 use ch03_functions::STAGE;
-use ch03_functions::local_gateway::event::{Caller, proxy_event};
+use ch03_functions::local_gateway::event::{Caller, greedy_proxy_event};
 use ch04_container::router::App;
 use ch10_between::{BODY_TIMEOUT, invoke};
 use lambda_http::Body;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
-
-/// The resource the one function sits behind.
-const PROXY: &str = "/{proxy+}";
 
 fn app() -> App {
     App {
@@ -37,11 +33,7 @@ fn event(method: &str, target: &str, body: &str) -> ApiGatewayProxyRequest {
         source_ip: "198.51.100.7",
         request_id: "between",
     };
-    let mut event = proxy_event(&request, STAGE, PROXY, None, &caller);
-    let path = target.split('?').next().unwrap_or_default();
-    event.path_parameters =
-        HashMap::from([("proxy".to_owned(), path.trim_start_matches('/').to_owned())]);
-    event
+    greedy_proxy_event(&request, STAGE, &caller).expect("a path below the stage")
 }
 
 async fn call(app: &App, method: &str, target: &str, body: &str) -> (i64, serde_json::Value) {
