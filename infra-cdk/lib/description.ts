@@ -13,6 +13,11 @@ export interface BlogDeployment {
   readonly stage: string;
   readonly table: TableDescription;
   readonly functions: FunctionsDescription;
+  /**
+   * Chapter 10's one function for every route, behind its own REST API's `{proxy+}` resource. It
+   * runs like the four functions (`functions`' runtime, memory, timeout and environment).
+   */
+  readonly oneFunction: OneFunctionDescription;
   /** One entry per API path, with what its `OPTIONS` and 405 answers say. */
   readonly resources: ResourceDescription[];
   readonly headers: HeadersDescription;
@@ -60,6 +65,15 @@ export interface FunctionDescription {
   readonly name: string;
   readonly method: string;
   readonly resource: string;
+  readonly dynamodb: DynamoDbPermission[];
+}
+
+export interface OneFunctionDescription {
+  /** The binary's name, also the construct id (`all-routes`). */
+  readonly name: string;
+  /** The API Gateway resource that sends every path to it (`/{proxy+}`), with the method ANY. */
+  readonly resource: string;
+  /** Every call the router can make: the union of the four functions' grants. */
   readonly dynamodb: DynamoDbPermission[];
 }
 
@@ -182,6 +196,7 @@ export function loadDescription(file: string): BlogDeployment {
 function readDeployment(d: Fields): BlogDeployment {
   const table = d.object('table');
   const functions = d.object('functions');
+  const oneFunction = d.object('oneFunction');
   const headers = d.object('headers');
   const container = d.object('container');
   const pkg = d.object('package');
@@ -212,6 +227,11 @@ function readDeployment(d: Fields): BlogDeployment {
         resource: f.string('resource'),
         dynamodb: f.array('dynamodb').map(readPermission),
       })),
+    },
+    oneFunction: {
+      name: oneFunction.string('name'),
+      resource: oneFunction.matching('resource', /^\/\{[A-Za-z]+\+\}$/, 'a greedy path variable such as /{proxy+}'),
+      dynamodb: oneFunction.array('dynamodb').map(readPermission),
     },
     resources: d.array('resources').map((r) => ({
       path: r.string('path'),
@@ -286,6 +306,14 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
     checkPermissions(`functions.each[${i}].dynamodb`, f.dynamodb);
   });
   checkPermissions('container.dynamodb', d.container.dynamodb);
+  if (names.has(d.oneFunction.name)) fail(`oneFunction.name "${d.oneFunction.name}" is also one of functions.each`);
+  checkPermissions('oneFunction.dynamodb', d.oneFunction.dynamodb);
+  // The one function runs the router, which makes every call any of the four functions makes.
+  const key = (p: DynamoDbPermission) => `${p.action} on ${p.on === 'index' ? `index ${p.index}` : 'table'}`;
+  const ofOne = new Set(d.oneFunction.dynamodb.map(key));
+  for (const missing of d.functions.each.flatMap((f) => f.dynamodb.map(key)).filter((k) => !ofOne.has(k))) {
+    fail(`oneFunction.dynamodb lacks ${missing}, which one of functions.each makes and the one function's router makes too`);
+  }
 
   // The `Allow` header of a path must list exactly the methods that path answers.
   d.resources.forEach((r, i) => {

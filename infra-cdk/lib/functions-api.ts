@@ -1,29 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeFinding } from './acknowledge';
+import { acknowledgePublicMethods, blogRestApi, LogsRoleSource, staticHeaders } from './blog-rest-api';
 import { BlogTable } from './blog-table';
-import { BlogDeployment, FunctionDescription, FunctionsDescription } from './description';
+import { BlogDeployment, DynamoDbPermission, FunctionsDescription } from './description';
 import { PackageFolder } from './package-folder';
-
-/**
- * How many requests a second the stage accepts, and how many it accepts at once in a burst,
- * before API Gateway answers 429. An infrastructure choice, not the Rust code's: low enough that
- * a runaway client cannot run up a bill, high enough for the book's measurements.
- */
-export const STAGE_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** The one content type the mock integrations (preflight, 405) map; any other body is a 415. */
 const JSON_TYPE = 'application/json';
-
-/**
- * Where API Gateway's CloudWatch role comes from: this stack (`stack`), or the account, which
- * already has one (`account`). See {@link FunctionsApiProps.logsRole}.
- */
-export type LogsRoleSource = 'stack' | 'account';
 
 export interface FunctionsApiProps {
   readonly deployment: BlogDeployment;
@@ -52,6 +39,11 @@ export interface FunctionsApiProps {
  */
 export class FunctionsApi extends Construct {
   readonly api: apigateway.RestApi;
+  /**
+   * The region's API Gateway CloudWatch role setting, when this stack sets it (`logsRole` is
+   * `stack`): any other stage with access logs must be created after it.
+   */
+  readonly logsAccount?: apigateway.CfnAccount;
   /** The functions by name (`get-posts`, ...). */
   readonly functions: Record<string, BlogFunction> = {};
 
@@ -65,42 +57,21 @@ export class FunctionsApi extends Construct {
     for (const description of deployment.functions.each) {
       this.functions[description.name] = new BlogFunction(this, description.name, {
         common: deployment.functions,
-        description,
+        route: `${description.method} ${description.resource}`,
+        dynamodb: description.dynamodb,
         table,
         zip: props.packageFolder.functionZipOf(description.name),
         logRetention: props.logRetention,
       });
     }
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: `${Stack.of(this).stackName}-functions`,
+    this.api = blogRestApi(this, 'Api', {
+      ...props,
+      name: 'functions',
       description: 'The serverless blog as Lambda functions',
-      // Regional, like the load balancer: both variants answer from the same region, with no
-      // CloudFront distribution in front of one of them.
-      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // Access logs need the region's API Gateway CloudWatch role: created here unless the account
-      // already has one. RETAIN: the setting is the account's, and outlives this stack.
       cloudWatchRole: props.logsRole === 'stack',
-      cloudWatchRoleRemovalPolicy: props.logsRole === 'stack' ? RemovalPolicy.RETAIN : undefined,
-      deployOptions: {
-        stageName: deployment.stage,
-        throttlingRateLimit: STAGE_THROTTLING.rateLimit,
-        throttlingBurstLimit: STAGE_THROTTLING.burstLimit,
-        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-      },
-      policy: allowedCidr ? onlyFrom(allowedCidr) : undefined,
     });
-    // RestApi adds an `Endpoint` output of its own; the stack names its URLs itself.
-    this.api.node.tryRemoveChild('Endpoint');
-    if (allowedCidr) {
-      // A changed resource policy takes effect only with a new deployment.
-      this.api.latestDeployment?.addToLogicalId({ allowedCidr });
-    }
+    this.logsAccount = this.api.node.tryFindChild('Account') as apigateway.CfnAccount | undefined;
 
     // ANCHOR: mocks
     for (const route of deployment.resources) {
@@ -149,11 +120,7 @@ export class FunctionsApi extends Construct {
       );
     }
 
-    // ANCHOR: gateway_responses
-    // API Gateway's own answers (429 throttled, 403 unknown path, 5xx) carry the CORS headers too.
-    const everyResponse = staticHeaders(headers.everyResponse).quoted;
-    this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: everyResponse });
-    this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: everyResponse });
+    // ANCHOR: unsupported_media_type
     // A body that is not JSON, sent to a mock (`PUT /blog` as text/plain): the contract's own 415.
     this.api.addGatewayResponse('UnsupportedMediaType', {
       type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE,
@@ -161,56 +128,22 @@ export class FunctionsApi extends Construct {
       responseHeaders: staticHeaders({ ...headers.everyResponse, ...headers.json }).quoted,
       templates: { [JSON_TYPE]: checkedStaticTemplate(deployment.unsupportedMediaTypeBody) },
     });
-    // ANCHOR_END: gateway_responses
+    // ANCHOR_END: unsupported_media_type
 
-    this.acknowledgeChecks(allowedCidr);
+    acknowledgePublicMethods(this.api, allowedCidr);
   }
 
   /** The stage's URL, ending in `/Prod/`. */
   get url(): string {
     return this.api.url;
   }
-
-  /** The cdk-nag findings this API keeps on purpose, each on the resource it is about. */
-  private acknowledgeChecks(allowedCidr: string | undefined) {
-    acknowledgeFinding(
-      this.api,
-      'AwsSolutions-APIG2',
-      'Each function validates its own request and answers 400/413/415 with the JSON error of the HTTP ' +
-        'contract, byte for byte like the container; API Gateway request validation would answer differently.',
-    );
-    acknowledgeFinding(
-      this.api.deploymentStage,
-      'AwsSolutions-APIG3',
-      'A tutorial API with stage throttling; AWS WAF costs a monthly fee per web ACL.',
-    );
-    acknowledgeFinding(
-      this.api.deploymentStage,
-      'AwsSolutions-APIG6',
-      'Execution logs repeat what the access log and each function log already say, at a CloudWatch Logs ' +
-        'charge per request; the stage writes access logs, each function its own.',
-    );
-    const logsRole = this.api.node.tryFindChild('CloudWatchRole');
-    if (logsRole) {
-      acknowledgeFinding(
-        logsRole,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        "API Gateway's account-level CloudWatch role, with the managed policy AWS's guide sets up for it: it writes " +
-          'the logs of every API in the region that logs, so no policy scoped to this stack would fit.',
-      );
-    }
-    const who = allowedCidr ? `only callable from ${allowedCidr}` : 'open to anyone; -c allowedCidr=<range> limits it to one address range';
-    const publicApi = `The blog API is public by design, like the original demo (${who}); authentication is outside the tutorial.`;
-    for (const method of this.api.methods) {
-      acknowledgeFinding(method, 'AwsSolutions-APIG4', publicApi);
-      acknowledgeFinding(method, 'AwsSolutions-COG4', publicApi);
-    }
-  }
 }
 
-interface BlogFunctionProps {
+export interface BlogFunctionProps {
   readonly common: FunctionsDescription;
-  readonly description: FunctionDescription;
+  /** What reaches it, as its description says (`GET /blog`). */
+  readonly route: string;
+  readonly dynamodb: DynamoDbPermission[];
   readonly table: BlogTable;
   readonly zip: string;
   readonly logRetention: logs.RetentionDays;
@@ -227,7 +160,7 @@ export class BlogFunction extends Construct {
 
   constructor(scope: Construct, name: string, props: BlogFunctionProps) {
     super(scope, name);
-    const { common, description, table } = props;
+    const { common, table } = props;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -245,14 +178,14 @@ export class BlogFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    for (const permission of description.dynamodb) {
+    for (const permission of props.dynamodb) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: [permission.action], resources: [table.arnFor(permission)] }),
       );
     }
 
     this.function = new lambda.Function(this, 'Function', {
-      description: `${description.method} ${description.resource}`,
+      description: props.route,
       runtime: lambdaRuntime(common.runtime),
       architecture: lambdaArchitecture(common.architecture),
       handler: common.handler,
@@ -283,22 +216,6 @@ function lambdaArchitecture(name: string): lambda.Architecture {
 }
 
 /**
- * Static header values for API Gateway: each quoted in single quotes (`'*'`), both as the values
- * an integration answers with and as the headers its method response declares.
- */
-function staticHeaders(headers: Record<string, string>) {
-  const entries = Object.entries(headers).map(([name, value]) => {
-    if (value.includes("'")) throw new Error(`The header ${name}: ${value} contains a single quote, which a static API Gateway header value cannot hold`);
-    return [name, `'${value}'`] as const;
-  });
-  return {
-    quoted: Object.fromEntries(entries),
-    values: Object.fromEntries(entries.map(([name, value]) => [`method.response.header.${name}`, value])),
-    declared: Object.fromEntries(entries.map(([name]) => [`method.response.header.${name}`, true])),
-  };
-}
-
-/**
  * The 405 body is an API Gateway mapping template (Velocity). It may use `$context.httpMethod`;
  * any other `$` or `#` would be Velocity syntax the Rust code did not mean.
  */
@@ -319,18 +236,4 @@ function checkedStaticTemplate(body: string): string {
     throw new Error(`The 415 body ${body} holds Velocity syntax`);
   }
   return body;
-}
-
-/** A resource policy that lets only one IPv4 range call the API. */
-function onlyFrom(cidr: string): iam.PolicyDocument {
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        principals: [new iam.AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-        conditions: { IpAddress: { 'aws:SourceIp': cidr } },
-      }),
-    ],
-  });
 }

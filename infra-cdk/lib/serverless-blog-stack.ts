@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { BlogTable } from './blog-table';
 import { ContainerService } from './container-service';
 import { loadDescription, withAllowedOrigin } from './description';
-import { FunctionsApi, LogsRoleSource } from './functions-api';
+import { LogsRoleSource } from './blog-rest-api';
+import { FunctionsApi } from './functions-api';
+import { OneFunctionApi } from './one-function-api';
 import { PackageFolder } from './package-folder';
 
 /**
@@ -55,17 +57,21 @@ const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
 
 /**
  * The serverless blog, deployed twice on one DynamoDB table: as Lambda functions behind API
- * Gateway (`Functions`) and as a container on Fargate behind a load balancer (`Containers`).
- * Every resource of a variant sits under that variant's construct.
+ * Gateway (`Functions`) and as a container on Fargate behind a load balancer (`Containers`); and
+ * chapter 10's shape between the two, one function for every route (`OneFunction`), which costs
+ * nothing while idle. Every resource of a variant sits under that variant's construct.
  */
 export class ServerlessBlogStack extends Stack {
   readonly table: BlogTable;
   readonly functions: FunctionsApi;
   readonly containers: ContainerService;
+  readonly oneFunction: OneFunctionApi;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, {
-      description: 'The serverless blog, twice: Lambda functions behind API Gateway and a container on Fargate behind a load balancer',
+      description:
+        'The serverless blog, twice: Lambda functions behind API Gateway and a container on Fargate behind a load balancer; ' +
+        'and between the two, one Lambda function for every route',
       ...props,
     });
 
@@ -99,7 +105,16 @@ export class ServerlessBlogStack extends Stack {
       containerImage: this.context(CONTEXT.containerImage),
     });
 
-    // The deploy step reads these two outputs to write html/urls.js.
+    this.oneFunction = new OneFunctionApi(this, 'OneFunction', {
+      deployment,
+      table: this.table,
+      packageFolder,
+      logRetention: LOG_RETENTION,
+      allowedCidr,
+      logsAccount: this.functions.logsAccount,
+    });
+
+    // The deploy step reads these outputs to write html/urls.js.
     new CfnOutput(this, 'FunctionsURL', {
       description: 'The blog as Lambda functions behind API Gateway: the stage URL; the posts are at blog under it',
       value: this.functions.url,
@@ -107,6 +122,10 @@ export class ServerlessBlogStack extends Stack {
     new CfnOutput(this, 'ContainersURL', {
       description: 'The blog as a container on Fargate behind a load balancer: its URL; the posts are at blog under it',
       value: this.containers.url,
+    });
+    new CfnOutput(this, 'AllRoutesURL', {
+      description: 'The blog as one Lambda function for every route behind API Gateway (chapter 10): the stage URL; the posts are at blog under it',
+      value: this.oneFunction.url,
     });
   }
 

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { STAGE_THROTTLING } from '../lib/functions-api';
+import { STAGE_THROTTLING } from '../lib/blog-rest-api';
 import { allStatements, grantsOf, sorted } from './support/iam';
 import {
   blogDescription,
@@ -9,6 +9,7 @@ import {
   ref,
   resourceAt,
   resourcesOfType,
+  resourcesUnder,
   templateJson,
 } from './support/template';
 
@@ -95,7 +96,7 @@ describe.each(d.functions.each.map((f) => [f.name, f] as const))('the function %
 
 describe('the functions', () => {
   test('are four, one per endpoint of the description', () => {
-    blogTemplate().resourceCountIs('AWS::Lambda::Function', d.functions.each.length);
+    expect(resourcesUnder('ServerlessBlog/Functions/', 'AWS::Lambda::Function')).toHaveLength(d.functions.each.length);
   });
 
   test('time out above the DynamoDB client 12 s bound and below API Gateway 29 s integration timeout', () => {
@@ -118,8 +119,8 @@ describe('the functions', () => {
 
 describe('the REST API', () => {
   test('is one regional API with the stage of the description, throttled and access-logged', () => {
-    blogTemplate().resourceCountIs('AWS::ApiGateway::RestApi', 1);
-    blogTemplate().hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+    const apis = resourcesUnder('ServerlessBlog/Functions/', 'AWS::ApiGateway::RestApi');
+    expect(apis.map((api) => api.Properties!.EndpointConfiguration)).toEqual([{ Types: ['REGIONAL'] }]);
     const accessLogs = logicalIdAt('ServerlessBlog/Functions/AccessLogs/Resource');
     expect(templateJson().Resources[accessLogs].Properties).toEqual({ RetentionInDays: 7 });
     blogTemplate().hasResourceProperties('AWS::ApiGateway::Stage', {
@@ -149,7 +150,9 @@ describe('the REST API', () => {
       const expected = [...d.functions.each.filter((f) => f.resource === resource.path).map((f) => f.method), 'OPTIONS', 'ANY'];
       expect(methods.sort()).toEqual(expected.sort());
     }
-    blogTemplate().resourceCountIs('AWS::ApiGateway::Method', d.functions.each.length + 2 * d.resources.length);
+    expect(resourcesUnder('ServerlessBlog/Functions/', 'AWS::ApiGateway::Method')).toHaveLength(
+      d.functions.each.length + 2 * d.resources.length,
+    );
   });
 
   test.each(d.resources.map((r) => [r.path, r] as const))(

@@ -4,7 +4,8 @@
 //! binaries and the server: static executables that need no C library, so the same binary runs
 //! as a Lambda function on `provided.al2023` and alone in a `FROM scratch` image. Only the
 //! function and server packages are built, so Cargo unifies only their features (not those of
-//! the whole workspace). Then each function becomes `functions/<name>.zip` holding `bootstrap`,
+//! the whole workspace); chapter 10's one function is a fifth function binary. Then each
+//! function becomes `functions/<name>.zip` holding `bootstrap`,
 //! and the server and its Dockerfile become the image's build context, all under
 //! `target/package/`, where the stack (through `openapi.json`) reads them.
 
@@ -85,9 +86,10 @@ pub fn run_package(build: Build) -> Result<Package> {
             TARGET,
         ])
         .args(["-p", "ch03-functions"]);
-    for name in &functions {
+    for name in &functions.each {
         command.args(["--bin", name]);
     }
+    command.args(["-p", "ch10-between", "--bin", &functions.one]);
     command.args(["-p", "ch04-container", "--bin", SERVER]);
     // cargo-zigbuild and zig come from the project's .venv (PyPI: cargo-zigbuild, ziglang).
     let venv_bin = python.parent().context("the venv's bin folder")?;
@@ -105,7 +107,7 @@ pub fn run_package(build: Build) -> Result<Package> {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(out.join("functions"))?;
     let mut artifacts = Vec::new();
-    for name in &functions {
+    for name in functions.each.iter().chain([&functions.one]) {
         let binary = built.join(name);
         let zip = out.join("functions").join(format!("{name}.zip"));
         zip_bootstrap(&binary, &zip)?;
@@ -158,12 +160,23 @@ fn ensure_rust_target(target: &str) -> Result<()> {
     run(Command::new("rustup").args(["target", "add", target]))
 }
 
-/// The functions' names, from the description the stack reads (`openapi.json`).
-pub fn function_names() -> Result<Vec<String>> {
+/// The functions the stack deploys, by binary name, from the description it reads (`openapi.json`).
+pub struct FunctionNames {
+    /// Chapter 3's four, one per endpoint (crate `ch03-functions`).
+    pub each: Vec<String>,
+    /// Chapter 10's one function for every route (crate `ch10-between`).
+    pub one: String,
+}
+
+pub fn function_names() -> Result<FunctionNames> {
     let path = root().join("openapi.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let description: serde_json::Value = serde_json::from_str(&text)?;
+    let one = description["x-blog-deployment"]["oneFunction"]["name"]
+        .as_str()
+        .context("openapi.json names no oneFunction")?
+        .to_owned();
     let names: Vec<String> = description["x-blog-deployment"]["functions"]["each"]
         .as_array()
         .context("openapi.json lists no functions")?
@@ -173,7 +186,7 @@ pub fn function_names() -> Result<Vec<String>> {
     if names.is_empty() {
         bail!("openapi.json lists no functions");
     }
-    Ok(names)
+    Ok(FunctionNames { each: names, one })
 }
 
 /// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root. The date

@@ -13,11 +13,13 @@ use ch02_dynamodb::table::{FEED, FEED_INDEX, FEED_POSITION, ID};
 use ch02_dynamodb::{
     DEFAULT_TABLE_NAME, Grant, GrantTarget, StoreChoice, TABLE_NAME_ENV, grant_for,
 };
+use ch03_functions::local_gateway::PROXY_RESOURCE;
 use ch03_functions::{Endpoint, STAGE};
 use ch04_container::config::{
     DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_SECS,
 };
 use ch04_container::router::HEALTH_PATH;
+use ch10_between::FUNCTION_NAME as ONE_FUNCTION;
 use serde_json::{Value, json};
 
 use crate::settings::{
@@ -65,7 +67,7 @@ pub fn deployment() -> Value {
         .iter()
         .map(|(name, value)| (name.to_string(), json!(value)))
         .collect();
-    let container_grants: Vec<Value> = container_grants().into_iter().map(grant_json).collect();
+    let every_grant: Vec<Value> = every_grant().into_iter().map(grant_json).collect();
     json!({
         "stage": STAGE,
         "table": {
@@ -87,6 +89,11 @@ pub fn deployment() -> Value {
             "environment": { StoreChoice::ENV: store },
             "tableNameVariable": TABLE_NAME_ENV,
             "each": functions,
+        },
+        "oneFunction": {
+            "name": ONE_FUNCTION,
+            "resource": PROXY_RESOURCE,
+            "dynamodb": every_grant,
         },
         "resources": resources,
         "headers": {
@@ -110,7 +117,7 @@ pub fn deployment() -> Value {
             "deregistrationDelaySeconds": DEREGISTRATION_DELAY_SECS,
             "serverIdleTimeoutSeconds": DEFAULT_IDLE_TIMEOUT_SECS,
             "loadBalancerIdleTimeoutSeconds": LOAD_BALANCER_IDLE_TIMEOUT_SECS,
-            "dynamodb": container_grants,
+            "dynamodb": every_grant,
         },
         "package": {
             "dir": PACKAGE_DIR,
@@ -122,8 +129,9 @@ pub fn deployment() -> Value {
 }
 // ANCHOR_END: deployment
 
-/// The server performs every store operation; its task role gets each one's grant.
-pub fn container_grants() -> BTreeSet<Grant> {
+/// The server and chapter 10's one function perform every store operation: their roles get each
+/// one's grant, the union of the four functions'.
+pub fn every_grant() -> BTreeSet<Grant> {
     StoreOperation::ALL.into_iter().map(grant_for).collect()
 }
 

@@ -32,6 +32,8 @@ pub enum Half {
     Table,
     /// The Lambda functions and their API.
     Functions,
+    /// Chapter 10's one function for every route, and its API.
+    OneFunction,
     /// The Fargate service, its load balancer and its network.
     Containers,
     /// The CDK's own bookkeeping (`AWS::CDK::Metadata`).
@@ -43,6 +45,7 @@ impl Half {
         match self {
             Self::Table => "table (shared)",
             Self::Functions => "functions",
+            Self::OneFunction => "one function",
             Self::Containers => "containers",
             Self::Other => "CDK metadata",
         }
@@ -55,6 +58,7 @@ impl Resource {
         match self.path.split('/').nth(1) {
             Some("Table") => Half::Table,
             Some("Functions") => Half::Functions,
+            Some("OneFunction") => Half::OneFunction,
             Some("Containers") => Half::Containers,
             _ => Half::Other,
         }

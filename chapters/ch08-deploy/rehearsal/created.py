@@ -45,10 +45,11 @@ def main(endpoint, stack, template_path):
     ec2, ecs, elbv2 = client("ec2"), client("ecs"), client("elbv2")
     apigw, awslambda, iam, logs = client("apigateway"), client("lambda"), client("iam"), client("logs")
     scaling, dynamodb = client("application-autoscaling"), client("dynamodb")
-    rest_api = next((physical[l] for l, r in template.items() if r["Type"] == "AWS::ApiGateway::RestApi"), "")
+    # The stack has more than one REST API: each API Gateway resource names its own (RestApiId).
+    api = lambda p: ref(p["RestApiId"])  # noqa: E731
     cluster = next((physical[l] for l, r in template.items() if r["Type"] == "AWS::ECS::Cluster"), "")
 
-    def api_resource_id(value):
+    def api_resource_id(rest_api, value):
         # A method's ResourceId is a resource's id, or the API's root (Fn::GetAtt [Api, RootResourceId]).
         if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "RootResourceId":
             return next(i["id"] for i in apigw.get_resources(restApiId=rest_api)["items"] if i["path"] == "/")
@@ -86,22 +87,22 @@ def main(endpoint, stack, template_path):
         "AWS::ApiGateway::RestApi": ("GetRestApi", lambda l, p: apigw.get_rest_api(restApiId=physical[l])),
         "AWS::ApiGateway::Resource": (
             "GetResource",
-            lambda l, p: apigw.get_resource(restApiId=rest_api, resourceId=physical[l]),
+            lambda l, p: apigw.get_resource(restApiId=api(p), resourceId=physical[l]),
         ),
         "AWS::ApiGateway::Method": (
             "GetMethod",
             lambda l, p: apigw.get_method(
-                restApiId=rest_api, resourceId=api_resource_id(p["ResourceId"]), httpMethod=p["HttpMethod"]
+                restApiId=api(p), resourceId=api_resource_id(api(p), p["ResourceId"]), httpMethod=p["HttpMethod"]
             ),
         ),
-        "AWS::ApiGateway::Deployment": ("GetDeployments", lambda l, p: apigw.get_deployments(restApiId=rest_api)["items"]),
+        "AWS::ApiGateway::Deployment": ("GetDeployments", lambda l, p: apigw.get_deployments(restApiId=api(p))["items"]),
         "AWS::ApiGateway::Stage": (
             "GetStage",
-            lambda l, p: apigw.get_stage(restApiId=rest_api, stageName=p["StageName"]),
+            lambda l, p: apigw.get_stage(restApiId=api(p), stageName=p["StageName"]),
         ),
         "AWS::ApiGateway::GatewayResponse": (
             "GetGatewayResponse, with the stack's headers",
-            lambda l, p: apigw.get_gateway_response(restApiId=rest_api, responseType=p["ResponseType"]).get(
+            lambda l, p: apigw.get_gateway_response(restApiId=api(p), responseType=p["ResponseType"]).get(
                 "responseParameters"
             ),
         ),

@@ -5,8 +5,8 @@ use anyhow::{Context as _, Result};
 use ch06_infrastructure::page::{BackendUrl, urls_js};
 use ch06_infrastructure::template::{STACK, Template};
 
-/// The two outputs the page reads.
-pub const OUTPUT_KEYS: [&str; 2] = ["FunctionsURL", "ContainersURL"];
+/// The outputs the page reads: the two variants, and chapter 10's one function.
+pub const OUTPUT_KEYS: [&str; 3] = ["FunctionsURL", "ContainersURL", "AllRoutesURL"];
 
 // ANCHOR: urls
 /// `urls.js` from the file `cdk deploy --outputs-file` writes (`{"ServerlessBlog": {key: url}}`),

@@ -16,9 +16,10 @@ export const SAMPLE_DESCRIPTION = path.join(__dirname, '..', 'fixtures', 'openap
 /** The description the Rust workspace generates, at the workspace root: what `cdk synth` reads by default. */
 export const GENERATED_DESCRIPTION = path.resolve(__dirname, '..', '..', '..', 'openapi.json');
 
-/** The function names of the sample description, for a fake package. */
+/** The function names of the sample description (the four and the one), for a fake package. */
 export function sampleFunctionNames(): string[] {
-  return loadDescription(SAMPLE_DESCRIPTION).functions.each.map((f) => f.name);
+  const d = loadDescription(SAMPLE_DESCRIPTION);
+  return [...d.functions.each.map((f) => f.name), d.oneFunction.name];
 }
 
 /**

@@ -64,3 +64,8 @@ export function resourcesOfType(type: string): Record<string, CfnResource> {
 export const ref = (logicalId: string) => ({ Ref: logicalId });
 /** `{ Fn::GetAtt: [id, attribute] }` */
 export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+/** Every resource of a type whose construct path starts with `prefix` (`ServerlessBlog/Functions/`). */
+export function resourcesUnder(prefix: string, type: string): CfnResource[] {
+  return Object.values(resourcesOfType(type)).filter((r) => (r.Metadata?.['aws:cdk:path'] as string).startsWith(prefix));
+}

@@ -2,7 +2,7 @@
 //! really send is recorded (an SDK interceptor on a client pointed at moto) while each function
 //! opens its connection as it does at init and every request runs, through its success and
 //! failure paths; the synthesized template must grant each role exactly the calls recorded for
-//! it. Nothing here lists the expected permissions: add a store call to the Rust code, or drop a
+//! it; the same for chapter 10's one function. Nothing here lists the expected permissions: add a store call to the Rust code, or drop a
 //! grant from the stack, and this test fails.
 
 use std::collections::BTreeSet;
@@ -192,6 +192,49 @@ async fn each_function_may_make_exactly_the_calls_it_makes() {
         );
         // ANCHOR_END: compare
     }
+}
+
+/// Chapter 10's one function: at init it opens its connection with a read, then every request of
+/// every endpoint reaches chapter 4's router through `{proxy+}`.
+#[tokio::test]
+async fn the_one_function_may_make_exactly_the_calls_it_makes() {
+    let template = template();
+    let (store, recorder) = recorded_store().await;
+    store
+        .open_connection(ch01_blog_core::StoreOperation::Get)
+        .await
+        .unwrap_or_else(|err| panic!("the one function at init: {err}"));
+    let app = ch04_container::router::App {
+        blog: Blog::new(Arc::new(store)),
+        body_timeout: ch10_between::BODY_TIMEOUT,
+    };
+    let gateway = LocalApiGateway::for_backend(ch10_between::backend(app));
+    for endpoint in Endpoint::ALL {
+        for (method, target, body) in requests_of(endpoint, &a_real_cursor()) {
+            let response = gateway
+                .handle(
+                    request(method, &format!("/{STAGE}{target}"), body),
+                    "127.0.0.1",
+                )
+                .await;
+            assert!(
+                response.status().as_u16() < 500,
+                "{method} {target}: {response:?}"
+            );
+        }
+    }
+    let recorded = recorder.take();
+    let granted = template.dynamodb_grants(&format!(
+        "ServerlessBlog/OneFunction/{}/Role/DefaultPolicy/Resource",
+        ch10_between::FUNCTION_NAME
+    ));
+    assert_eq!(
+        granted,
+        recorded,
+        "the one function's role grants\n{}\nbut its router calls\n{}",
+        show(&granted),
+        show(&recorded)
+    );
 }
 
 #[tokio::test]

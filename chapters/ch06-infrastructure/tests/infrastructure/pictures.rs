@@ -109,7 +109,8 @@ fn the_architecture() {
     let stack = deployment();
     let (functions, container, table) = (&stack["functions"], &stack["container"], &stack["table"]);
     let each = functions["each"].as_array().unwrap();
-    let mut svg = Svg::new(900, 470);
+    let one = &stack["oneFunction"];
+    let mut svg = Svg::new(900, 600);
 
     // The reader's page, calling either backend.
     svg.rect(20.0, 195.0, 130.0, 70.0, colour::NEUTRAL);
@@ -222,10 +223,41 @@ fn the_architecture() {
     );
     svg.rect(690.0, 300.0, 190.0, 60.0, colour::NEUTRAL);
     svg.heading(785.0, 325.0, "middle", "ch01-blog-core");
-    svg.text(785.0, 345.0, "middle", "the same Blog in both");
+    svg.text(785.0, 345.0, "middle", "the same Blog in each");
+
+    // Between the two: one function behind its own API's {proxy+}, with the container's grants.
+    svg.heading(20.0, 470.0, "start", "Between the two (chapter 10)");
+    svg.rect(190.0, 505.0, 170.0, 70.0, colour::ONE_FUNCTION);
+    svg.heading(275.0, 535.0, "middle", "API Gateway");
+    svg.text(
+        275.0,
+        555.0,
+        "middle",
+        &format!("REST API, ANY {}", one["resource"].as_str().unwrap()),
+    );
+    svg.line((150.0, 260.0), (188.0, 530.0), true, false);
+    svg.rect(400.0, 495.0, 250.0, 90.0, colour::ONE_FUNCTION);
+    svg.heading(
+        410.0,
+        517.0,
+        "start",
+        &format!("λ {}", one["name"].as_str().unwrap()),
+    );
+    svg.text(410.0, 537.0, "start", "every route, chapter 4's router:");
+    let grants: Vec<String> = one["dynamodb"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(action)
+        .collect();
+    let (first, rest) = grants.split_at(grants.len().div_ceil(2));
+    svg.code(410.0, 555.0, &first.join(", "));
+    svg.code(410.0, 573.0, &rest.join(", "));
+    svg.line((360.0, 540.0), (398.0, 540.0), true, false);
+    svg.line((650.0, 540.0), (688.0, 272.0), true, false);
 
     let picture = svg.finish(
-        "One blog, two serverless runtimes: the demo page calls either API Gateway, which invokes one Lambda function per route, or a load balancer in front of a Fargate service; both reach one DynamoDB table through the same core crate",
+        "One blog, two serverless runtimes and a shape between them: the demo page calls API Gateway, which invokes one Lambda function per route; a load balancer in front of a Fargate service; or a second API Gateway whose {proxy+} resource invokes one function for every route; all reach one DynamoDB table through the same core crate",
     );
     check_picture("book/src/images/architecture.svg", &picture);
 }

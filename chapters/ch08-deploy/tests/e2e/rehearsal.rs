@@ -139,8 +139,8 @@ async fn the_deploy_rehearsed_on_moto() {
     assert!(record.logs_role_set_by_stack);
 
     // The outputs, and urls.js in the original's shape.
-    let urls = urls(&deployed.outputs).expect("both outputs");
-    assert_eq!(urls.len(), 2);
+    let urls = urls(&deployed.outputs).expect("every output");
+    assert_eq!(urls.len(), 3);
     let array = deployed
         .urls_js
         .split_once("window.BLOG_URLS = ")
@@ -191,9 +191,9 @@ async fn the_deploy_rehearsed_on_moto() {
     );
     assert_eq!(table["indexes"][0]["projection"], "ALL");
 
-    // Every function runs on the DynamoDB store and names that table.
+    // Every function (the four and the one) runs on the DynamoDB store and names that table.
     let environments = created["function_environments"].as_object().unwrap();
-    assert_eq!(environments.len(), 4);
+    assert_eq!(environments.len(), 5);
     for (function, variables) in environments {
         assert_eq!(variables["TABLE_NAME"], table["name"], "{function}");
         assert_eq!(variables["BLOG_STORE"], "dynamodb", "{function}");
