@@ -69,6 +69,22 @@ describe('the stack description', () => {
     expect(() => loadDescription(file)).toThrow(/functions\.each\[0\]\.dynamodb\[0\]\.index names "by_author"/);
   });
 
+  test("the one function's grants must hold every grant of the four: it runs every route", () => {
+    const file = changedDescription((d) => {
+      d.oneFunction.dynamodb = d.oneFunction.dynamodb.filter((p: { action: string }) => p.action !== 'dynamodb:DeleteItem');
+    });
+    expect(() => loadDescription(file)).toThrow(/oneFunction\.dynamodb lacks dynamodb:DeleteItem on table/);
+  });
+
+  test('the one function is reached through a greedy path variable, and its name is not one of the four', () => {
+    expect(() => loadDescription(changedDescription((d) => (d.oneFunction.resource = '/blog')))).toThrow(
+      /oneFunction\.resource must be a greedy path variable such as \/\{proxy\+\}, found "\/blog"/,
+    );
+    expect(() => loadDescription(changedDescription((d) => (d.oneFunction.name = 'get-post')))).toThrow(
+      /oneFunction\.name "get-post" is also one of functions\.each/,
+    );
+  });
+
   test('a function on a path that is not a resource is rejected', () => {
     const file = changedDescription((d) => (d.functions.each[0].resource = '/posts'));
     expect(() => loadDescription(file)).toThrow(/functions\.each\[0\]\.resource "\/posts" is not one of resources/);
