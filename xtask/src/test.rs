@@ -19,7 +19,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::counts::TestCounts;
 use crate::moto::{self, SharedMoto};
 use crate::process::{self, cargo, root};
-use crate::tools::{ensure_debian_programs, ensure_mdbook, ensure_python_tools};
+use crate::tools::{ensure_adapter, ensure_debian_programs, ensure_mdbook, ensure_python_tools};
 use crate::{browser, contract, infra, package, runner};
 
 /// How many tests of one binary run at once (libtest's default is one per core).
@@ -97,12 +97,16 @@ fn run_tier(
         "tools: Python tools (moto, schemathesis, cargo-zigbuild, cfn-lint) in .venv",
         ensure_python_tools,
     )?;
+    let adapter = stages.run(
+        "tools: the Lambda Web Adapter, built from crates.io for this machine",
+        ensure_adapter,
+    )?;
     let moto = stages.run("moto: one local DynamoDB for every test binary", || {
         SharedMoto::start(&python)
     })?;
     stages.run(
         "cargo test --workspace (unit, snapshots, book snippets, DynamoDB suites on moto, both backends)",
-        || run_tests(tests, &moto, None, counts),
+        || run_tests(tests, &moto, &adapter, None, counts),
     )?;
     if tier == Tier::Check {
         return Ok(());
@@ -123,6 +127,7 @@ fn run_tier(
         python: &python,
         mdbook: &mdbook,
         moto,
+        adapter: &adapter,
         end_to_end,
         update_screenshot,
     };
@@ -134,6 +139,7 @@ struct Full<'a> {
     python: &'a Path,
     mdbook: &'a Path,
     moto: SharedMoto,
+    adapter: &'a Path,
     end_to_end: Vec<runner::TestBinary>,
     update_screenshot: bool,
 }
@@ -145,6 +151,7 @@ fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> R
         python,
         mdbook,
         moto,
+        adapter,
         end_to_end,
         update_screenshot,
     } = inputs;
@@ -160,7 +167,7 @@ fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> R
     let template = stages.run("infra: cdk synth (cdk-nag enforced)", infra::synth)?;
     stages.run(
         "cargo test --test e2e (the package, the image, the template, the dry run, the rehearsal, the harness)",
-        || run_tests(end_to_end, &moto, Some(&template), counts),
+        || run_tests(end_to_end, &moto, adapter, Some(&template), counts),
     )?;
     drop(moto);
     stages.run("infra: TypeScript's type check", infra::typecheck)?;
@@ -214,11 +221,14 @@ fn clippy_env() -> Result<Vec<(&'static str, OsString)>> {
 fn run_tests(
     binaries: Vec<runner::TestBinary>,
     moto: &SharedMoto,
+    adapter: &Path,
     template: Option<&Path>,
     counts: &mut TestCounts,
 ) -> Result<()> {
     let mut env: Vec<(&str, OsString)> = vec![
         (moto::ENDPOINT_VAR, moto.endpoint.clone().into()),
+        // Chapter 10 runs the container's server through the real Lambda Web Adapter.
+        ("LAMBDA_ADAPTER", adapter.into()),
         // Snapshots are reviewed by people (`cargo insta review`), never written by the tests.
         ("INSTA_UPDATE", "no".into()),
         // Most tests wait (on a server, on moto, on a timeout) rather than compute: more of them

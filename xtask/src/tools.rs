@@ -249,3 +249,42 @@ pub fn ensure_npm_packages(folder: &Path) -> Result<()> {
     .context("the tests need Node.js 20 or newer with npm")?;
     std::fs::write(&stamp, lock).with_context(|| format!("cannot write {}", stamp.display()))
 }
+
+/// The AWS Lambda Web Adapter that chapter 10 runs the container's server with: its crate on
+/// crates.io and the release built from it.
+pub const ADAPTER_CRATE: &str = "lambda_web_adapter";
+pub const ADAPTER_VERSION: &str = "1.0.0-rc1";
+/// Its binary's name, which is also the name it registers under as a Lambda extension.
+pub const ADAPTER_BINARY: &str = "lambda-adapter";
+
+/// The adapter built from its source for this machine, for chapter 10's tests and the local demo
+/// (`target/adapter/host/bin/lambda-adapter`): built once with its own lockfile (`--locked`) in a
+/// target folder of its own, so none of its crates joins the workspace's; afterwards only checked.
+pub fn ensure_adapter() -> Result<PathBuf> {
+    let root = crate::process::target_dir().join("adapter/host");
+    let binary = root.join("bin").join(ADAPTER_BINARY);
+    let stamp = root.join("version");
+    let built = std::fs::read_to_string(&stamp).unwrap_or_default();
+    if binary.is_file() && built.trim() == ADAPTER_VERSION {
+        println!("using {ADAPTER_BINARY} {ADAPTER_VERSION}");
+        return Ok(binary);
+    }
+    println!(
+        "building the Lambda Web Adapter {ADAPTER_VERSION} from crates.io (once, a few minutes)"
+    );
+    run(cargo()
+        .args([
+            "install",
+            ADAPTER_CRATE,
+            "--version",
+            ADAPTER_VERSION,
+            "--locked",
+        ])
+        .args(["--bin", ADAPTER_BINARY])
+        .arg("--root")
+        .arg(&root)
+        .arg("--target-dir")
+        .arg(crate::process::target_dir().join("adapter/build")))?;
+    std::fs::write(&stamp, ADAPTER_VERSION)?;
+    Ok(binary)
+}

@@ -11,6 +11,8 @@ pub mod endpoint;
 #[cfg(feature = "local-gateway")]
 pub mod local_gateway;
 pub mod logging;
+#[cfg(feature = "local-gateway")]
+pub mod runtime_api;
 pub mod translate;
 
 pub use endpoint::{Endpoint, function, invoke, invoke_raw, invoke_service_raw, log_init};

@@ -18,6 +18,6 @@ pub mod keepalive;
 pub mod machine;
 pub mod report;
 pub mod run;
-pub mod runtime_api;
+pub use ch03_functions::runtime_api;
 pub mod stats;
 pub mod tls;

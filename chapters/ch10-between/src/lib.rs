@@ -6,6 +6,8 @@
 //! for all routes instead of one per route.
 
 #[cfg(feature = "local")]
+pub mod adapter;
+#[cfg(feature = "local")]
 pub mod local;
 pub mod one_function;
 

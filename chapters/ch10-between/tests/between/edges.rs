@@ -1,7 +1,7 @@
-//! AWS's limits, met by the one function beside the two variants: each row sends all three a
-//! request that crosses one limit and records what each answered. The one function sits behind
-//! the same API Gateway and Lambda limits as the four functions, and answers with the same
-//! router as the container, so each row says which of the two it follows. The time limits are
+//! AWS's limits, met by the one function and the web adapter beside the two variants: each row
+//! sends all four a request that crosses one limit and records what each answered. Both shapes
+//! sit behind the same API Gateway and Lambda limits as the four functions, and answer with the
+//! same router as the container, so each row says which of the two they follow. The time limits are
 //! scaled down as in chapter 5 (a store that takes half a second meets a 0.2 s function timeout).
 
 use std::fmt::Write as _;
@@ -16,8 +16,9 @@ use ch05_payloads::{Backends, Variant, largest_post};
 use ch06_infrastructure::settings::FUNCTION_TIMEOUT_SECS;
 use ch10_between::start_local;
 
-/// The two variants and the one function, each on a blog of its own, behind the same limits.
-async fn three(blog: fn() -> Blog, limits: Limits) -> [Variant; 3] {
+/// The two variants, the one function and the web adapter, each on a blog of its own, behind
+/// the same limits.
+async fn four(blog: fn() -> Blog, limits: Limits) -> [Variant; 4] {
     let [functions, container] = Backends::start_with_limits(blog(), blog(), limits)
         .await
         .variants();
@@ -26,17 +27,25 @@ async fn three(blog: fn() -> Blog, limits: Limits) -> [Variant; 3] {
         address: start_local(blog(), limits).await.expect("a local gateway"),
         prefix: format!("/{STAGE}"),
     };
-    [functions, one, container]
+    let (address, _) = ch10_between::adapter::start_local(blog(), limits)
+        .await
+        .unwrap_or_else(|err| panic!("{err:#}"));
+    let adapter = Variant {
+        name: "web adapter",
+        address,
+        prefix: format!("/{STAGE}"),
+    };
+    [functions, one, adapter, container]
 }
 
 async fn answers(
-    variants: &[Variant; 3],
+    variants: &[Variant; 4],
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> [String; 3] {
-    let mut seen_by = [String::new(), String::new(), String::new()];
+) -> [String; 4] {
+    let mut seen_by: [String; 4] = Default::default();
     for (answer, variant) in seen_by.iter_mut().zip(variants) {
         *answer = seen(&variant.send(method, path, headers, body).await);
     }
@@ -44,10 +53,10 @@ async fn answers(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn each_aws_limit_and_what_the_one_function_answers() {
+async fn each_aws_limit_and_what_the_shapes_between_answer() {
     let stack = ch06_infrastructure::settings::local_gateway_limits();
-    let variants = three(deterministic_blog, stack).await;
-    let mut rows: Vec<(String, [String; 3])> = Vec::new();
+    let variants = four(deterministic_blog, stack).await;
+    let mut rows: Vec<(String, [String; 4])> = Vec::new();
     for bytes in [300 * 1024, 7 * MB, 11 * MB] {
         let request = format!("`POST /blog` with a body of {}", show_size(bytes));
         let answered = answers(&variants, "POST", "/blog", &[JSON], &body_of(bytes)).await;
@@ -80,7 +89,7 @@ async fn each_aws_limit_and_what_the_one_function_answers() {
             },
         ),
     ] {
-        let slow = three(slow_blog, limits).await;
+        let slow = four(slow_blog, limits).await;
         let body = br#"{"id":"slow","title":"Slow","author":"Ada","contents":"Late"}"#;
         for variant in &slow {
             assert_eq!(variant.post_json(body).await.status, 201);
@@ -112,23 +121,30 @@ async fn each_aws_limit_and_what_the_one_function_answers() {
     else {
         panic!("eight rows");
     };
-    assert_eq!(limit_300k, &["413 `payload_too_large`"; 3]);
-    for [functions, one, _] in [limit_7mb, limit_11mb, timeout, integration] {
+    assert_eq!(limit_300k, &["413 `payload_too_large`"; 4]);
+    for [functions, one, adapter, _] in [limit_7mb, limit_11mb, timeout, integration] {
         assert_eq!(one, functions, "a limit of API Gateway's or Lambda's");
+        assert_eq!(adapter, functions, "a limit of API Gateway's or Lambda's");
     }
-    assert_eq!(page[0], page[2]);
-    assert_eq!(page[1], page[2], "a page is the same everywhere");
-    for [_, one, container] in [put, unknown] {
+    for shape in &page[..3] {
+        assert_eq!(shape, &page[3], "a page is the same everywhere");
+    }
+    for [_, one, adapter, container] in [put, unknown] {
         assert_eq!(one, container, "the router answers");
+        assert_eq!(adapter, container, "the router answers");
     }
     assert_eq!(put[0], "415 `unsupported_media_type`");
     assert_eq!(unknown[0], "403 \"Missing Authentication Token\"");
 
     let mut table = String::from(
-        "<!-- ANCHOR: limits -->\n| the request | four functions | one function | container |\n|---|---|---|---|\n",
+        "<!-- ANCHOR: limits -->\n| the request | four functions | one function | web adapter | container |\n|---|---|---|---|---|\n",
     );
-    for (request, [functions, one, container]) in &rows {
-        writeln!(table, "| {request} | {functions} | {one} | {container} |").unwrap();
+    for (request, [functions, one, adapter, container]) in &rows {
+        writeln!(
+            table,
+            "| {request} | {functions} | {one} | {adapter} | {container} |"
+        )
+        .unwrap();
     }
     table.push_str("<!-- ANCHOR_END: limits -->\n");
     insta::assert_snapshot!(table);

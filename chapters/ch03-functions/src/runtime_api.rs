@@ -3,6 +3,15 @@
 //! event, and answers with `POST .../invocation/{id}/response` (or `.../error`); a function that
 //! fails during init posts `.../init/error`. The harness sees each of these as an event with the
 //! moment it happened, so it can time init (spawn to the first `next`) and every invocation.
+//!
+//! It serves the part of the Lambda Extensions API an external extension uses to start, on the
+//! same address as Lambda does: `POST /2020-01-01/extension/register`, whose
+//! `Lambda-Extension-Name` must be the file name of an extension the environment started (Lambda
+//! checks it against the file in `/opt/extensions`), answered with a `Lambda-Extension-Identifier`;
+//! and `GET /2020-01-01/extension/event/next` with that identifier, which ends the extension's
+//! init. No event is ever delivered to an extension here: none of this book's runs shuts an
+//! environment down while it is watched, and an extension registered for no events (as the
+//! Lambda Web Adapter is) never receives one.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -33,6 +42,10 @@ pub enum Report {
     Error { id: String, body: Bytes },
     /// It failed before its first `next`.
     InitError(Bytes),
+    /// An extension registered, under its file name.
+    ExtensionRegistered { name: String, at: Instant },
+    /// A registered extension asked for its next event: its init is over.
+    ExtensionWantsNext { name: String, at: Instant },
 }
 
 /// One invocation to hand the function.
@@ -54,11 +67,25 @@ pub struct RuntimeApi {
 struct Shared {
     invocations: Mutex<mpsc::Receiver<Invocation>>,
     reports: mpsc::Sender<Report>,
+    /// The file names of the extensions the environment started, which alone may register.
+    extensions: Vec<String>,
+    /// Each registered extension's identifier, with its name.
+    registered: std::sync::Mutex<Vec<(String, String)>>,
 }
+
+/// Lambda's header names for the Extensions API.
+pub const EXTENSION_NAME_HEADER: &str = "lambda-extension-name";
+pub const EXTENSION_IDENTIFIER_HEADER: &str = "lambda-extension-identifier";
 
 impl RuntimeApi {
     /// Listens on a free loopback port.
     pub async fn start() -> std::io::Result<Self> {
+        Self::with_extensions(&[]).await
+    }
+
+    /// Listens on a free loopback port, for an environment that started the external extensions
+    /// named (their file names, as in `/opt/extensions/<name>`).
+    pub async fn with_extensions(extensions: &[&str]) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let (invocations_tx, invocations_rx) = mpsc::channel(16);
@@ -66,6 +93,8 @@ impl RuntimeApi {
         let shared = Arc::new(Shared {
             invocations: Mutex::new(invocations_rx),
             reports: reports_tx,
+            extensions: extensions.iter().map(|name| (*name).to_owned()).collect(),
+            registered: std::sync::Mutex::new(Vec::new()),
         });
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -159,8 +188,94 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
             let _ = shared.reports.send(Report::InitError(body)).await;
             status(StatusCode::ACCEPTED)
         }
+        ["2020-01-01", "extension", "register"] => register(shared, request).await,
+        ["2020-01-01", "extension", "event", "next"] => {
+            let identifier = header(&request, EXTENSION_IDENTIFIER_HEADER);
+            let name = shared
+                .registered
+                .lock()
+                .expect("not poisoned")
+                .iter()
+                .find(|(id, _)| *id == identifier)
+                .map(|(_, name)| name.clone());
+            let Some(name) = name else {
+                return error(
+                    StatusCode::FORBIDDEN,
+                    "Extension.UnknownExtensionIdentifier",
+                );
+            };
+            let _ = shared
+                .reports
+                .send(Report::ExtensionWantsNext { name, at: now })
+                .await;
+            // No event comes: the request stays open until the environment goes away.
+            std::future::pending::<()>().await;
+            unreachable!()
+        }
         _ => status(StatusCode::NOT_FOUND),
     }
+}
+
+/// `POST /2020-01-01/extension/register`: only during init, only by an extension the
+/// environment started, under its file name.
+async fn register(shared: &Shared, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let name = header(&request, EXTENSION_NAME_HEADER);
+    if !shared.extensions.contains(&name) {
+        return error(StatusCode::FORBIDDEN, "Extension.InvalidExtensionName");
+    }
+    let body = body_of(request).await;
+    let subscribed: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(_) => return error(StatusCode::BAD_REQUEST, "InvalidRequestFormat"),
+    };
+    if !subscribed["events"].is_array() {
+        return error(StatusCode::BAD_REQUEST, "InvalidRequestFormat");
+    }
+    let identifier = {
+        let mut registered = shared.registered.lock().expect("not poisoned");
+        let identifier = format!("extension-{}", registered.len() + 1);
+        registered.push((identifier.clone(), name.clone()));
+        identifier
+    };
+    let _ = shared
+        .reports
+        .send(Report::ExtensionRegistered {
+            name,
+            at: Instant::now(),
+        })
+        .await;
+    Response::builder()
+        .header(EXTENSION_IDENTIFIER_HEADER, identifier)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(
+            serde_json::json!({
+                "functionName": FUNCTION_NAME,
+                "functionVersion": "$LATEST",
+                "handler": "bootstrap",
+            })
+            .to_string(),
+        )))
+        .expect("a valid response")
+}
+
+/// The function name the environment reports (to extensions, and in its ARN).
+pub const FUNCTION_NAME: &str = "measured";
+
+fn header(request: &Request<Incoming>, name: &str) -> String {
+    request
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An error of the Extensions API: its status, with `{errorMessage, errorType}`.
+fn error(code: StatusCode, error_type: &str) -> Response<Full<Bytes>> {
+    let body = serde_json::json!({ "errorMessage": error_type, "errorType": error_type });
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = code;
+    response
 }
 
 /// Fifteen minutes from now, in milliseconds since the epoch: no invocation here runs out of time.

@@ -1,0 +1,154 @@
+//! The container's server on Lambda through the Lambda Web Adapter: the real adapter binary,
+//! started as Lambda starts an external extension, with chapter 3's Runtime and Extensions APIs.
+
+use std::sync::Arc;
+
+use ch01_blog_core::test_support::seeded_blog;
+use ch01_blog_core::{Blog, MemoryStore};
+use ch03_functions::STAGE;
+use ch04_container::router::App;
+use ch05_payloads::parity::{Side, cases, compare};
+use ch05_payloads::{Backends, Variant};
+use ch10_between::BODY_TIMEOUT;
+use ch10_between::adapter::{EXTENSION_NAME, Environment, INIT_LIMIT, start_local};
+
+/// The adapter shape on `blog`, behind a local API Gateway with the stack's limits.
+pub async fn web_adapter(blog: Blog) -> Variant {
+    let limits = ch06_infrastructure::settings::local_gateway_limits();
+    let (address, _) = start_local(blog, limits)
+        .await
+        .unwrap_or_else(|err| panic!("{err:#}"));
+    Variant {
+        name: "web adapter",
+        address,
+        prefix: format!("/{STAGE}"),
+    }
+}
+
+#[tokio::test]
+async fn the_adapter_registers_as_an_extension_then_waits_for_the_server_then_takes_invocations() {
+    let app = App {
+        blog: Blog::new(Arc::new(MemoryStore::new())),
+        body_timeout: BODY_TIMEOUT,
+    };
+    let environment = Environment::start(app)
+        .await
+        .unwrap_or_else(|err| panic!("{err:#}"));
+    // Lambda checks the name against the extension's file name in /opt/extensions.
+    assert_eq!(environment.registered_as, EXTENSION_NAME);
+    assert!(
+        environment.init.total() < INIT_LIMIT,
+        "{:?}",
+        environment.init
+    );
+}
+
+// ANCHOR: parity
+#[tokio::test]
+async fn the_adapter_answers_every_request_like_both_variants() {
+    let cases = cases();
+    let [functions, container] = Backends::start(seeded_blog().await, seeded_blog().await)
+        .await
+        .variants();
+    for other in [functions, container] {
+        let adapter = web_adapter(seeded_blog().await).await;
+        let differences = compare(
+            &cases,
+            (adapter.name, &mut Side::of(&adapter)),
+            (other.name, &mut Side::of(&other)),
+            |case, from_adapter, _| assert_eq!(from_adapter.status, case.status, "{}", case.name),
+        )
+        .await;
+        assert!(
+            differences.is_empty(),
+            "the web adapter and the {} answered differently:{differences}",
+            other.name
+        );
+    }
+}
+// ANCHOR_END: parity
+
+/// `GET /Prod/blog/{id}?limit=1` as API Gateway sends it to a `{proxy+}` resource.
+fn read_event(id: &str) -> lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest {
+    let request = ch01_blog_core::http::Request::builder()
+        .method("GET")
+        .uri(format!("/{STAGE}/blog/{id}?limit=1"))
+        .header("accept", "application/json")
+        .body(bytes::Bytes::new())
+        .expect("a request");
+    let caller = ch03_functions::local_gateway::event::Caller {
+        source_ip: "198.51.100.7",
+        request_id: "between",
+    };
+    ch03_functions::local_gateway::event::greedy_proxy_event(&request, STAGE, &caller)
+        .expect("a path below the stage")
+}
+
+/// A header value for the book: JSON shown by its keys (the adapter's context headers hold the
+/// whole request context and a deadline that changes every run).
+fn shown(name: &str, value: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(map)) => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            format!("{{JSON: {}}}", keys.join(", "))
+        }
+        _ if name == "x-amzn-trace-id" => "<the invocation's trace id>".to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn what_reaches_the_server_through_the_adapter_and_what_it_posts_back() {
+    let store = Arc::new(MemoryStore::new());
+    let blog = Blog::new(store);
+    let post = blog
+        .create_post(&ch01_blog_core::test_support::json_request(
+            ch01_blog_core::http::Method::POST,
+            r#"{"id":"42","title":"Through the adapter","author":"Ada","contents":"Hello"}"#,
+        ))
+        .await;
+    assert_eq!(post.status.as_u16(), 201);
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel();
+    let environment = Environment::start_observed(
+        App {
+            blog,
+            body_timeout: BODY_TIMEOUT,
+        },
+        Some(seen_tx),
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err:#}"));
+    let posted = environment
+        .invoke_raw(read_event("42"))
+        .await
+        .unwrap_or_else(|err| panic!("{err:#}"));
+
+    let mut shown_requests = String::new();
+    while let Ok(request) = seen.try_recv() {
+        shown_requests.push_str(&format!("{} {}\n", request.method, request.target));
+        for (name, value) in &request.headers {
+            shown_requests.push_str(&format!("  {name}: {}\n", shown(name, value)));
+        }
+    }
+    // First the readiness check, during init; then the invocation, with the stage taken off.
+    assert!(
+        shown_requests.starts_with("GET /health\n"),
+        "{shown_requests}"
+    );
+    assert!(
+        shown_requests.contains("GET /blog/42?limit=1\n"),
+        "{shown_requests}"
+    );
+    let posted: serde_json::Value = serde_json::from_slice(&posted).expect("JSON");
+    let shown = format!(
+        "ANCHOR: seen\n{shown_requests}ANCHOR_END: seen\nANCHOR: posted\n{}\nANCHOR_END: posted",
+        serde_json::to_string_pretty(&posted).expect("JSON")
+    );
+    insta::with_settings!({filters => vec![
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:<the server's port>"),
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "<created at>"),
+        (r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT", "<now>"),
+    ]}, {
+        insta::assert_snapshot!(shown);
+    });
+}
