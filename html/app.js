@@ -9,7 +9,8 @@ const backends = (window.BLOG_URLS || []).map((output) => ({
   key: output.OutputKey,
   url: output.OutputValue.endsWith('/') ? output.OutputValue : `${output.OutputValue}/`,
   description: output.Description || '',
-  // FunctionsURL -> functions, ContainersURL -> containers, AllRoutesURL -> all-routes.
+  // FunctionsURL -> functions, ContainersURL -> containers, AllRoutesURL -> all-routes,
+  // WebAdapterURL -> web-adapter.
   kind: output.OutputKey.replace(/URL$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase(),
 }));
 

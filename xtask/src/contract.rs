@@ -1,6 +1,7 @@
 //! The contract check: `openapi.json` (generated from the code, chapter 6 checks it is up to
 //! date) given to schemathesis, which generates requests from it and checks every answer of
-//! every backend (the functions, the container, chapter 10's one function) against it: statuses,
+//! every backend (the functions, the container, chapter 10's one function and web adapter)
+//! against it: statuses,
 //! headers, bodies, rejection of invalid input, acceptance of valid input, and (stateful)
 //! sequences that follow the description's links.
 
@@ -27,6 +28,7 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
     let for_functions = DemoProcess::start(&binary, &[])?;
     let for_container = DemoProcess::start(&binary, &[])?;
     let for_one_function = DemoProcess::start(&binary, &[])?;
+    let for_web_adapter = DemoProcess::start(&binary, &[])?;
     let schemathesis = python.with_file_name("schemathesis");
     // Every backend at once: schemathesis mostly waits on the answers.
     let mut runs = Vec::new();
@@ -34,6 +36,7 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
         ("functions", &for_functions.urls["FunctionsURL"]),
         ("container", &for_container.urls["ContainersURL"]),
         ("one function", &for_one_function.urls["AllRoutesURL"]),
+        ("web adapter", &for_web_adapter.urls["WebAdapterURL"]),
     ] {
         let url = url.trim_end_matches('/');
         let report =

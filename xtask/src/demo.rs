@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use crate::process::cargo;
 use crate::test::build_book;
-use crate::tools::ensure_mdbook;
+use crate::tools::{ensure_adapter, ensure_mdbook};
 
 /// Packages first when asked, then becomes `deploy <action> <options>` (chapter 8), telling it
 /// where the package is: the one folder `cargo xtask package` fills.
@@ -43,6 +43,8 @@ pub fn deploy(action: &str, options: &[String], package_first: bool) -> Result<(
 
 pub fn run(options: &[String]) -> Result<()> {
     let mdbook = ensure_mdbook()?;
+    // Chapter 10's container server on Lambda runs through the real adapter.
+    let adapter = ensure_adapter()?;
     println!("Building the book...");
     build_book(&mdbook)?;
     println!(
@@ -50,6 +52,7 @@ pub fn run(options: &[String]) -> Result<()> {
     );
     let mut command = cargo();
     command
+        .env("LAMBDA_ADAPTER", &adapter)
         .args(["run", "-p", "ch07-local-demo", "--bin", "local-demo", "--"])
         .args(options);
     become_(command)

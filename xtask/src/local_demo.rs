@@ -45,6 +45,8 @@ impl DemoProcess {
                 "0",
                 "--all-routes-port",
                 "0",
+                "--web-adapter-port",
+                "0",
                 "--demo-port",
                 "0",
                 "--book-port",
@@ -54,6 +56,7 @@ impl DemoProcess {
             &[]
         };
         let mut child = Command::new(binary)
+            .env("LAMBDA_ADAPTER", crate::tools::adapter_binary())
             .args(ports)
             .args(["--store", "memory"])
             .args(args)
@@ -78,7 +81,14 @@ impl DemoProcess {
                 println!("  demo: {line}");
             }
         });
-        for key in ["FunctionsURL", "ContainersURL", "Demo", "Book"] {
+        for key in [
+            "FunctionsURL",
+            "ContainersURL",
+            "AllRoutesURL",
+            "WebAdapterURL",
+            "Demo",
+            "Book",
+        ] {
             if !urls.contains_key(key) {
                 bail!("local-demo did not print {key}");
             }

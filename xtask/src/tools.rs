@@ -257,12 +257,19 @@ pub const ADAPTER_VERSION: &str = "1.0.0-rc1";
 /// Its binary's name, which is also the name it registers under as a Lambda extension.
 pub const ADAPTER_BINARY: &str = "lambda-adapter";
 
+/// Where [`ensure_adapter`] puts the adapter's binary.
+pub fn adapter_binary() -> PathBuf {
+    crate::process::target_dir()
+        .join("adapter/host/bin")
+        .join(ADAPTER_BINARY)
+}
+
 /// The adapter built from its source for this machine, for chapter 10's tests and the local demo
 /// (`target/adapter/host/bin/lambda-adapter`): built once with its own lockfile (`--locked`) in a
 /// target folder of its own, so none of its crates joins the workspace's; afterwards only checked.
 pub fn ensure_adapter() -> Result<PathBuf> {
     let root = crate::process::target_dir().join("adapter/host");
-    let binary = root.join("bin").join(ADAPTER_BINARY);
+    let binary = adapter_binary();
     let stamp = root.join("version");
     let built = std::fs::read_to_string(&stamp).unwrap_or_default();
     if binary.is_file() && built.trim() == ADAPTER_VERSION {

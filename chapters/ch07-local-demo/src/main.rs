@@ -40,6 +40,12 @@ struct Args {
     /// its URL ends in /Prod/).
     #[arg(long, default_value_t = ch10_between::DEFAULT_PORT)]
     all_routes_port: u16,
+    /// Port of chapter 10's container server through the Lambda Web Adapter (a local API Gateway
+    /// with `{proxy+}`; its URL ends in /Prod/). Needs the adapter built for this machine
+    /// (`cargo xtask demo` builds it; or `LAMBDA_ADAPTER=<binary>`); without it, this backend is
+    /// left out.
+    #[arg(long, default_value_t = ch10_between::adapter::DEFAULT_PORT)]
+    web_adapter_port: u16,
     /// Port of the demo page.
     #[arg(long, default_value_t = 3002)]
     demo_port: u16,
@@ -61,6 +67,9 @@ struct Args {
     /// Use a one-function backend that is already running at this URL instead of starting one.
     #[arg(long)]
     all_routes_url: Option<String>,
+    /// Use a web-adapter backend that is already running at this URL instead of starting one.
+    #[arg(long)]
+    web_adapter_url: Option<String>,
     /// The demo page's folder.
     #[arg(long, default_value_os_t = workspace().join("html"))]
     html_dir: PathBuf,
@@ -108,9 +117,14 @@ fn book_url(listener: &TcpListener, book_dir: &Path) -> Result<String, String> {
     }
 }
 
-/// The page's `urls.js` for the backends.
-fn page_urls(functions_url: &str, containers_url: &str, all_routes_url: &str) -> Arc<str> {
-    urls_js(&[
+/// The page's `urls.js` for the backends (a backend with no URL is left out).
+fn page_urls(
+    functions_url: &str,
+    containers_url: &str,
+    all_routes_url: &str,
+    web_adapter_url: Option<&str>,
+) -> Arc<str> {
+    let mut backends = vec![
         BackendUrl {
             key: "FunctionsURL".into(),
             url: functions_url.to_owned(),
@@ -129,8 +143,15 @@ fn page_urls(functions_url: &str, containers_url: &str, all_routes_url: &str) ->
             url: all_routes_url.to_owned(),
             description: "One Lambda function for every route behind API Gateway's {proxy+} (locally: chapter 10's)".into(),
         },
-    ])
-    .into()
+    ];
+    if let Some(url) = web_adapter_url {
+        backends.push(BackendUrl {
+            key: ch10_between::adapter::URL_OUTPUT.into(),
+            url: url.to_owned(),
+            description: "The container's server on Lambda through the Lambda Web Adapter, behind API Gateway's {proxy+} (locally: chapter 10's)".into(),
+        });
+    }
+    urls_js(&backends).into()
 }
 
 /// The page's own headers: it may call exactly the backends, and its types are never guessed.
@@ -171,6 +192,7 @@ struct Listeners {
     functions: Option<TcpListener>,
     containers: Option<TcpListener>,
     all_routes: Option<TcpListener>,
+    web_adapter: Option<TcpListener>,
     demo: TcpListener,
     book: TcpListener,
 }
@@ -190,14 +212,26 @@ impl Listeners {
             None => Some(bind(args.all_routes_port, "all-routes").await?),
             Some(_) => None,
         };
+        let web_adapter = match &args.web_adapter_url {
+            None => Some(bind(args.web_adapter_port, "web-adapter").await?),
+            Some(_) => None,
+        };
         Ok(Self {
             functions,
             containers,
             all_routes,
+            web_adapter,
             demo: bind(args.demo_port, "demo").await?,
             book: bind(args.book_port, "book").await?,
         })
     }
+}
+
+/// Chapter 10's adapter shape: started here, given by URL, or left out (and why).
+enum WebAdapter {
+    Started(TcpListener, Arc<ch10_between::adapter::Environment>),
+    Given,
+    NotStarted(String),
 }
 
 /// Tells every server to stop, and lets each wait for that.
@@ -276,7 +310,7 @@ fn spawn_backends(
 // ANCHOR_END: backends
 
 async fn run(args: Args) -> Result<()> {
-    let listeners = Listeners::bind_all(&args).await?;
+    let mut listeners = Listeners::bind_all(&args).await?;
     // Chosen, never guessed: `--store` or `BLOG_STORE`, else memory, as for the functions and the
     // server.
     let choice = args.store.unwrap_or_default();
@@ -293,10 +327,40 @@ async fn run(args: Args) -> Result<()> {
         &args.all_routes_url,
         &format!("/{STAGE}/"),
     );
+    // The adapter runs as a process of its own; without its binary, this backend is left out.
+    let web_adapter = match listeners.web_adapter.take() {
+        Some(listener) => {
+            let app = App {
+                blog: Blog::new(Arc::clone(&store)),
+                body_timeout: ch10_between::BODY_TIMEOUT,
+            };
+            match ch10_between::adapter::Environment::start(app).await {
+                Ok(environment) => WebAdapter::Started(listener, Arc::new(environment)),
+                Err(err) => WebAdapter::NotStarted(format!("(not started: {err:#})")),
+            }
+        }
+        None => WebAdapter::Given,
+    };
+    let web_adapter_url = match &web_adapter {
+        WebAdapter::Started(listener, _) => Ok(url_of(listener, &format!("/{STAGE}/"))),
+        WebAdapter::Given => Ok(args.web_adapter_url.clone().unwrap_or_default()),
+        WebAdapter::NotStarted(why) => Err(why.clone()),
+    };
     let demo_url = url_of(&listeners.demo, "/");
 
     let stop = Stop::new();
     let mut servers = JoinSet::new();
+    if let WebAdapter::Started(listener, environment) = web_adapter {
+        let limits = ch06_infrastructure::settings::local_gateway_limits();
+        let gateway = Arc::new(
+            LocalApiGateway::for_backend(ch10_between::adapter::backend(environment))
+                .with_limits(limits),
+        );
+        let shutdown = stop.signalled();
+        servers.spawn(async move {
+            let _ = gateway.serve(listener, shutdown).await;
+        });
+    }
     spawn_backends(
         &mut servers,
         (
@@ -311,8 +375,18 @@ async fn run(args: Args) -> Result<()> {
         listeners.demo,
         static_site(
             args.html_dir.clone(),
-            Some(page_urls(&functions_url, &containers_url, &all_routes_url)),
-            page_headers(&[&functions_url, &containers_url, &all_routes_url])?,
+            Some(page_urls(
+                &functions_url,
+                &containers_url,
+                &all_routes_url,
+                web_adapter_url.as_deref().ok(),
+            )),
+            page_headers(&[
+                &functions_url,
+                &containers_url,
+                &all_routes_url,
+                web_adapter_url.as_deref().unwrap_or_default(),
+            ])?,
         ),
         IDLE,
         GRACE,
@@ -339,6 +413,10 @@ async fn run(args: Args) -> Result<()> {
         ("FunctionsURL", functions_url.as_str()),
         ("ContainersURL", &containers_url),
         (ch10_between::URL_OUTPUT, &all_routes_url),
+        (
+            ch10_between::adapter::URL_OUTPUT,
+            web_adapter_url.as_ref().unwrap_or_else(|why| why),
+        ),
         ("Demo", &demo_url),
         ("Book", &book_url),
     ];

@@ -11,6 +11,7 @@ fn default_startup_lines() -> String {
             ("FunctionsURL", "http://127.0.0.1:3001/Prod/"),
             ("ContainersURL", "http://127.0.0.1:8080/"),
             ("AllRoutesURL", "http://127.0.0.1:3003/Prod/"),
+            ("WebAdapterURL", "http://127.0.0.1:3004/Prod/"),
             ("Demo", "http://127.0.0.1:3002/"),
             ("Book", "http://127.0.0.1:3000/"),
         ],

@@ -38,6 +38,12 @@ pub const EXTENSION_NAME: &str = "lambda-adapter";
 /// The function's name in this shape.
 pub const ADAPTER_FUNCTION_NAME: &str = "web-adapter";
 
+/// The port the local demo serves this shape on unless told otherwise (the one function has 3003).
+pub const DEFAULT_PORT: u16 = 3004;
+
+/// The name of the output for this shape's base URL (the page takes its kind, `web-adapter`, from it).
+pub const URL_OUTPUT: &str = "WebAdapterURL";
+
 /// The environment variable that names the adapter binary built for this machine.
 pub const ADAPTER_BINARY_ENV: &str = "LAMBDA_ADAPTER";
 
