@@ -152,3 +152,55 @@ async fn what_reaches_the_server_through_the_adapter_and_what_it_posts_back() {
         insta::assert_snapshot!(shown);
     });
 }
+
+/// One HTTP/1.1 request to `address`, and the answer's status line and headers.
+async fn send(address: &str, request: String) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("the Runtime API listens");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut answer = vec![0; 4096];
+    let read = stream.read(&mut answer).await.expect("an answer");
+    String::from_utf8_lossy(&answer[..read]).into_owned()
+}
+
+fn register(name: &str) -> String {
+    let body = r#"{"events":[]}"#;
+    format!(
+        "POST /2020-01-01/extension/register HTTP/1.1\r\nhost: lambda\r\nlambda-extension-name: {name}\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test]
+async fn only_an_extension_the_environment_started_may_register_and_only_it_may_ask_for_events() {
+    use ch03_functions::runtime_api::{Report, RuntimeApi};
+    let mut api = RuntimeApi::with_extensions(&[EXTENSION_NAME])
+        .await
+        .expect("a Runtime API");
+    let address = api.env_value();
+    // Lambda compares the name with the file it started from /opt/extensions.
+    let refused = send(&address, register("some-other-name")).await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    let accepted = send(&address, register(EXTENSION_NAME)).await;
+    assert!(accepted.starts_with("HTTP/1.1 200"), "{accepted}");
+    let identifier = accepted
+        .lines()
+        .find_map(|line| line.strip_prefix("lambda-extension-identifier: "))
+        .expect("an identifier");
+    match api.report().await {
+        Some(Report::ExtensionRegistered { name, .. }) => assert_eq!(name, EXTENSION_NAME),
+        other => panic!("{other:?}"),
+    }
+    // An identifier Lambda never gave out cannot ask for events.
+    let unknown = send(
+        &address,
+        "GET /2020-01-01/extension/event/next HTTP/1.1\r\nhost: lambda\r\nlambda-extension-identifier: forged\r\n\r\n"
+            .to_owned(),
+    )
+    .await;
+    assert!(unknown.starts_with("HTTP/1.1 403"), "{unknown}");
+    assert!(!identifier.is_empty());
+}
