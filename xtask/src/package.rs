@@ -5,9 +5,7 @@
 //! as a Lambda function on `provided.al2023` and alone in a `FROM scratch` image. Only the
 //! function and server packages are built, so Cargo unifies only their features (not those of
 //! the whole workspace); chapter 10's one function is a fifth function binary. Then each
-//! function becomes `functions/<name>.zip` holding `bootstrap` (chapter 10's `web-adapter` holds
-//! the server; the Lambda Web Adapter, built from its own source for the same target, becomes
-//! `layers/lambda-adapter.zip` with `extensions/lambda-adapter`),
+//! function becomes `functions/<name>.zip` holding `bootstrap`,
 //! and the server and its Dockerfile become the image's build context, all under
 //! `target/package/`, where the stack (through `openapi.json`) reads them.
 
@@ -20,13 +18,11 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 
 use crate::process::{cargo, describe, root, run, target_dir};
-use crate::tools::{ADAPTER_BINARY, PACKAGING, ensure};
+use crate::tools::{PACKAGING, ensure};
 
 /// The one target everything is built for.
 pub const TARGET: &str = "aarch64-unknown-linux-musl";
 const SERVER: &str = "blog-server";
-/// Chapter 10's function that runs the server through the Lambda Web Adapter.
-const WEB_ADAPTER_FUNCTION: &str = "web-adapter";
 
 /// One thing the stack deploys.
 #[derive(Debug)]
@@ -62,8 +58,6 @@ impl Build {
 #[derive(Debug)]
 pub struct Package {
     pub functions: Vec<Artifact>,
-    /// The Lambda Web Adapter as a layer: `extensions/lambda-adapter`.
-    pub adapter_layer: Artifact,
     pub server: Artifact,
     pub image_context: PathBuf,
     pub build_seconds: f64,
@@ -102,7 +96,7 @@ pub fn run_package(build: Build) -> Result<Package> {
     let path = std::env::join_paths(std::iter::once(venv_bin.to_path_buf()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))?;
-    command.env("PATH", &path);
+    command.env("PATH", path);
     println!("$ {}", describe(&command));
     let started = Instant::now();
     run(&mut command)?;
@@ -133,36 +127,8 @@ pub fn run_package(build: Build) -> Result<Package> {
         image_context.join("Dockerfile"),
     )?;
     let server_bytes = std::fs::metadata(&server_binary)?.len();
-
-    // Chapter 10's second shape: the same server as a function's `bootstrap`, and the Lambda Web
-    // Adapter, built from its source for the same target, as a layer's extension.
-    let web_adapter = out
-        .join("functions")
-        .join(format!("{WEB_ADAPTER_FUNCTION}.zip"));
-    zip_file(&server_binary, "bootstrap", &web_adapter)?;
-    artifacts.push(Artifact {
-        name: WEB_ADAPTER_FUNCTION.to_owned(),
-        bytes: std::fs::metadata(&web_adapter)?.len(),
-        binary_bytes: server_bytes,
-        path: web_adapter,
-    });
-    let adapter_binary = build_adapter(build, path.as_os_str())?;
-    std::fs::create_dir_all(out.join("layers"))?;
-    let layer = out.join("layers").join(format!("{ADAPTER_BINARY}.zip"));
-    zip_file(
-        &adapter_binary,
-        &format!("extensions/{ADAPTER_BINARY}"),
-        &layer,
-    )?;
-    let adapter_layer = Artifact {
-        name: ADAPTER_BINARY.to_owned(),
-        bytes: std::fs::metadata(&layer)?.len(),
-        binary_bytes: std::fs::metadata(&adapter_binary)?.len(),
-        path: layer,
-    };
     let package = Package {
         functions: artifacts,
-        adapter_layer,
         server: Artifact {
             name: SERVER.to_owned(),
             path: server_binary,
@@ -223,14 +189,9 @@ pub fn function_names() -> Result<FunctionNames> {
     Ok(FunctionNames { each: names, one })
 }
 
-/// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root.
+/// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root. The date
+/// is fixed, so the zip's bytes (and the stack's asset hash) change only with the binary.
 fn zip_bootstrap(binary: &Path, zip_path: &Path) -> Result<()> {
-    zip_file(binary, "bootstrap", zip_path)
-}
-
-/// A zip of one executable file, at `name` inside it. The date is fixed, so the zip's bytes (and
-/// the stack's asset hash) change only with the binary.
-fn zip_file(binary: &Path, name: &str, zip_path: &Path) -> Result<()> {
     let bytes =
         std::fs::read(binary).with_context(|| format!("cannot read {}", binary.display()))?;
     let mut zip = zip::ZipWriter::new(File::create(zip_path)?);
@@ -239,7 +200,7 @@ fn zip_file(binary: &Path, name: &str, zip_path: &Path) -> Result<()> {
         .compression_level(Some(9))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o755);
-    zip.start_file(name, options)?;
+    zip.start_file("bootstrap", options)?;
     zip.write_all(&bytes)?;
     zip.finish()?;
     Ok(())
@@ -260,7 +221,6 @@ fn write_manifest(package: &Package) -> Result<()> {
         "profile": package.build.profile(),
         "build_seconds": package.build_seconds,
         "functions": package.functions.iter().map(artifact).collect::<Vec<_>>(),
-        "layers": [artifact(&package.adapter_layer)],
         "server": artifact(&package.server),
     });
     std::fs::write(
@@ -277,11 +237,7 @@ fn print_summary(package: &Package) {
         package.build_seconds,
         package.image_context.display()
     );
-    for artifact in package
-        .functions
-        .iter()
-        .chain([&package.adapter_layer, &package.server])
-    {
+    for artifact in package.functions.iter().chain([&package.server]) {
         println!(
             "  {:<14} {:>10} bytes  ({} bytes unzipped)  {}",
             artifact.name,
@@ -294,36 +250,4 @@ fn print_summary(package: &Package) {
                 .display()
         );
     }
-}
-
-/// The Lambda Web Adapter for [`TARGET`], built with cargo-zigbuild from its source on crates.io
-/// (the copy cargo unpacked when it built the adapter for this machine) with its own lockfile,
-/// in a target folder of its own. `Shipping` uses the crate's own release profile (fat LTO, one
-/// codegen unit, stripped); `Check` the same settings as `package-check`, for speed.
-fn build_adapter(build: Build, path: &std::ffi::OsStr) -> Result<PathBuf> {
-    let source = crate::tools::adapter_source()?;
-    let target_folder = target_dir()
-        .join("adapter")
-        .join(format!("{TARGET}-{}", build.profile()));
-    let mut command = cargo();
-    command
-        .args(["zigbuild", "--release", "--locked", "--target", TARGET])
-        .args(["--bin", ADAPTER_BINARY])
-        .arg("--manifest-path")
-        .arg(source.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_folder)
-        .env("PATH", path);
-    if build == Build::Check {
-        command
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
-            .env("CARGO_PROFILE_RELEASE_LTO", "off")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
-    }
-    println!("$ {}", describe(&command));
-    run(&mut command)?;
-    Ok(target_folder
-        .join(TARGET)
-        .join("release")
-        .join(ADAPTER_BINARY))
 }
