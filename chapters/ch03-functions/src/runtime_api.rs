@@ -258,6 +258,22 @@ async fn register(shared: &Shared, request: Request<Incoming>) -> Response<Full<
         .expect("a valid response")
 }
 
+/// The environment Lambda gives a function (what `lambda_runtime` reads), and nothing of the
+/// harness's own: what the function needs besides (its store, say) is the caller's.
+pub fn lambda_env(runtime_api: &str, name: &str, memory_mb: u32) -> Vec<(String, String)> {
+    [
+        ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_owned()),
+        ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
+        ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
+        ("AWS_LAMBDA_LOG_STREAM_NAME", "measured".to_owned()),
+        ("AWS_LAMBDA_LOG_LEVEL", "WARN".to_owned()),
+    ]
+    .map(|(name, value)| (name.to_owned(), value))
+    .to_vec()
+}
+
 /// The function name the environment reports (to extensions, and in its ARN).
 pub const FUNCTION_NAME: &str = "measured";
 

@@ -16,7 +16,7 @@ use crate::backing::Backing;
 use crate::cpu_share::{CpuQuota, InitCpu};
 use crate::keepalive::Connections;
 use crate::machine::memory_kib;
-use crate::runtime_api::{Invocation, Report, RuntimeApi};
+use crate::runtime_api::{Invocation, Report, RuntimeApi, lambda_env};
 use crate::stats::{Summary, summarize};
 
 /// A function to measure: its binary, its environment, the event of each invocation, the CPU it
@@ -104,22 +104,6 @@ pub struct FunctionResult {
 pub struct OpenedConnections {
     pub in_init: u64,
     pub in_first_call: u64,
-}
-
-/// The environment Lambda gives a function (what `lambda_runtime` reads), and nothing of the
-/// harness's own: the store's variables come with each [`Function`].
-fn lambda_env(runtime_api: &str, name: &str, memory_mb: u32) -> Vec<(String, String)> {
-    [
-        ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),
-        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
-        ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
-        ("AWS_LAMBDA_LOG_STREAM_NAME", "measured".to_owned()),
-        ("AWS_LAMBDA_LOG_LEVEL", "WARN".to_owned()),
-    ]
-    .map(|(name, value)| (name.to_owned(), value))
-    .to_vec()
 }
 
 /// The status code inside a proxy response (`{"statusCode": 200, ...}`), or 0.

@@ -24,8 +24,10 @@ use anyhow::{Context as _, Result, bail};
 use ch01_blog_core::Blog;
 use ch03_functions::LocalApiGateway;
 use ch03_functions::local_gateway::{Backend, Limits};
-use ch03_functions::runtime_api::{Invocation, Report, RuntimeApi};
-use ch04_container::router::{App, HEALTH_PATH};
+use ch03_functions::runtime_api::{Invocation, Report, RuntimeApi, lambda_env};
+use ch04_container::router::{App, HEALTH_PATH, handle};
+use ch04_container::server::serve_service;
+use hyper::body::Incoming;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
@@ -87,7 +89,8 @@ pub fn adapter_binary() -> Result<PathBuf> {
 pub struct InitParts {
     /// The adapter's own start, to its registration as an extension.
     pub adapter: Duration,
-    /// From its registration to the server's first connection: the server's start.
+    /// From its registration to the first request that reaches the server: the server's start
+    /// (and up to one interval of the adapter's readiness polling, 10 ms).
     pub server_start: Duration,
     /// From there to the adapter's first request for an invocation: the readiness check.
     pub readiness: Duration,
@@ -142,7 +145,10 @@ impl Environment {
         let adapter = tokio::process::Command::new(&binary)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(lambda_environment(&api.env_value()))
+            // What Lambda sets for every function; the adapter's runtime client reads it. The
+            // memory size only reaches the invocation's context: nothing here limits memory.
+            .envs(lambda_env(&api.env_value(), ADAPTER_FUNCTION_NAME, 512))
+            .env("AWS_REGION", "us-east-1")
             .envs(adapter_settings(port))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -158,11 +164,11 @@ impl Environment {
         };
         // Runtime init: Lambda starts the runtime, here the server.
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        let (first_connection_tx, first_connection) = tokio::sync::oneshot::channel();
-        tokio::spawn(serve_and_note_first_connection(
+        let (first_request_tx, first_request) = tokio::sync::oneshot::channel();
+        tokio::spawn(serve_noting_first_request(
             listener,
             app,
-            first_connection_tx,
+            first_request_tx,
             seen,
         ));
         // Init ends when the runtime's side and the extension have each asked for what is next.
@@ -175,9 +181,9 @@ impl Environment {
             }
         }
         let ready = runtime_next.expect("the loop waits for it");
-        let server_up = first_connection
+        let server_up = first_request
             .await
-            .context("the adapter never connected to the server")?;
+            .context("the adapter's readiness check never reached the server")?;
         Ok(Self {
             api: Mutex::new(api),
             init: InitParts {
@@ -224,18 +230,6 @@ impl Environment {
     }
 }
 
-/// The variables Lambda sets for every function, which the adapter's runtime client reads.
-fn lambda_environment(runtime_api: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_NAME", ADAPTER_FUNCTION_NAME.to_owned()),
-        // The adapter only passes it on in the invocation's context; nothing here limits memory.
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512".to_owned()),
-        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
-        ("AWS_REGION", "us-east-1".to_owned()),
-    ]
-}
-
 /// The next report, or an error once Lambda's init limit has passed since `started`.
 async fn within_init(api: &mut RuntimeApi, started: Instant) -> Result<Report> {
     let left = INIT_LIMIT.saturating_sub(started.elapsed());
@@ -245,59 +239,40 @@ async fn within_init(api: &mut RuntimeApi, started: Instant) -> Result<Report> {
         .context("the Runtime API stopped")
 }
 
-/// Serves chapter 4's router on `listener` and says when the first connection arrived (the
-/// adapter's first readiness check).
-async fn serve_and_note_first_connection(
+/// Serves chapter 4's router on `listener` through chapter 4's accept loop, saying when the first
+/// request arrived (the adapter's first readiness check that reaches the server) and sending
+/// every request to `seen` when asked.
+async fn serve_noting_first_request(
     listener: TcpListener,
     app: App,
     first: tokio::sync::oneshot::Sender<Instant>,
     seen: Option<tokio::sync::mpsc::UnboundedSender<Seen>>,
 ) {
-    let Ok((stream, _)) = listener.accept().await else {
-        return;
-    };
-    let _ = first.send(Instant::now());
+    let first = Arc::new(std::sync::Mutex::new(Some(first)));
     let app = Arc::new(app);
-    let serve_one = {
-        let app = Arc::clone(&app);
-        move |stream: tokio::net::TcpStream| {
-            let app = Arc::clone(&app);
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(
-                    move |request: hyper::Request<hyper::body::Incoming>| {
-                        let app = Arc::clone(&app);
-                        if let Some(seen) = &seen {
-                            let _ = seen.send(Seen {
-                                method: request.method().to_string(),
-                                target: request.uri().to_string(),
-                                headers: request
-                                    .headers()
-                                    .iter()
-                                    .map(|(name, value)| {
-                                        let value = String::from_utf8_lossy(value.as_bytes());
-                                        (name.to_string(), value.into_owned())
-                                    })
-                                    .collect(),
-                            });
-                        }
-                        async move {
-                            Ok::<_, std::convert::Infallible>(
-                                ch04_container::router::handle(&app, request).await,
-                            )
-                        }
-                    },
-                );
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        if let Some(first) = first.lock().expect("not poisoned").take() {
+            let _ = first.send(Instant::now());
+        }
+        if let Some(seen) = &seen {
+            let _ = seen.send(Seen {
+                method: request.method().to_string(),
+                target: request.uri().to_string(),
+                headers: request
+                    .headers()
+                    .iter()
+                    .map(|(name, value)| {
+                        let value = String::from_utf8_lossy(value.as_bytes());
+                        (name.to_string(), value.into_owned())
+                    })
+                    .collect(),
             });
         }
-    };
-    serve_one(stream);
-    while let Ok((stream, _)) = listener.accept().await {
-        serve_one(stream);
-    }
+        let app = Arc::clone(&app);
+        async move { Ok::<_, std::convert::Infallible>(handle(&app, request).await) }
+    });
+    let idle = Duration::from_secs(ch04_container::config::DEFAULT_IDLE_TIMEOUT_SECS);
+    serve_service(listener, service, idle, idle, std::future::pending()).await;
 }
 
 /// The adapter shape as chapter 3's local API Gateway serves it: behind `ANY /{proxy+}`, like

@@ -104,6 +104,21 @@ fn action(grant: &serde_json::Value) -> String {
     }
 }
 
+/// An API Gateway box whose top is at `y`, with what kind of API it is below its name.
+fn api_gateway(svg: &mut Svg, y: f64, colour: (&str, &str), what: &str) {
+    svg.rect(190.0, y, 170.0, 70.0, colour);
+    svg.heading(275.0, y + 30.0, "middle", "API Gateway");
+    svg.text(275.0, y + 50.0, "middle", what);
+}
+
+/// A role's DynamoDB grants as code, in two lines from `y`, in a service's box.
+fn grants_in_two_lines(svg: &mut Svg, y: f64, grants: &serde_json::Value) {
+    let grants: Vec<String> = grants.as_array().unwrap().iter().map(action).collect();
+    let (first, rest) = grants.split_at(grants.len().div_ceil(2));
+    svg.code(410.0, y, &first.join(", "));
+    svg.code(410.0, y + 18.0, &rest.join(", "));
+}
+
 #[test]
 fn the_architecture() {
     let stack = deployment();
@@ -119,12 +134,10 @@ fn the_architecture() {
 
     // The functions: API Gateway and one function per route, each with its own grant.
     svg.heading(20.0, 25.0, "start", "Serverless functions (chapter 3)");
-    svg.rect(190.0, 85.0, 170.0, 70.0, colour::FUNCTIONS);
-    svg.heading(275.0, 115.0, "middle", "API Gateway");
-    svg.text(
-        275.0,
-        135.0,
-        "middle",
+    api_gateway(
+        &mut svg,
+        85.0,
+        colour::FUNCTIONS,
         &format!("REST API, stage {}", stack["stage"].as_str().unwrap()),
     );
     svg.line((150.0, 215.0), (188.0, 135.0), true, false);
@@ -195,15 +208,7 @@ fn the_architecture() {
         ),
     );
     svg.text(410.0, 382.0, "start", "every route, one task role:");
-    let grants: Vec<String> = container["dynamodb"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(action)
-        .collect();
-    let (first, rest) = grants.split_at(grants.len().div_ceil(2));
-    svg.code(410.0, 400.0, &first.join(", "));
-    svg.code(410.0, 418.0, &rest.join(", "));
+    grants_in_two_lines(&mut svg, 400.0, &container["dynamodb"]);
     svg.line((360.0, 375.0), (398.0, 375.0), true, false);
     svg.line((650.0, 375.0), (688.0, 255.0), true, false);
 
@@ -227,12 +232,10 @@ fn the_architecture() {
 
     // Between the two: one function behind its own API's {proxy+}, with the container's grants.
     svg.heading(20.0, 470.0, "start", "Between the two (chapter 10)");
-    svg.rect(190.0, 505.0, 170.0, 70.0, colour::ONE_FUNCTION);
-    svg.heading(275.0, 535.0, "middle", "API Gateway");
-    svg.text(
-        275.0,
-        555.0,
-        "middle",
+    api_gateway(
+        &mut svg,
+        505.0,
+        colour::ONE_FUNCTION,
         &format!("REST API, ANY {}", one["resource"].as_str().unwrap()),
     );
     svg.line((150.0, 260.0), (188.0, 530.0), true, false);
@@ -244,15 +247,7 @@ fn the_architecture() {
         &format!("λ {}", one["name"].as_str().unwrap()),
     );
     svg.text(410.0, 537.0, "start", "every route, chapter 4's router:");
-    let grants: Vec<String> = one["dynamodb"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(action)
-        .collect();
-    let (first, rest) = grants.split_at(grants.len().div_ceil(2));
-    svg.code(410.0, 555.0, &first.join(", "));
-    svg.code(410.0, 573.0, &rest.join(", "));
+    grants_in_two_lines(&mut svg, 555.0, &one["dynamodb"]);
     svg.line((360.0, 540.0), (398.0, 540.0), true, false);
     svg.line((650.0, 540.0), (688.0, 272.0), true, false);
 

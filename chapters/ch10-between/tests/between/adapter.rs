@@ -3,12 +3,10 @@
 
 use std::sync::Arc;
 
-use ch01_blog_core::test_support::seeded_blog;
 use ch01_blog_core::{Blog, MemoryStore};
 use ch03_functions::STAGE;
 use ch04_container::router::App;
-use ch05_payloads::parity::{Side, cases, compare};
-use ch05_payloads::{Backends, Variant};
+use ch05_payloads::Variant;
 use ch10_between::BODY_TIMEOUT;
 use ch10_between::adapter::{EXTENSION_NAME, Environment, INIT_LIMIT, start_local};
 
@@ -46,25 +44,7 @@ async fn the_adapter_registers_as_an_extension_then_waits_for_the_server_then_ta
 // ANCHOR: parity
 #[tokio::test]
 async fn the_adapter_answers_every_request_like_both_variants() {
-    let cases = cases();
-    let [functions, container] = Backends::start(seeded_blog().await, seeded_blog().await)
-        .await
-        .variants();
-    for other in [functions, container] {
-        let adapter = web_adapter(seeded_blog().await).await;
-        let differences = compare(
-            &cases,
-            (adapter.name, &mut Side::of(&adapter)),
-            (other.name, &mut Side::of(&other)),
-            |case, from_adapter, _| assert_eq!(from_adapter.status, case.status, "{}", case.name),
-        )
-        .await;
-        assert!(
-            differences.is_empty(),
-            "the web adapter and the {} answered differently:{differences}",
-            other.name
-        );
-    }
+    crate::parity::answers_like_both_variants(web_adapter).await;
 }
 // ANCHOR_END: parity
 
