@@ -18,6 +18,12 @@ export interface BlogDeployment {
    * runs like the four functions (`functions`' runtime, memory, timeout and environment).
    */
   readonly oneFunction: OneFunctionDescription;
+  /**
+   * Chapter 10's second shape: the container's server as a function, run by the Lambda Web
+   * Adapter from a layer, behind its own REST API's `{proxy+}` resource, with the four functions'
+   * runtime, memory and timeout.
+   */
+  readonly webAdapter: WebAdapterDescription;
   /** One entry per API path, with what its `OPTIONS` and 405 answers say. */
   readonly resources: ResourceDescription[];
   readonly headers: HeadersDescription;
@@ -75,6 +81,13 @@ export interface OneFunctionDescription {
   readonly resource: string;
   /** Every call the router can make: the union of the four functions' grants. */
   readonly dynamodb: DynamoDbPermission[];
+}
+
+export interface WebAdapterDescription extends OneFunctionDescription {
+  /** The layer's name (`lambda-adapter`), whose zip holds `extensions/<name>`. */
+  readonly layer: string;
+  /** The function's own environment: the server's port and store, the adapter's settings. */
+  readonly environment: Record<string, string>;
 }
 
 export interface FunctionsDescription {
@@ -154,6 +167,8 @@ export interface PackageDescription {
   readonly dir: string;
   /** Path of each function's zip, relative to `dir`, with `{name}` for the function's name. */
   readonly functionZip: string;
+  /** Path of each layer's zip, relative to `dir`, with `{name}` for the layer's name. */
+  readonly layerZip: string;
   /** Path of the container image's build context, relative to `dir`. */
   readonly imageContext: string;
   /** The command that builds both (`cargo xtask package`). */
@@ -197,6 +212,7 @@ function readDeployment(d: Fields): BlogDeployment {
   const table = d.object('table');
   const functions = d.object('functions');
   const oneFunction = d.object('oneFunction');
+  const webAdapter = d.object('webAdapter');
   const headers = d.object('headers');
   const container = d.object('container');
   const pkg = d.object('package');
@@ -233,6 +249,13 @@ function readDeployment(d: Fields): BlogDeployment {
       resource: oneFunction.matching('resource', /^\/\{[A-Za-z]+\+\}$/, 'a greedy path variable such as /{proxy+}'),
       dynamodb: oneFunction.array('dynamodb').map(readPermission),
     },
+    webAdapter: {
+      name: webAdapter.string('name'),
+      resource: webAdapter.matching('resource', /^\/\{[A-Za-z]+\+\}$/, 'a greedy path variable such as /{proxy+}'),
+      layer: webAdapter.string('layer'),
+      environment: webAdapter.stringMap('environment'),
+      dynamodb: webAdapter.array('dynamodb').map(readPermission),
+    },
     resources: d.array('resources').map((r) => ({
       path: r.string('path'),
       allow: r.string('allow'),
@@ -264,6 +287,7 @@ function readDeployment(d: Fields): BlogDeployment {
     package: {
       dir: pkg.string('dir'),
       functionZip: pkg.string('functionZip'),
+      layerZip: pkg.string('layerZip'),
       imageContext: pkg.string('imageContext'),
       command: pkg.string('command'),
     },
@@ -306,13 +330,28 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
     checkPermissions(`functions.each[${i}].dynamodb`, f.dynamodb);
   });
   checkPermissions('container.dynamodb', d.container.dynamodb);
-  if (names.has(d.oneFunction.name)) fail(`oneFunction.name "${d.oneFunction.name}" is also one of functions.each`);
-  checkPermissions('oneFunction.dynamodb', d.oneFunction.dynamodb);
-  // The one function runs the router, which makes every call any of the four functions makes.
+  // Chapter 10's two functions each run the router, which makes every call any of the four makes.
   const key = (p: DynamoDbPermission) => `${p.action} on ${p.on === 'index' ? `index ${p.index}` : 'table'}`;
-  const ofOne = new Set(d.oneFunction.dynamodb.map(key));
-  for (const missing of d.functions.each.flatMap((f) => f.dynamodb.map(key)).filter((k) => !ofOne.has(k))) {
-    fail(`oneFunction.dynamodb lacks ${missing}, which one of functions.each makes and the one function's router makes too`);
+  for (const [where, shape] of [
+    ['oneFunction', d.oneFunction],
+    ['webAdapter', d.webAdapter],
+  ] as const) {
+    if (names.has(shape.name)) fail(`${where}.name "${shape.name}" is also one of functions.each`);
+    checkPermissions(`${where}.dynamodb`, shape.dynamodb);
+    const granted = new Set(shape.dynamodb.map(key));
+    for (const missing of d.functions.each.flatMap((f) => f.dynamodb.map(key)).filter((k) => !granted.has(k))) {
+      fail(`${where}.dynamodb lacks ${missing}, which one of functions.each makes and the router makes too`);
+    }
+  }
+  if (d.webAdapter.name === d.oneFunction.name) fail(`webAdapter.name "${d.webAdapter.name}" is also oneFunction.name`);
+  // The adapter calls the server on AWS_LWA_PORT; the server listens on the container's port variable.
+  const adapterPort = d.webAdapter.environment['AWS_LWA_PORT'];
+  const serverPort = d.webAdapter.environment[d.container.portVariable];
+  if (adapterPort === undefined || adapterPort !== serverPort) {
+    fail(
+      `webAdapter.environment sets AWS_LWA_PORT to ${adapterPort ?? 'nothing'} and ${d.container.portVariable} to ` +
+        `${serverPort ?? 'nothing'}: the adapter would call a port the server does not listen on`,
+    );
   }
 
   // The `Allow` header of a path must list exactly the methods that path answers.

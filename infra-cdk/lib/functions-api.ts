@@ -147,6 +147,10 @@ export interface BlogFunctionProps {
   readonly table: BlogTable;
   readonly zip: string;
   readonly logRetention: logs.RetentionDays;
+  /** Layers the function runs with (chapter 10's web adapter: the adapter as an extension). */
+  readonly layers?: lambda.ILayerVersion[];
+  /** Settings of this function only, added to the common environment. */
+  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -192,7 +196,8 @@ export class BlogFunction extends Construct {
       code: lambda.Code.fromAsset(props.zip),
       memorySize: common.memoryMiB,
       timeout: Duration.seconds(common.timeoutSeconds),
-      environment: { ...common.environment, [common.tableNameVariable]: table.table.tableName },
+      environment: { ...common.environment, ...props.environment, [common.tableNameVariable]: table.table.tableName },
+      layers: props.layers,
       role: this.role,
       logGroup: this.logGroup,
     });
@@ -200,7 +205,7 @@ export class BlogFunction extends Construct {
   }
 }
 
-function lambdaRuntime(name: string): lambda.Runtime {
+export function lambdaRuntime(name: string): lambda.Runtime {
   // The functions are Rust binaries named `bootstrap`: an OS-only runtime.
   const known = [lambda.Runtime.PROVIDED_AL2023, lambda.Runtime.PROVIDED_AL2];
   const runtime = known.find((r) => r.name === name);
@@ -208,7 +213,7 @@ function lambdaRuntime(name: string): lambda.Runtime {
   return runtime;
 }
 
-function lambdaArchitecture(name: string): lambda.Architecture {
+export function lambdaArchitecture(name: string): lambda.Architecture {
   const known = [lambda.Architecture.ARM_64, lambda.Architecture.X86_64];
   const architecture = known.find((a) => a.name === name);
   if (!architecture) throw new Error(`Unknown function architecture "${name}" in the description: expected one of ${known.map((a) => a.name).join(', ')}`);

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { PackageDescription } from './description';
 
 /**
- * The folder that `cargo xtask package` fills: one zip per function and the container image's
- * build context. The stack only points at what is there; it never builds Rust code.
+ * The folder that `cargo xtask package` fills: one zip per function, the Lambda Web Adapter's
+ * layer, and the container image's build context. The stack only points at what is there; it never builds Rust code.
  *
  * The description names the folder (`package.dir`, `target/package`) relative to the workspace
  * root, the folder that holds the description, and the zips and the image's build context
@@ -17,6 +17,8 @@ export class PackageFolder {
   readonly dir: string;
   /** Where the function zips are, relative to `dir`, with `{name}` for a function's name. */
   private readonly functionZip: string;
+  /** Where the layer zips are, relative to `dir`, with `{name}` for a layer's name. */
+  private readonly layerZip: string;
   /** Where the image's build context is, relative to `dir`. */
   private readonly imageContext: string;
   /** The command that builds the packages, for the error message. */
@@ -29,6 +31,7 @@ export class PackageFolder {
   constructor(description: PackageDescription, workspaceRoot: string, packageDir?: string) {
     this.dir = packageDir === undefined ? path.resolve(workspaceRoot, description.dir) : path.resolve(packageDir);
     this.functionZip = description.functionZip;
+    this.layerZip = description.layerZip;
     this.imageContext = description.imageContext;
     this.command = description.command;
   }
@@ -37,6 +40,13 @@ export class PackageFolder {
   functionZipOf(name: string): string {
     const zip = path.join(this.dir, this.functionZip.replaceAll('{name}', name));
     if (!fs.existsSync(zip)) this.missing(`the function ${name}'s zip ${zip}`);
+    return zip;
+  }
+
+  /** The zip of a layer (`extensions/<name>` inside); a clear error when it is not built. */
+  layerZipOf(name: string): string {
+    const zip = path.join(this.dir, this.layerZip.replaceAll('{name}', name));
+    if (!fs.existsSync(zip)) this.missing(`the layer ${name}'s zip ${zip}`);
     return zip;
   }
 

@@ -58,20 +58,22 @@ const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
 /**
  * The serverless blog, deployed twice on one DynamoDB table: as Lambda functions behind API
  * Gateway (`Functions`) and as a container on Fargate behind a load balancer (`Containers`); and
- * chapter 10's shape between the two, one function for every route (`OneFunction`), which costs
- * nothing while idle. Every resource of a variant sits under that variant's construct.
+ * chapter 10's two shapes between the two, one function for every route (`OneFunction`) and the
+ * container's server on Lambda through the Lambda Web Adapter (`WebAdapter`), which cost nothing
+ * while idle. Every resource of a variant sits under that variant's construct.
  */
 export class ServerlessBlogStack extends Stack {
   readonly table: BlogTable;
   readonly functions: FunctionsApi;
   readonly containers: ContainerService;
   readonly oneFunction: OneFunctionApi;
+  readonly webAdapter: OneFunctionApi;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, {
       description:
         'The serverless blog, twice: Lambda functions behind API Gateway and a container on Fargate behind a load balancer; ' +
-        'and between the two, one Lambda function for every route',
+        "and between the two, one Lambda function for every route and the container's server on Lambda",
       ...props,
     });
 
@@ -105,13 +107,25 @@ export class ServerlessBlogStack extends Stack {
       containerImage: this.context(CONTEXT.containerImage),
     });
 
-    this.oneFunction = new OneFunctionApi(this, 'OneFunction', {
+    const between = {
       deployment,
       table: this.table,
       packageFolder,
       logRetention: LOG_RETENTION,
       allowedCidr,
       logsAccount: this.functions.logsAccount,
+    };
+    this.oneFunction = new OneFunctionApi(this, 'OneFunction', {
+      ...between,
+      shape: deployment.oneFunction,
+      apiName: 'one-function',
+      apiDescription: 'The serverless blog as one Lambda function for every route',
+    });
+    this.webAdapter = new OneFunctionApi(this, 'WebAdapter', {
+      ...between,
+      shape: deployment.webAdapter,
+      apiName: 'web-adapter',
+      apiDescription: "The serverless blog as the container's server on Lambda, through the Lambda Web Adapter",
     });
 
     // The deploy step reads these outputs to write html/urls.js.
@@ -126,6 +140,11 @@ export class ServerlessBlogStack extends Stack {
     new CfnOutput(this, 'AllRoutesURL', {
       description: 'The blog as one Lambda function for every route behind API Gateway (chapter 10): the stage URL; the posts are at blog under it',
       value: this.oneFunction.url,
+    });
+    new CfnOutput(this, 'WebAdapterURL', {
+      description:
+        "The blog as the container's server on Lambda through the Lambda Web Adapter, behind API Gateway (chapter 10): the stage URL; the posts are at blog under it",
+      value: this.webAdapter.url,
     });
   }
 

@@ -25,6 +25,9 @@ const ACKNOWLEDGED: Record<string, string[]> = {
   'OneFunction/Api/Resource': ['AwsSolutions-APIG2'],
   'OneFunction/Api/DeploymentStage.Prod/Resource': ['AwsSolutions-APIG3', 'AwsSolutions-APIG6'],
   'OneFunction/Api/Default/{proxy+}/ANY/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
+  'WebAdapter/Api/Resource': ['AwsSolutions-APIG2'],
+  'WebAdapter/Api/DeploymentStage.Prod/Resource': ['AwsSolutions-APIG3', 'AwsSolutions-APIG6'],
+  'WebAdapter/Api/Default/{proxy+}/ANY/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
   'Containers/Vpc/Resource': ['AwsSolutions-VPC7'],
   'Containers/Cluster/Resource': ['AwsSolutions-ECS4'],
   'Containers/TaskDefinition/Resource': ['AwsSolutions-ECS2'],
@@ -67,7 +70,7 @@ describe('cdk-nag', () => {
 
   test('nothing is acknowledged on the app, the stack or a whole variant', () => {
     for (const [constructPath, rules] of acknowledgments()) {
-      const wholes = ['', '/Table', '/Functions', '/Containers', '/OneFunction'].map((part) => `/ServerlessBlog${part}`);
+      const wholes = ['', '/Table', '/Functions', '/Containers', '/OneFunction', '/WebAdapter'].map((part) => `/ServerlessBlog${part}`);
       if (wholes.includes(constructPath)) {
         // aws-cdk-lib itself acknowledges its own template check for the AZ list on the stack.
         expect([...rules.keys()]).toEqual(['CloudFormation-Validate::W3010']);
@@ -85,18 +88,18 @@ describe('cdk-nag', () => {
 });
 
 describe('the template', () => {
-  test('holds every resource under Table, Functions, Containers or OneFunction (and the CDK metadata)', () => {
+  test('holds every resource under Table, Functions, Containers, OneFunction or WebAdapter (and the CDK metadata)', () => {
     const counts: Record<string, number> = {};
     for (const resource of Object.values(templateJson().Resources)) {
       const top = (resource.Metadata?.['aws:cdk:path'] as string).split('/')[1];
       counts[top] = (counts[top] ?? 0) + 1;
     }
-    expect(Object.keys(counts).sort()).toEqual(['CDKMetadata', 'Containers', 'Functions', 'OneFunction', 'Table']);
+    expect(Object.keys(counts).sort()).toEqual(['CDKMetadata', 'Containers', 'Functions', 'OneFunction', 'Table', 'WebAdapter']);
     expect(counts.Table).toBe(1);
     expect(counts.CDKMetadata).toBe(1);
   });
 
-  test('has exactly the three outputs the deploy step reads', () => {
-    expect(Object.keys(templateJson().Outputs).sort()).toEqual(['AllRoutesURL', 'ContainersURL', 'FunctionsURL']);
+  test('has exactly the four outputs the deploy step reads', () => {
+    expect(Object.keys(templateJson().Outputs).sort()).toEqual(['AllRoutesURL', 'ContainersURL', 'FunctionsURL', 'WebAdapterURL']);
   });
 });

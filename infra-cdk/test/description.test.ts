@@ -16,6 +16,7 @@ describe('the stack description', () => {
     expect(d.package).toEqual({
       dir: 'target/package',
       functionZip: 'functions/{name}.zip',
+      layerZip: 'layers/{name}.zip',
       imageContext: 'image',
       command: 'cargo xtask package',
     });
@@ -82,6 +83,28 @@ describe('the stack description', () => {
     );
     expect(() => loadDescription(changedDescription((d) => (d.oneFunction.name = 'get-post')))).toThrow(
       /oneFunction\.name "get-post" is also one of functions\.each/,
+    );
+  });
+
+  test("the web adapter's function holds every grant of the four, and is not named like another function", () => {
+    const file = changedDescription((d) => {
+      d.webAdapter.dynamodb = d.webAdapter.dynamodb.filter((p: { action: string }) => p.action !== 'dynamodb:Query');
+    });
+    expect(() => loadDescription(file)).toThrow(/webAdapter\.dynamodb lacks dynamodb:Query on index feed/);
+    expect(() => loadDescription(changedDescription((d) => (d.webAdapter.name = 'all-routes')))).toThrow(
+      /webAdapter\.name "all-routes" is also oneFunction\.name/,
+    );
+    expect(() => loadDescription(changedDescription((d) => (d.webAdapter.resource = '/{id}')))).toThrow(
+      /webAdapter\.resource must be a greedy path variable/,
+    );
+  });
+
+  test('the adapter must call the port the server listens on', () => {
+    expect(() => loadDescription(changedDescription((d) => (d.webAdapter.environment.AWS_LWA_PORT = '3000')))).toThrow(
+      /webAdapter\.environment sets AWS_LWA_PORT to 3000 and PORT to 8080: the adapter would call a port the server does not listen on/,
+    );
+    expect(() => loadDescription(changedDescription((d) => delete d.webAdapter.environment.PORT))).toThrow(
+      /sets AWS_LWA_PORT to 8080 and PORT to nothing/,
     );
   });
 

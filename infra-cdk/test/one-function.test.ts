@@ -3,23 +3,51 @@ import { blogDescription, getAtt, logicalIdAt, ref, resourceAt, resourcesOfType,
 import { STAGE_THROTTLING } from '../lib/blog-rest-api';
 
 const d = blogDescription();
-const one = d.oneFunction;
-const under = 'ServerlessBlog/OneFunction/';
-const functionPath = `${under}${one.name}/Function/Resource`;
 const tableArn = () => getAtt(logicalIdAt('ServerlessBlog/Table/Posts/Resource'), 'Arn');
 const dynamodbOf = (policyPath: string) =>
   sorted(grantsOf(resourceAt(policyPath)).filter((g: { action: string }) => g.action.startsWith('dynamodb:')));
 
-describe("chapter 10's one function for every route", () => {
-  test('runs like the four: the same runtime, architecture, memory, timeout and environment', () => {
+/** Chapter 10's two shapes: each is one function behind a REST API of its own. */
+const shapes = [
+  {
+    shape: "chapter 10's one function for every route",
+    one: d.oneFunction,
+    construct: 'OneFunction',
+    output: 'AllRoutesURL',
+    outputSays: /one Lambda function for every route/,
+    via: 'through the router',
+    environment: {},
+  },
+  {
+    shape: "chapter 10's container server on Lambda, through the Lambda Web Adapter",
+    one: d.webAdapter,
+    construct: 'WebAdapter',
+    output: 'WebAdapterURL',
+    outputSays: /the container's server on Lambda through the Lambda Web Adapter/,
+    via: 'through the adapter to the server',
+    environment: d.webAdapter.environment,
+  },
+];
+
+describe.each(shapes)('$shape', ({ one, construct, output, outputSays, via, environment }) => {
+  const under = `ServerlessBlog/${construct}/`;
+  const functionPath = `${under}${one.name}/Function/Resource`;
+
+  test('runs like the four: the same runtime, architecture, memory, timeout and environment, and its own settings', () => {
     expect(resourceAt(functionPath).Properties).toMatchObject({
       Runtime: d.functions.runtime,
       Architectures: [d.functions.architecture],
       Handler: d.functions.handler,
       MemorySize: d.functions.memoryMiB,
       Timeout: d.functions.timeoutSeconds,
-      Description: `ANY ${one.resource} (every route, through the router)`,
-      Environment: { Variables: { ...d.functions.environment, [d.functions.tableNameVariable]: ref(logicalIdAt('ServerlessBlog/Table/Posts/Resource')) } },
+      Description: `ANY ${one.resource} (every route, ${via})`,
+      Environment: {
+        Variables: {
+          ...d.functions.environment,
+          ...environment,
+          [d.functions.tableNameVariable]: ref(logicalIdAt('ServerlessBlog/Table/Posts/Resource')),
+        },
+      },
       LoggingConfig: { LogGroup: ref(logicalIdAt(`${under}${one.name}/Logs/Resource`)) },
     });
   });
@@ -98,15 +126,39 @@ describe("chapter 10's one function for every route", () => {
     ]);
   });
 
-  test('its stage URL is the output AllRoutesURL, ending in /<stage>/', () => {
-    const output = templateJson().Outputs.AllRoutesURL;
-    expect(output.Description).toMatch(/one Lambda function for every route/);
+  test(`its stage URL is the output ${output}, ending in /<stage>/`, () => {
+    const url = templateJson().Outputs[output];
+    expect(url.Description).toMatch(outputSays);
     const stageId = logicalIdAt(`${under}Api/DeploymentStage.${d.stage}/Resource`);
-    expect(output.Value).toEqual({
+    expect(url.Value).toEqual({
       'Fn::Join': [
         '',
         ['https://', ref(logicalIdAt(`${under}Api/Resource`)), '.execute-api.', ref('AWS::Region'), '.', ref('AWS::URLSuffix'), '/', ref(stageId), '/'],
       ],
     });
+  });
+});
+
+describe("the web adapter's layer", () => {
+  const under = 'ServerlessBlog/WebAdapter/';
+  const layerId = logicalIdAt(`${under}AdapterLayer/Resource`);
+
+  test("is the package's adapter zip, for the functions' architecture and runtime, and only the web adapter's function uses it", () => {
+    expect(templateJson().Resources[layerId].Properties).toMatchObject({
+      CompatibleArchitectures: [d.functions.architecture],
+      CompatibleRuntimes: [d.functions.runtime],
+      Description: `The Lambda Web Adapter as an external extension (extensions/${d.webAdapter.layer})`,
+    });
+    const withLayers = Object.entries(resourcesOfType('AWS::Lambda::Function')).filter(([, f]) => f.Properties!.Layers);
+    expect(withLayers.map(([id, f]) => [id, f.Properties!.Layers])).toEqual([
+      [logicalIdAt(`${under}${d.webAdapter.name}/Function/Resource`), [ref(layerId)]],
+    ]);
+  });
+
+  test("the adapter calls the server on the port the server listens on, and polls chapter 4's health check", () => {
+    const variables = resourceAt(`${under}${d.webAdapter.name}/Function/Resource`).Properties!.Environment.Variables;
+    expect(variables.AWS_LWA_PORT).toBe(String(d.container.port));
+    expect(variables[d.container.portVariable]).toBe(String(d.container.port));
+    expect(variables.AWS_LWA_READINESS_CHECK_PATH).toBe(d.container.healthCheckPath);
   });
 });

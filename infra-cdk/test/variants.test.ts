@@ -9,6 +9,7 @@ import {
   SAMPLE_DESCRIPTION,
   changedDescription,
   sampleFunctionNames,
+  sampleLayerNames,
   synthesizeVariant,
   synthesizeVariantStack,
   testDir,
@@ -105,11 +106,12 @@ describe('the package folder', () => {
     const folder = new PackageFolder(pkg, '/work/blog', dir);
     expect(folder.functionZipOf('get-posts')).toBe(path.join(dir, 'functions', 'get-posts.zip'));
     expect(folder.imageFolder()).toBe(path.join(dir, 'image'));
+    expect(() => folder.layerZipOf('lambda-adapter')).toThrow(/the layer lambda-adapter's zip/);
   });
 
   test('without packageDir, the stack deploys target/package beside the description', () => {
     const workspace = path.dirname(changedDescription(() => {}));
-    writeFakePackage(path.join(workspace, 'target', 'package'), sampleFunctionNames());
+    writeFakePackage(path.join(workspace, 'target', 'package'), sampleFunctionNames(), { layers: sampleLayerNames() });
     expect(() => synthesizeVariant({ description: path.join(workspace, 'openapi.json'), packageDir: undefined })).not.toThrow();
     fs.rmSync(path.join(workspace, 'target'), { recursive: true });
     expect(() => synthesizeVariant({ description: path.join(workspace, 'openapi.json'), packageDir: undefined })).toThrow(
@@ -120,7 +122,9 @@ describe('the package folder', () => {
 
 describe('a package that was not built', () => {
   test('a missing function zip is an error that names the zip and the command that builds it', () => {
-    const dir = writeFakePackage(path.join(testDir(), 'package-without-get-post'), sampleFunctionNames());
+    const dir = writeFakePackage(path.join(testDir(), 'package-without-get-post'), sampleFunctionNames(), {
+      layers: sampleLayerNames(),
+    });
     fs.rmSync(path.join(dir, 'functions', 'get-post.zip'));
     expect(() => synthesizeVariant({ packageDir: dir })).toThrow(
       `The stack needs the function get-post's zip ${path.join(dir, 'functions', 'get-post.zip')}, which is not there. ` +
@@ -128,8 +132,19 @@ describe('a package that was not built', () => {
     );
   });
 
+  test("a missing layer zip is an error that names the layer's zip and the command that builds it", () => {
+    const dir = writeFakePackage(path.join(testDir(), 'package-without-layer'), sampleFunctionNames());
+    expect(() => synthesizeVariant({ packageDir: dir })).toThrow(
+      `The stack needs the layer lambda-adapter's zip ${path.join(dir, 'layers', 'lambda-adapter.zip')}, which is not there. ` +
+        'Build the packages first with `cargo xtask package`',
+    );
+  });
+
   test('a missing image folder is an error that names the command that builds it', () => {
-    const dir = writeFakePackage(path.join(testDir(), 'package-without-image'), sampleFunctionNames(), { image: false });
+    const dir = writeFakePackage(path.join(testDir(), 'package-without-image'), sampleFunctionNames(), {
+      image: false,
+      layers: sampleLayerNames(),
+    });
     expect(() => synthesizeVariant({ packageDir: dir })).toThrow(
       /the container image's Dockerfile in .*package-without-image\/image, which is not there\. Build the packages first with `cargo xtask package`/,
     );

@@ -5,8 +5,8 @@
 //!   `cargo xtask test` is every check of the project, as CI runs it. Each installs what it needs
 //!   on first use.
 //! - `cargo xtask demo`: build the book, then run both backends, the demo page and the book.
-//! - `cargo xtask package`: build what the stack deploys (four function zips, the server's image
-//!   context) for arm64, into `target/package/`.
+//! - `cargo xtask package`: build what the stack deploys (the function zips, the Lambda Web
+//!   Adapter's layer, the server's image context) for arm64, into `target/package/`.
 //! - `cargo xtask deploy` / `destroy`: package, then chapter 8's `deploy` binary.
 //! - `cargo xtask bench`: chapter 9's measurements, written into the book.
 //! - `cargo xtask exercises`: every "Break it" exercise, tried on a scratch copy.
@@ -56,9 +56,13 @@ enum Task {
         #[arg(long)]
         update_screenshot: bool,
     },
-    /// Build the four function zips and the server's image context for Graviton (arm64), into
-    /// target/package/.
-    Package,
+    /// Build the function zips, the Lambda Web Adapter's layer and the server's image context for
+    /// Graviton (arm64), into target/package/.
+    Package {
+        /// The quick build `cargo xtask test` checks (profile package-check), not one to deploy.
+        #[arg(long)]
+        check: bool,
+    },
     /// Package, then deploy the stack to your AWS account and write html/urls.js
     /// (`cargo xtask deploy -- --help` lists the options; `-- --dry-run` needs no account).
     Deploy {
@@ -103,7 +107,12 @@ fn main() -> ExitCode {
             update_screenshot,
         ),
         Task::Demo { options } => demo::run(&options),
-        Task::Package => package::run_package(package::Build::Shipping).map(drop),
+        Task::Package { check } => package::run_package(if check {
+            package::Build::Check
+        } else {
+            package::Build::Shipping
+        })
+        .map(drop),
         Task::Bench => bench::run(),
         Task::Exercises => exercises::run(),
         Task::Setup => tools::ensure_python_tools().map(drop),

@@ -5,7 +5,9 @@
 //! as a Lambda function on `provided.al2023` and alone in a `FROM scratch` image. Only the
 //! function and server packages are built, so Cargo unifies only their features (not those of
 //! the whole workspace); chapter 10's one function is a fifth function binary. Then each
-//! function becomes `functions/<name>.zip` holding `bootstrap`,
+//! function becomes `functions/<name>.zip` holding `bootstrap` (chapter 10's `web-adapter` holds
+//! the server; the Lambda Web Adapter, built from its own source for the same target at the same
+//! time, becomes `layers/lambda-adapter.zip` with `extensions/lambda-adapter`),
 //! and the server and its Dockerfile become the image's build context, all under
 //! `target/package/`, where the stack (through `openapi.json`) reads them.
 
@@ -18,11 +20,13 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 
 use crate::process::{cargo, describe, root, run, target_dir};
-use crate::tools::{PACKAGING, ensure};
+use crate::tools::{ADAPTER_BINARY, PACKAGING, ensure};
 
 /// The one target everything is built for.
 pub const TARGET: &str = "aarch64-unknown-linux-musl";
 const SERVER: &str = "blog-server";
+/// Chapter 10's function that runs the server through the Lambda Web Adapter.
+const WEB_ADAPTER_FUNCTION: &str = "web-adapter";
 
 /// One thing the stack deploys.
 #[derive(Debug)]
@@ -58,6 +62,8 @@ impl Build {
 #[derive(Debug)]
 pub struct Package {
     pub functions: Vec<Artifact>,
+    /// The Lambda Web Adapter as a layer: `extensions/lambda-adapter`.
+    pub adapter_layer: Artifact,
     pub server: Artifact,
     pub image_context: PathBuf,
     pub build_seconds: f64,
@@ -96,10 +102,16 @@ pub fn run_package(build: Build) -> Result<Package> {
     let path = std::env::join_paths(std::iter::once(venv_bin.to_path_buf()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))?;
-    command.env("PATH", path);
+    command.env("PATH", &path);
+    // The adapter's own build runs beside the workspace's: it has its own target folder, and it
+    // keeps the second core busy while the workspace's build links with one (fat LTO).
+    let adapter = AdapterBuild::start(build, path.as_os_str())?;
     println!("$ {}", describe(&command));
     let started = Instant::now();
-    run(&mut command)?;
+    let built_workspace = run(&mut command);
+    let adapter_binary = adapter.finish();
+    built_workspace?;
+    let adapter_binary = adapter_binary?;
     let build_seconds = started.elapsed().as_secs_f64();
 
     let built = target_dir().join(TARGET).join(build.profile());
@@ -127,8 +139,35 @@ pub fn run_package(build: Build) -> Result<Package> {
         image_context.join("Dockerfile"),
     )?;
     let server_bytes = std::fs::metadata(&server_binary)?.len();
+
+    // Chapter 10's second shape: the same server as a function's `bootstrap`, and the adapter as a
+    // layer's extension.
+    let web_adapter = out
+        .join("functions")
+        .join(format!("{WEB_ADAPTER_FUNCTION}.zip"));
+    zip_file(&server_binary, "bootstrap", &web_adapter)?;
+    artifacts.push(Artifact {
+        name: WEB_ADAPTER_FUNCTION.to_owned(),
+        bytes: std::fs::metadata(&web_adapter)?.len(),
+        binary_bytes: server_bytes,
+        path: web_adapter,
+    });
+    std::fs::create_dir_all(out.join("layers"))?;
+    let layer = out.join("layers").join(format!("{ADAPTER_BINARY}.zip"));
+    zip_file(
+        &adapter_binary,
+        &format!("extensions/{ADAPTER_BINARY}"),
+        &layer,
+    )?;
+    let adapter_layer = Artifact {
+        name: ADAPTER_BINARY.to_owned(),
+        bytes: std::fs::metadata(&layer)?.len(),
+        binary_bytes: std::fs::metadata(&adapter_binary)?.len(),
+        path: layer,
+    };
     let package = Package {
         functions: artifacts,
+        adapter_layer,
         server: Artifact {
             name: SERVER.to_owned(),
             path: server_binary,
@@ -189,9 +228,14 @@ pub fn function_names() -> Result<FunctionNames> {
     Ok(FunctionNames { each: names, one })
 }
 
-/// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root. The date
-/// is fixed, so the zip's bytes (and the stack's asset hash) change only with the binary.
+/// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root.
 fn zip_bootstrap(binary: &Path, zip_path: &Path) -> Result<()> {
+    zip_file(binary, "bootstrap", zip_path)
+}
+
+/// A zip of one executable file, at `name` inside it. The date is fixed, so the zip's bytes (and
+/// the stack's asset hash) change only with the binary.
+fn zip_file(binary: &Path, name: &str, zip_path: &Path) -> Result<()> {
     let bytes =
         std::fs::read(binary).with_context(|| format!("cannot read {}", binary.display()))?;
     let mut zip = zip::ZipWriter::new(File::create(zip_path)?);
@@ -200,7 +244,7 @@ fn zip_bootstrap(binary: &Path, zip_path: &Path) -> Result<()> {
         .compression_level(Some(9))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o755);
-    zip.start_file("bootstrap", options)?;
+    zip.start_file(name, options)?;
     zip.write_all(&bytes)?;
     zip.finish()?;
     Ok(())
@@ -221,6 +265,7 @@ fn write_manifest(package: &Package) -> Result<()> {
         "profile": package.build.profile(),
         "build_seconds": package.build_seconds,
         "functions": package.functions.iter().map(artifact).collect::<Vec<_>>(),
+        "layers": [artifact(&package.adapter_layer)],
         "server": artifact(&package.server),
     });
     std::fs::write(
@@ -237,7 +282,11 @@ fn print_summary(package: &Package) {
         package.build_seconds,
         package.image_context.display()
     );
-    for artifact in package.functions.iter().chain([&package.server]) {
+    for artifact in package
+        .functions
+        .iter()
+        .chain([&package.adapter_layer, &package.server])
+    {
         println!(
             "  {:<14} {:>10} bytes  ({} bytes unzipped)  {}",
             artifact.name,
@@ -249,5 +298,70 @@ fn print_summary(package: &Package) {
                 .unwrap_or(&artifact.path)
                 .display()
         );
+    }
+}
+
+/// The Lambda Web Adapter for [`TARGET`], built with cargo-zigbuild from its source on crates.io
+/// (the copy cargo unpacked when it built the adapter for this machine) with its own lockfile, in
+/// a target folder of its own, while the workspace's build runs. `Shipping` uses the crate's own
+/// release profile (fat LTO, one codegen unit, stripped); `Check` the settings of
+/// `package-check`, for speed. Its output goes to a log beside it, shown when it fails.
+struct AdapterBuild {
+    child: std::process::Child,
+    command: String,
+    log: PathBuf,
+    binary: PathBuf,
+}
+
+impl AdapterBuild {
+    fn start(build: Build, path: &std::ffi::OsStr) -> Result<Self> {
+        let source = crate::tools::adapter_source()?;
+        let folder = target_dir()
+            .join("adapter")
+            .join(format!("{TARGET}-{}", build.profile()));
+        std::fs::create_dir_all(&folder)?;
+        let log = folder.join("build.log");
+        let output = File::create(&log)?;
+        let mut command = cargo();
+        command
+            .args(["zigbuild", "--release", "--locked", "--target", TARGET])
+            .args(["--bin", ADAPTER_BINARY])
+            .arg("--manifest-path")
+            .arg(source.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&folder)
+            .env("PATH", path)
+            .stdout(output.try_clone()?)
+            .stderr(output);
+        if build == Build::Check {
+            command
+                .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+                .env("CARGO_PROFILE_RELEASE_LTO", "off")
+                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+        }
+        let described = describe(&command);
+        println!(
+            "$ {described} (beside the build below; its output: {})",
+            log.display()
+        );
+        let child = command
+            .spawn()
+            .with_context(|| format!("cannot run {described}"))?;
+        Ok(Self {
+            child,
+            command: described,
+            log,
+            binary: folder.join(TARGET).join("release").join(ADAPTER_BINARY),
+        })
+    }
+
+    /// Waits for the build; its binary, or its log in the error.
+    fn finish(mut self) -> Result<PathBuf> {
+        let status = self.child.wait()?;
+        if !status.success() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            bail!("{} failed with {status}:\n{log}", self.command);
+        }
+        Ok(self.binary)
     }
 }

@@ -161,7 +161,7 @@ fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> R
     )?;
     // What the stack deploys, built once and read by every check below.
     stages.run(
-        "package: the four function zips and the server's image, for arm64",
+        "package: the function zips, the adapter's layer and the server's image, for arm64",
         || package::run_package(package::Build::Check).map(drop),
     )?;
     let template = stages.run("infra: cdk synth (cdk-nag enforced)", infra::synth)?;

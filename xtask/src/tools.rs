@@ -300,3 +300,29 @@ pub fn ensure_adapter() -> Result<PathBuf> {
     std::fs::write(&stamp, wanted)?;
     Ok(binary)
 }
+
+/// The adapter's source as cargo unpacked it from crates.io (`~/.cargo/registry/src/*/`), for the
+/// arm64 build of the package; [`ensure_adapter`] unpacks it when it is not there yet.
+pub fn adapter_source() -> Result<PathBuf> {
+    let find = || -> Option<PathBuf> {
+        let sources = cargo_home().ok()?.join("registry/src");
+        std::fs::read_dir(sources)
+            .ok()?
+            .filter_map(std::result::Result::ok)
+            .map(|index| {
+                index
+                    .path()
+                    .join(format!("{ADAPTER_CRATE}-{ADAPTER_VERSION}"))
+            })
+            .find(|folder| folder.join("Cargo.lock").is_file())
+    };
+    if let Some(found) = find() {
+        return Ok(found);
+    }
+    // Built before, but its source has since left cargo's cache: build it again, which unpacks it.
+    let _ = std::fs::remove_file(crate::process::target_dir().join("adapter/host/version"));
+    ensure_adapter()?;
+    find().context(
+        "cargo built the Lambda Web Adapter but its source is not in ~/.cargo/registry/src",
+    )
+}

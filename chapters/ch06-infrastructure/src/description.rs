@@ -20,6 +20,7 @@ use ch04_container::config::{
 };
 use ch04_container::router::HEALTH_PATH;
 use ch10_between::FUNCTION_NAME as ONE_FUNCTION;
+use ch10_between::web_adapter::{ADAPTER_FUNCTION_NAME, EXTENSION_NAME, function_environment};
 use serde_json::{Value, json};
 
 use crate::settings::{
@@ -68,6 +69,12 @@ pub fn deployment() -> Value {
         .map(|(name, value)| (name.to_string(), json!(value)))
         .collect();
     let every_grant: Vec<Value> = every_grant().into_iter().map(grant_json).collect();
+    // The server's store setting, and the port the server listens on and the adapter calls.
+    let mut web_adapter_environment = serde_json::Map::new();
+    web_adapter_environment.insert(StoreChoice::ENV.to_owned(), json!(store));
+    for (name, value) in function_environment() {
+        web_adapter_environment.insert(name.to_owned(), json!(value));
+    }
     json!({
         "stage": STAGE,
         "table": {
@@ -93,6 +100,13 @@ pub fn deployment() -> Value {
         "oneFunction": {
             "name": ONE_FUNCTION,
             "resource": PROXY_RESOURCE,
+            "dynamodb": every_grant,
+        },
+        "webAdapter": {
+            "name": ADAPTER_FUNCTION_NAME,
+            "resource": PROXY_RESOURCE,
+            "layer": EXTENSION_NAME,
+            "environment": web_adapter_environment,
             "dynamodb": every_grant,
         },
         "resources": resources,
@@ -122,6 +136,7 @@ pub fn deployment() -> Value {
         "package": {
             "dir": PACKAGE_DIR,
             "functionZip": "functions/{name}.zip",
+            "layerZip": "layers/{name}.zip",
             "imageContext": "image",
             "command": "cargo xtask package",
         },
@@ -129,7 +144,7 @@ pub fn deployment() -> Value {
 }
 // ANCHOR_END: deployment
 
-/// The server and chapter 10's one function perform every store operation: their roles get each
+/// The server and chapter 10's two functions perform every store operation: their roles get each
 /// one's grant, the union of the four functions'.
 pub fn every_grant() -> BTreeSet<Grant> {
     StoreOperation::ALL.into_iter().map(grant_for).collect()

@@ -34,6 +34,8 @@ pub enum Half {
     Functions,
     /// Chapter 10's one function for every route, and its API.
     OneFunction,
+    /// Chapter 10's container server on Lambda: its function, the adapter's layer, and its API.
+    WebAdapter,
     /// The Fargate service, its load balancer and its network.
     Containers,
     /// The CDK's own bookkeeping (`AWS::CDK::Metadata`).
@@ -46,6 +48,7 @@ impl Half {
             Self::Table => "table (shared)",
             Self::Functions => "functions",
             Self::OneFunction => "one function",
+            Self::WebAdapter => "web adapter",
             Self::Containers => "containers",
             Self::Other => "CDK metadata",
         }
@@ -59,6 +62,7 @@ impl Resource {
             Some("Table") => Half::Table,
             Some("Functions") => Half::Functions,
             Some("OneFunction") => Half::OneFunction,
+            Some("WebAdapter") => Half::WebAdapter,
             Some("Containers") => Half::Containers,
             _ => Half::Other,
         }

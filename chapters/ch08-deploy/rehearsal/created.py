@@ -68,6 +68,15 @@ def main(endpoint, stack, template_path):
     checks = {
         "AWS::DynamoDB::Table": ("DescribeTable", lambda l, p: dynamodb.describe_table(TableName=physical[l])),
         "AWS::Lambda::Function": ("GetFunction", lambda l, p: awslambda.get_function(FunctionName=physical[l])),
+        # moto gives a layer version no physical id, and attaches no layer to a function (the stack's
+        # tests check the function's Layers in the template): the version is found by its description.
+        "AWS::Lambda::LayerVersion": (
+            "ListLayers",
+            lambda l, p: any(
+                layer["LatestMatchingVersion"].get("Description") == p["Description"]
+                for layer in awslambda.list_layers()["Layers"]
+            ),
+        ),
         "AWS::Lambda::Permission": (
             "GetPolicy of its function",
             lambda l, p: awslambda.get_policy(FunctionName=ref(p["FunctionName"]))["Policy"],

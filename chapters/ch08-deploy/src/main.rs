@@ -166,12 +166,13 @@ async fn deploy(options: DeployOptions) -> Result<()> {
     println!(
         "\nOpen the page against AWS (it serves html/ and the book on your machine):\n  \
          cargo run -p ch07-local-demo -- --functions-url {} --containers-url {} \\\n    \
-         --all-routes-url {}\n\
+         --all-routes-url {} --web-adapter-url {}\n\
          The container's first answers may take a minute, while its task starts and passes\n\
          its health checks. Remove everything with: cargo xtask destroy",
         url("FunctionsURL"),
         url("ContainersURL"),
-        url("AllRoutesURL")
+        url("AllRoutesURL"),
+        url("WebAdapterURL")
     );
     Ok(())
 }

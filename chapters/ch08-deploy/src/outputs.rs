@@ -5,8 +5,13 @@ use anyhow::{Context as _, Result};
 use ch06_infrastructure::page::{BackendUrl, urls_js};
 use ch06_infrastructure::template::{STACK, Template};
 
-/// The outputs the page reads: the two variants, and chapter 10's one function.
-pub const OUTPUT_KEYS: [&str; 3] = ["FunctionsURL", "ContainersURL", "AllRoutesURL"];
+/// The outputs the page reads: the two variants, and chapter 10's two shapes.
+pub const OUTPUT_KEYS: [&str; 4] = [
+    "FunctionsURL",
+    "ContainersURL",
+    "AllRoutesURL",
+    "WebAdapterURL",
+];
 
 // ANCHOR: urls
 /// `urls.js` from the file `cdk deploy --outputs-file` writes (`{"ServerlessBlog": {key: url}}`),

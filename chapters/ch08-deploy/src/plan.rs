@@ -165,7 +165,7 @@ fn write_steps(out: &mut String, stack: &StackOptions) {
         ),
         (
             "7. html/urls.js",
-            "written from the stack's outputs FunctionsURL, ContainersURL and AllRoutesURL",
+            "written from the stack's four outputs (FunctionsURL, ContainersURL, ...)",
         ),
     ] {
         let _ = writeln!(out, "  {step:<25} {what}");

@@ -25,7 +25,7 @@ use ch01_blog_core::Blog;
 use ch03_functions::LocalApiGateway;
 use ch03_functions::local_gateway::{Backend, Limits};
 use ch03_functions::runtime_api::{Invocation, Report, RuntimeApi, lambda_env};
-use ch04_container::router::{App, HEALTH_PATH, handle};
+use ch04_container::router::{App, handle};
 use ch04_container::server::serve_service;
 use hyper::body::Incoming;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
@@ -33,12 +33,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
 use crate::BODY_TIMEOUT;
-
-/// The adapter's file name in `/opt/extensions`, which is also the name it registers under.
-pub const EXTENSION_NAME: &str = "lambda-adapter";
-
-/// The function's name in this shape.
-pub const ADAPTER_FUNCTION_NAME: &str = "web-adapter";
+pub use crate::web_adapter::{ADAPTER_FUNCTION_NAME, EXTENSION_NAME, adapter_settings};
 
 /// The port the local demo serves this shape on unless told otherwise (the one function has 3003).
 pub const DEFAULT_PORT: u16 = 3004;
@@ -51,19 +46,6 @@ pub const ADAPTER_BINARY_ENV: &str = "LAMBDA_ADAPTER";
 
 /// Lambda's limit on the init phase (10 s): an adapter that is not ready by then fails.
 pub const INIT_LIMIT: Duration = Duration::from_secs(10);
-
-// ANCHOR: settings
-/// What the function's configuration tells the adapter: the server's port, and the path it polls
-/// until the server answers (chapter 4's health check, which reads nothing). Every other setting
-/// keeps the adapter's default: buffered responses, no compression, and a readiness check over
-/// HTTP that takes any status below 500 as ready.
-pub fn adapter_settings(port: u16) -> Vec<(&'static str, String)> {
-    vec![
-        ("AWS_LWA_PORT", port.to_string()),
-        ("AWS_LWA_READINESS_CHECK_PATH", HEALTH_PATH.to_owned()),
-    ]
-}
-// ANCHOR_END: settings
 
 /// The adapter binary for this machine: `$LAMBDA_ADAPTER`, else where `cargo xtask adapter`
 /// installs it (`target/adapter/host/bin/lambda-adapter`).

@@ -10,6 +10,7 @@ pub mod adapter;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod one_function;
+pub mod web_adapter;
 
 #[cfg(feature = "local")]
 pub use local::{DEFAULT_PORT, URL_OUTPUT, backend, start_local};

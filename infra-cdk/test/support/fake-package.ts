@@ -9,13 +9,21 @@ const EMPTY_ZIP = Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.all
 
 /**
  * Writes what `cargo xtask package` would leave in `dir`, with placeholder contents: one zip
- * per function and the image's build context. Generated at test time so that no binary file is
+ * per function, one per layer, and the image's build context. Generated at test time so that no binary file is
  * committed.
  */
-export function writeFakePackage(dir: string, functionNames: string[], options: { image?: boolean } = {}): string {
+export function writeFakePackage(
+  dir: string,
+  functionNames: string[],
+  options: { image?: boolean; layers?: string[] } = {},
+): string {
   fs.mkdirSync(path.join(dir, 'functions'), { recursive: true });
   for (const name of functionNames) {
     fs.writeFileSync(path.join(dir, 'functions', `${name}.zip`), EMPTY_ZIP);
+  }
+  fs.mkdirSync(path.join(dir, 'layers'), { recursive: true });
+  for (const name of options.layers ?? []) {
+    fs.writeFileSync(path.join(dir, 'layers', `${name}.zip`), EMPTY_ZIP);
   }
   if (options.image ?? true) {
     const image = path.join(dir, 'image');

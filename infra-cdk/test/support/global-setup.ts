@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFakePackage } from './fake-package';
-import { SAMPLE_DESCRIPTION, blogApp, sampleFunctionNames } from './synth';
+import { SAMPLE_DESCRIPTION, blogApp, sampleFunctionNames, sampleLayerNames } from './synth';
 
 /**
  * Runs once before all test files. Most tests read one synthesized template:
@@ -15,7 +15,9 @@ import { SAMPLE_DESCRIPTION, blogApp, sampleFunctionNames } from './synth';
 export default function globalSetup(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-blog-test-'));
   process.env.BLOG_TEST_DIR = dir;
-  process.env.BLOG_TEST_PACKAGE_DIR = writeFakePackage(path.join(dir, 'package'), sampleFunctionNames());
+  process.env.BLOG_TEST_PACKAGE_DIR = writeFakePackage(path.join(dir, 'package'), sampleFunctionNames(), {
+    layers: sampleLayerNames(),
+  });
 
   if (!process.env.BLOG_TEMPLATE) {
     const outdir = path.join(dir, 'cdk.out');

@@ -16,10 +16,15 @@ export const SAMPLE_DESCRIPTION = path.join(__dirname, '..', 'fixtures', 'openap
 /** The description the Rust workspace generates, at the workspace root: what `cdk synth` reads by default. */
 export const GENERATED_DESCRIPTION = path.resolve(__dirname, '..', '..', '..', 'openapi.json');
 
-/** The function names of the sample description (the four and the one), for a fake package. */
+/** The function names of the sample description (the four and chapter 10's two), for a fake package. */
 export function sampleFunctionNames(): string[] {
   const d = loadDescription(SAMPLE_DESCRIPTION);
-  return [...d.functions.each.map((f) => f.name), d.oneFunction.name];
+  return [...d.functions.each.map((f) => f.name), d.oneFunction.name, d.webAdapter.name];
+}
+
+/** The layers of the sample description (the Lambda Web Adapter's), for a fake package. */
+export function sampleLayerNames(): string[] {
+  return [loadDescription(SAMPLE_DESCRIPTION).webAdapter.layer];
 }
 
 /**

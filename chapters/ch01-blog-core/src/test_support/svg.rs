@@ -14,11 +14,12 @@ pub struct Svg {
 }
 
 /// The colours of the book's pictures: the functions' orange, the container's blue, the
-/// table's green, chapter 10's one function in indigo (the demo page's colour for it), and grey
-/// for the rest.
+/// table's green, chapter 10's one function in indigo and its web adapter in plum (the demo page's
+/// colours for them), and grey for the rest.
 pub mod colour {
     pub const FUNCTIONS: (&str, &str) = ("#fff4e5", "#b35900");
     pub const ONE_FUNCTION: (&str, &str) = ("#eef0fa", "#3b4fa0");
+    pub const WEB_ADAPTER: (&str, &str) = ("#f6edf8", "#7a2e8a");
     pub const CONTAINER: (&str, &str) = ("#e8f1fb", "#1f5f99");
     pub const TABLE: (&str, &str) = ("#eaf6ec", "#2e7d32");
     pub const NEUTRAL: (&str, &str) = ("#f3f3f3", "#555555");

@@ -2,7 +2,7 @@
 //! really send is recorded (an SDK interceptor on a client pointed at moto) while each function
 //! opens its connection as it does at init and every request runs, through its success and
 //! failure paths; the synthesized template must grant each role exactly the calls recorded for
-//! it; the same for chapter 10's one function. Nothing here lists the expected permissions: add a store call to the Rust code, or drop a
+//! it; the same for chapter 10's two functions. Nothing here lists the expected permissions: add a store call to the Rust code, or drop a
 //! grant from the stack, and this test fails.
 
 use std::collections::BTreeSet;
@@ -226,6 +226,38 @@ async fn the_one_function_may_make_exactly_the_calls_it_makes() {
         granted,
         recorded,
         "the one function's role grants\n{}\nbut its router calls\n{}",
+        show(&granted),
+        show(&recorded)
+    );
+}
+
+/// Chapter 10's web adapter: the container's server, started as Lambda starts it beside the real
+/// Lambda Web Adapter, gets every request of every endpoint through `{proxy+}` and the adapter.
+#[tokio::test]
+async fn the_web_adapter_function_may_make_exactly_the_calls_its_server_makes() {
+    let template = template();
+    let (store, recorder) = recorded_store().await;
+    let app = ch04_container::router::App {
+        blog: Blog::new(Arc::new(store)),
+        body_timeout: ch10_between::BODY_TIMEOUT,
+    };
+    let environment = ch10_between::adapter::Environment::start(app)
+        .await
+        .unwrap_or_else(|err| panic!("the adapter's environment: {err:#}"));
+    let gateway =
+        LocalApiGateway::for_backend(ch10_between::adapter::backend(Arc::new(environment)));
+    for endpoint in Endpoint::ALL {
+        send_every_request_of(endpoint, &gateway).await;
+    }
+    let recorded = recorder.take();
+    let granted = template.dynamodb_grants(&format!(
+        "ServerlessBlog/WebAdapter/{}/Role/DefaultPolicy/Resource",
+        ch10_between::adapter::ADAPTER_FUNCTION_NAME
+    ));
+    assert_eq!(
+        granted,
+        recorded,
+        "the web adapter function's role grants\n{}\nbut its server calls\n{}",
         show(&granted),
         show(&recorded)
     );

@@ -106,3 +106,42 @@ fn the_image_context_holds_the_static_server_and_the_dockerfile_and_nothing_else
     let dockerfile = String::from_utf8(read(&image.join("Dockerfile"))).unwrap();
     assert!(dockerfile.contains("FROM scratch"));
 }
+
+/// The one executable a zip holds: its name inside the zip, and its bytes.
+fn the_one_executable(zip_path: &std::path::Path) -> (String, Vec<u8>) {
+    let bytes = read(zip_path);
+    assert!(bytes.len() < LAMBDA_ZIP_LIMIT, "{}", zip_path.display());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        zip.len(),
+        1,
+        "{} holds more than one file",
+        zip_path.display()
+    );
+    let mut entry = zip.by_index(0).unwrap();
+    let mode = entry.unix_mode().expect("a Unix mode");
+    assert_eq!(mode & 0o111, 0o111, "not executable: {mode:o}");
+    let name = entry.name().unwrap().to_string();
+    let mut contents = Vec::new();
+    entry.read_to_end(&mut contents).unwrap();
+    assert!(contents.len() < LAMBDA_UNZIPPED_LIMIT);
+    (name, contents)
+}
+
+/// Chapter 10's second shape: the function's `bootstrap` is the image's server, byte for byte,
+/// and its layer holds the Lambda Web Adapter where Lambda starts extensions from
+/// (`/opt/extensions/lambda-adapter`: a layer is unpacked into `/opt`).
+#[test]
+fn the_web_adapter_function_runs_the_images_server_and_its_layer_holds_the_adapter() {
+    let (name, bootstrap) = the_one_executable(&package_dir().join("functions/web-adapter.zip"));
+    assert_eq!(name, "bootstrap");
+    assert!(
+        bootstrap == read(&package_dir().join("image/blog-server")),
+        "web-adapter's bootstrap is not the image's blog-server"
+    );
+    let (name, adapter) = the_one_executable(&package_dir().join("layers/lambda-adapter.zip"));
+    assert_eq!(name, "extensions/lambda-adapter");
+    assert_static_arm64_executable("lambda-adapter", &adapter);
+    // Lambda's unzipped limit holds for the function and its layers together.
+    assert!(bootstrap.len() + adapter.len() < LAMBDA_UNZIPPED_LIMIT);
+}

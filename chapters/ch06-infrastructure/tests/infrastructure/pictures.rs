@@ -125,7 +125,8 @@ fn the_architecture() {
     let (functions, container, table) = (&stack["functions"], &stack["container"], &stack["table"]);
     let each = functions["each"].as_array().unwrap();
     let one = &stack["oneFunction"];
-    let mut svg = Svg::new(900, 600);
+    let adapter = &stack["webAdapter"];
+    let mut svg = Svg::new(900, 720);
 
     // The reader's page, calling either backend.
     svg.rect(20.0, 195.0, 130.0, 70.0, colour::NEUTRAL);
@@ -251,8 +252,29 @@ fn the_architecture() {
     svg.line((360.0, 540.0), (398.0, 540.0), true, false);
     svg.line((650.0, 540.0), (688.0, 272.0), true, false);
 
+    // And the container's server as a function, run by the Lambda Web Adapter from a layer.
+    api_gateway(
+        &mut svg,
+        625.0,
+        colour::WEB_ADAPTER,
+        &format!("REST API, ANY {}", adapter["resource"].as_str().unwrap()),
+    );
+    svg.line((150.0, 262.0), (188.0, 650.0), true, false);
+    svg.rect(400.0, 605.0, 250.0, 100.0, colour::WEB_ADAPTER);
+    svg.heading(
+        410.0,
+        627.0,
+        "start",
+        &format!("λ {}", adapter["name"].as_str().unwrap()),
+    );
+    svg.text(410.0, 647.0, "start", "blog-server + the adapter's layer");
+    svg.text(410.0, 665.0, "start", "every route, one role:");
+    grants_in_two_lines(&mut svg, 681.0, &adapter["dynamodb"]);
+    svg.line((360.0, 660.0), (398.0, 660.0), true, false);
+    svg.line((650.0, 660.0), (688.0, 274.0), true, false);
+
     let picture = svg.finish(
-        "One blog, two serverless runtimes and a shape between them: the demo page calls API Gateway, which invokes one Lambda function per route; a load balancer in front of a Fargate service; or a second API Gateway whose {proxy+} resource invokes one function for every route; all reach one DynamoDB table through the same core crate",
+        "One blog, two serverless runtimes and two shapes between them: the demo page calls API Gateway, which invokes one Lambda function per route; a load balancer in front of a Fargate service; a second API Gateway whose {proxy+} resource invokes one function for every route; or a third whose {proxy+} invokes the container's server as a function, through the Lambda Web Adapter; all reach one DynamoDB table through the same core crate",
     );
     check_picture("book/src/images/architecture.svg", &picture);
 }

@@ -68,7 +68,7 @@ fn a_stage_with_access_logs_and_no_logs_role_is_refused_unless_the_account_has_o
     );
     let resources = template["Resources"].as_object_mut().unwrap();
     resources.remove(&account);
-    // Every stage of the stack (the functions' and the one function's) writes access logs.
+    // Every stage of the stack (the functions' and chapter 10's two) writes access logs.
     let mut stages = 0;
     for resource in resources.values_mut() {
         if resource["Type"] == "AWS::ApiGateway::Stage" {
@@ -76,7 +76,7 @@ fn a_stage_with_access_logs_and_no_logs_role_is_refused_unless_the_account_has_o
             stages += 1;
         }
     }
-    assert_eq!(stages, 2);
+    assert_eq!(stages, 3);
     let found = problems(&template, Some(&account_state(None)));
     assert_eq!(found.len(), stages, "{found:?}");
     for problem in &found {

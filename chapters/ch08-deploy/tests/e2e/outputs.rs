@@ -10,6 +10,7 @@ fn template() -> Template {
             "FunctionsURL": { "Description": "The blog as Lambda functions behind API Gateway" },
             "ContainersURL": { "Description": "The blog as a container on Fargate behind a load balancer" },
             "AllRoutesURL": { "Description": "The blog as one Lambda function for every route behind API Gateway" },
+            "WebAdapterURL": { "Description": "The blog as the container's server on Lambda through the Lambda Web Adapter" },
         }
     }))
 }
@@ -21,6 +22,7 @@ fn urls_js_has_the_originals_shape() {
             "FunctionsURL": "https://abcdef1234.execute-api.us-east-1.amazonaws.com/Prod/",
             "ContainersURL": "http://Serve-Conta-1234567890.us-east-1.elb.amazonaws.com/",
             "AllRoutesURL": "https://ghijkl5678.execute-api.us-east-1.amazonaws.com/Prod/",
+            "WebAdapterURL": "https://mnopqr9012.execute-api.us-east-1.amazonaws.com/Prod/",
         }
     });
     let script = urls_js_from_outputs(&outputs.to_string(), &template()).unwrap();

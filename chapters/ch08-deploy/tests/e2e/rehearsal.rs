@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use ch02_dynamodb::local::LocalDynamo;
 use ch08_deploy::cdk::{Cdk, LogsRole, StackOptions, workspace};
 use ch08_deploy::fresh_account::{problems, requirement_for};
-use ch08_deploy::outputs::urls;
+use ch08_deploy::outputs::{OUTPUT_KEYS, urls};
 use ch08_deploy::record::DeploymentRecord;
 use ch08_deploy::rehearsal::PLACEHOLDER_IMAGE;
 use ch08_deploy::{Deploy, logs_role_for, preflight};
@@ -140,7 +140,7 @@ async fn the_deploy_rehearsed_on_moto() {
 
     // The outputs, and urls.js in the original's shape.
     let urls = urls(&deployed.outputs).expect("every output");
-    assert_eq!(urls.len(), 3);
+    assert_eq!(urls.len(), OUTPUT_KEYS.len());
     let array = deployed
         .urls_js
         .split_once("window.BLOG_URLS = ")
@@ -191,9 +191,9 @@ async fn the_deploy_rehearsed_on_moto() {
     );
     assert_eq!(table["indexes"][0]["projection"], "ALL");
 
-    // Every function (the four and the one) runs on the DynamoDB store and names that table.
+    // Every function (the four and chapter 10's two) runs on the DynamoDB store and names that table.
     let environments = created["function_environments"].as_object().unwrap();
-    assert_eq!(environments.len(), 5);
+    assert_eq!(environments.len(), 6);
     for (function, variables) in environments {
         assert_eq!(variables["TABLE_NAME"], table["name"], "{function}");
         assert_eq!(variables["BLOG_STORE"], "dynamodb", "{function}");
