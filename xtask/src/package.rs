@@ -76,8 +76,32 @@ pub fn package_dir() -> PathBuf {
 }
 
 pub fn run_package(build: Build) -> Result<Package> {
+    run_package_with(build, None)
+}
+
+/// The PATH for cargo-zigbuild: the project's .venv first (PyPI: cargo-zigbuild, ziglang).
+fn zigbuild_path() -> Result<std::ffi::OsString> {
     // Only what packaging needs: a deploy installs no test tool.
     let python = ensure(PACKAGING)?;
+    let venv_bin = python.parent().context("the venv's bin folder")?;
+    Ok(std::env::join_paths(
+        std::iter::once(venv_bin.to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )?)
+}
+
+/// Starts the arm64 build of the Lambda Web Adapter ahead of [`run_package_with`], which waits
+/// for it: `cargo xtask test` starts it while its tests run, when a core is often idle.
+pub fn start_adapter_build(build: Build) -> Result<AdapterBuild> {
+    let path = zigbuild_path()?;
+    ensure_rust_target(TARGET)?;
+    AdapterBuild::start(build, &path)
+}
+
+/// [`run_package`], with the adapter's build already started (or not).
+pub fn run_package_with(build: Build, adapter: Option<AdapterBuild>) -> Result<Package> {
+    let path = zigbuild_path()?;
     ensure_rust_target(TARGET)?;
     let functions = function_names()?;
 
@@ -97,15 +121,13 @@ pub fn run_package(build: Build) -> Result<Package> {
     }
     command.args(["-p", "ch10-between", "--bin", &functions.one]);
     command.args(["-p", "ch04-container", "--bin", SERVER]);
-    // cargo-zigbuild and zig come from the project's .venv (PyPI: cargo-zigbuild, ziglang).
-    let venv_bin = python.parent().context("the venv's bin folder")?;
-    let path = std::env::join_paths(std::iter::once(venv_bin.to_path_buf()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))?;
     command.env("PATH", &path);
     // The adapter's own build runs beside the workspace's: it has its own target folder, and it
     // keeps the second core busy while the workspace's build links with one (fat LTO).
-    let adapter = AdapterBuild::start(build, path.as_os_str())?;
+    let adapter = match adapter {
+        Some(adapter) => adapter,
+        None => AdapterBuild::start(build, &path)?,
+    };
     println!("$ {}", describe(&command));
     let started = Instant::now();
     let built_workspace = run(&mut command);
@@ -304,10 +326,11 @@ fn print_summary(package: &Package) {
 /// The Lambda Web Adapter for [`TARGET`], built with cargo-zigbuild from its source on crates.io
 /// (the copy cargo unpacked when it built the adapter for this machine) with its own lockfile, in
 /// a target folder of its own, while the workspace's build runs. `Shipping` uses the crate's own
-/// release profile (fat LTO, one codegen unit, stripped); `Check` the settings of
-/// `package-check`, for speed. Its output goes to a log beside it, shown when it fails.
-struct AdapterBuild {
+/// release profile (fat LTO, one codegen unit, stripped); `Check` builds it unoptimized, for
+/// speed. Its output goes to a log beside it, shown when it fails.
+pub struct AdapterBuild {
     child: std::process::Child,
+    finished: bool,
     command: String,
     log: PathBuf,
     binary: PathBuf,
@@ -334,10 +357,12 @@ impl AdapterBuild {
             .stdout(output.try_clone()?)
             .stderr(output);
         if build == Build::Check {
+            // Unoptimized, as the adapter the local tests run: the tests check what the layer
+            // holds (one static arm64 executable where Lambda looks for extensions), not its speed.
             command
-                .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+                .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
                 .env("CARGO_PROFILE_RELEASE_LTO", "off")
-                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256");
         }
         let described = describe(&command);
         println!(
@@ -349,6 +374,7 @@ impl AdapterBuild {
             .with_context(|| format!("cannot run {described}"))?;
         Ok(Self {
             child,
+            finished: false,
             command: described,
             log,
             binary: folder.join(TARGET).join("release").join(ADAPTER_BINARY),
@@ -358,10 +384,21 @@ impl AdapterBuild {
     /// Waits for the build; its binary, or its log in the error.
     fn finish(mut self) -> Result<PathBuf> {
         let status = self.child.wait()?;
+        self.finished = true;
         if !status.success() {
             let log = std::fs::read_to_string(&self.log).unwrap_or_default();
             bail!("{} failed with {status}:\n{log}", self.command);
         }
-        Ok(self.binary)
+        Ok(self.binary.clone())
+    }
+}
+
+impl Drop for AdapterBuild {
+    /// A run that stops before the package stage stops the adapter's build too.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }

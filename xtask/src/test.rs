@@ -19,7 +19,9 @@ use anyhow::{Context as _, Result, bail};
 use crate::counts::TestCounts;
 use crate::moto::{self, SharedMoto};
 use crate::process::{self, cargo, root};
-use crate::tools::{ensure_adapter, ensure_debian_programs, ensure_mdbook, ensure_python_tools};
+use crate::tools::{
+    ensure_adapter_in_background, ensure_debian_programs, ensure_mdbook, ensure_python_tools,
+};
 use crate::{browser, contract, infra, package, runner};
 
 /// How many tests of one binary run at once (libtest's default is one per core).
@@ -81,6 +83,18 @@ fn run_tier(
     stages.run("cargo fmt --check", || {
         process::run(cargo().args(["fmt", "--all", "--", "--check"]))
     })?;
+    let python = stages.run(
+        "tools: Python tools (moto, schemathesis, cargo-zigbuild, cfn-lint) in .venv",
+        ensure_python_tools,
+    )?;
+    // The Lambda Web Adapter's builds (for this machine, and for arm64 when the whole run packages
+    // it) run beside the tests' build: it leaves a core idle now and then (linking, a crate that
+    // others wait for), and they fill it. Each has its own target folder.
+    let adapter_for_host = ensure_adapter_in_background();
+    let adapter_for_arm64 = match tier {
+        Tier::Full => Some(package::start_adapter_build(package::Build::Check)?),
+        Tier::Check | Tier::Fast => None,
+    };
     // clippy's lints run inside the one build of the tests (clippy-driver as cargo's workspace
     // wrapper, as `cargo clippy` itself does it): every dependency is compiled once, not once to
     // be checked and again to be tested. `-D warnings`: a lint fails the build.
@@ -93,13 +107,13 @@ fn run_tier(
             Ok((tests, end_to_end))
         },
     )?;
-    let python = stages.run(
-        "tools: Python tools (moto, schemathesis, cargo-zigbuild, cfn-lint) in .venv",
-        ensure_python_tools,
-    )?;
     let adapter = stages.run(
         "tools: the Lambda Web Adapter, built from crates.io for this machine",
-        ensure_adapter,
+        || {
+            adapter_for_host
+                .join()
+                .map_err(|_| anyhow::anyhow!("the adapter's build panicked"))?
+        },
     )?;
     let moto = stages.run("moto: one local DynamoDB for every test binary", || {
         SharedMoto::start(&python)
@@ -128,6 +142,7 @@ fn run_tier(
         mdbook: &mdbook,
         moto,
         adapter: &adapter,
+        adapter_for_arm64,
         end_to_end,
         update_screenshot,
     };
@@ -140,6 +155,8 @@ struct Full<'a> {
     mdbook: &'a Path,
     moto: SharedMoto,
     adapter: &'a Path,
+    /// The arm64 adapter's build, started before the tests.
+    adapter_for_arm64: Option<package::AdapterBuild>,
     end_to_end: Vec<runner::TestBinary>,
     update_screenshot: bool,
 }
@@ -152,6 +169,7 @@ fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> R
         mdbook,
         moto,
         adapter,
+        adapter_for_arm64,
         end_to_end,
         update_screenshot,
     } = inputs;
@@ -162,7 +180,7 @@ fn run_full(stages: &mut Stages, counts: &mut TestCounts, inputs: Full<'_>) -> R
     // What the stack deploys, built once and read by every check below.
     stages.run(
         "package: the function zips, the adapter's layer and the server's image, for arm64",
-        || package::run_package(package::Build::Check).map(drop),
+        || package::run_package_with(package::Build::Check, adapter_for_arm64).map(drop),
     )?;
     let template = stages.run("infra: cdk synth (cdk-nag enforced)", infra::synth)?;
     stages.run(

@@ -271,19 +271,35 @@ pub fn adapter_binary() -> PathBuf {
 /// profile (fat LTO), and what it does locally, translate one request at a time, needs no speed;
 /// what is measured or deployed is built apart.
 pub fn ensure_adapter() -> Result<PathBuf> {
-    let root = crate::process::target_dir().join("adapter/host");
-    let binary = adapter_binary();
+    install_adapter("host", true, false)
+}
+
+/// [`ensure_adapter`] on a thread of its own, its build's output in a log (shown if it fails):
+/// `cargo xtask test` builds it while it builds the tests, when a core is often idle.
+pub fn ensure_adapter_in_background() -> std::thread::JoinHandle<Result<PathBuf>> {
+    std::thread::spawn(|| install_adapter("host", true, true))
+}
+
+/// The adapter for this machine with the crate's own release profile, as it ships: what
+/// `cargo xtask bench` measures (`target/adapter/host-release/bin/lambda-adapter`).
+pub fn ensure_adapter_release() -> Result<PathBuf> {
+    install_adapter("host-release", false, false)
+}
+
+fn install_adapter(folder: &str, debug: bool, quiet: bool) -> Result<PathBuf> {
+    let root = crate::process::target_dir().join("adapter").join(folder);
+    let binary = root.join("bin").join(ADAPTER_BINARY);
     let stamp = root.join("version");
-    let wanted = format!("{ADAPTER_VERSION} debug");
+    let profile = if debug { "debug" } else { "release" };
+    let wanted = format!("{ADAPTER_VERSION} {profile}");
     let built = std::fs::read_to_string(&stamp).unwrap_or_default();
     if binary.is_file() && built.trim() == wanted {
-        println!("using {ADAPTER_BINARY} {ADAPTER_VERSION}");
+        println!("using {ADAPTER_BINARY} {wanted}");
         return Ok(binary);
     }
-    println!(
-        "building the Lambda Web Adapter {ADAPTER_VERSION} from crates.io (once, under a minute)"
-    );
-    run(cargo()
+    println!("building the Lambda Web Adapter {ADAPTER_VERSION} ({profile}) from crates.io, once");
+    let mut command = cargo();
+    command
         .args([
             "install",
             ADAPTER_CRATE,
@@ -291,12 +307,31 @@ pub fn ensure_adapter() -> Result<PathBuf> {
             ADAPTER_VERSION,
             "--locked",
         ])
-        // Unoptimized (see above); over any earlier build of the same version.
-        .args(["--debug", "--force", "--bin", ADAPTER_BINARY])
+        // Over any earlier build of the same version.
+        .args(["--force", "--bin", ADAPTER_BINARY])
         .arg("--root")
         .arg(&root)
         .arg("--target-dir")
-        .arg(crate::process::target_dir().join("adapter/build")))?;
+        .arg(
+            crate::process::target_dir()
+                .join("adapter")
+                .join(format!("build-{profile}")),
+        );
+    if debug {
+        command.arg("--debug");
+    }
+    if quiet {
+        std::fs::create_dir_all(&root)?;
+        let log = root.join("install.log");
+        let output = std::fs::File::create(&log)?;
+        command.stdout(output.try_clone()?).stderr(output);
+        if let Err(err) = run(&mut command) {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            return Err(err.context(log));
+        }
+    } else {
+        run(&mut command)?;
+    }
     std::fs::write(&stamp, wanted)?;
     Ok(binary)
 }

@@ -1,7 +1,7 @@
 //! Cold starts and warm invocations of real function binaries, run the way Lambda runs them:
 //! spawned with `AWS_LAMBDA_RUNTIME_API` pointing at [`RuntimeApi`], fed proxy events, timed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +10,8 @@ use anyhow::{Context as _, Result, bail};
 use bytes::Bytes;
 use ch06_infrastructure::settings::FUNCTION_MEMORY_MB;
 use serde::Serialize;
-use tokio::process::Command;
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::{Child, Command};
 
 use crate::backing::Backing;
 use crate::cpu_share::{CpuQuota, InitCpu};
@@ -32,6 +33,17 @@ pub struct Function {
     /// The connections the store's endpoint has accepted, when it counts them: read at the end
     /// of init and after the first call, to see which of the two opened the connection.
     pub connections: Option<Connections>,
+    /// An external extension that talks to the Runtime API for the function, as chapter 10's
+    /// Lambda Web Adapter does: `binary` is then a server, which prints one line on its standard
+    /// output once it listens.
+    pub extension: Option<Extension>,
+}
+
+/// An external extension: Lambda starts it first, from `/opt/extensions/<name>`.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    pub name: String,
+    pub binary: PathBuf,
 }
 
 /// The CPU a measured function gets.
@@ -98,6 +110,21 @@ pub struct FunctionResult {
     /// Connections to the store opened during init and during the first call, over every cold
     /// start; `None` where the endpoint does not count them.
     pub opened_connections: Option<OpenedConnections>,
+    /// With an extension: init in its parts.
+    pub init_parts: Option<InitPartsResult>,
+}
+
+/// A function run by an extension: its init in three parts that add up to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InitPartsResult {
+    /// The extension's start, to its registration.
+    pub extension_ms: Summary,
+    /// From the server's start (after the registration, as Lambda starts the runtime) to its
+    /// start-up line: it listens.
+    pub server_start_ms: Summary,
+    /// From then until both the extension and the runtime side have asked for their next event:
+    /// the extension's readiness check found the server.
+    pub readiness_ms: Summary,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -125,8 +152,11 @@ pub async fn measure(
     warm: usize,
 ) -> Result<Vec<FunctionResult>> {
     let mut tallies = Vec::new();
-    for _ in functions {
-        tallies.push(Tally::new(RuntimeApi::start().await?));
+    for function in functions {
+        tallies.push(Tally::new(match &function.extension {
+            Some(extension) => RuntimeApi::with_extensions(&[&extension.name]).await?,
+            None => RuntimeApi::start().await?,
+        }));
     }
     for run in 0..cold_starts {
         for (function, tally) in functions.iter().zip(&mut tallies) {
@@ -144,34 +174,24 @@ pub async fn measure(
 /// Spawns `function` once, times its init, and invokes it `invocations` times.
 async fn one_process(function: &Function, tally: &mut Tally, invocations: usize) -> Result<()> {
     let api = &mut tally.api;
-    // The command is ready before the clock starts: init is the process's own time.
-    let mut command = Command::new(&function.binary);
-    command
-        .env_clear()
-        .envs(lambda_env(
-            &api.env_value(),
-            &function.name,
-            function.cpu.memory_mb().unwrap_or(FUNCTION_MEMORY_MB),
-        ))
-        .envs(function.env.iter().cloned())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
+    let env = lambda_env(
+        &api.env_value(),
+        &function.name,
+        function.cpu.memory_mb().unwrap_or(FUNCTION_MEMORY_MB),
+    );
     let before = function.connections.as_ref().map(Connections::count);
-    let spawned = Instant::now();
-    let mut child = match &function.cpu {
-        Cpu::Share {
-            quota,
-            init: InitCpu::Share,
-        } => quota.spawn_inside(&mut command),
-        _ => command.spawn().map_err(anyhow::Error::from),
-    }
-    .with_context(|| format!("cannot start {}", function.binary.display()))?;
-    let init = match next_report(api).await? {
-        Report::WantsNext(at) => at - spawned,
-        other => bail!("{} did not finish init: {other:?}", function.name),
+    let (mut children, init) = match &function.extension {
+        None => {
+            let (child, init) = start_runtime(function, api, &env).await?;
+            (vec![child], init)
+        }
+        Some(extension) => {
+            let (children, parts) = start_with_extension(function, extension, api, &env).await?;
+            tally.parts.push(parts);
+            (children, parts.whole)
+        }
     };
+    let child = &children[0];
     tally.init.push(init);
     let after_init = function.connections.as_ref().map(Connections::count);
     if let (
@@ -227,13 +247,133 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
             other => bail!("{} did not ask for more: {other:?}", function.name),
         }
     }
-    if let Some(pid) = child.id() {
-        tally.peak_rss_kib = tally.peak_rss_kib.max(memory_kib(pid).1);
+    // Every process of the environment counts: the extension's and the server's.
+    let peak: u64 = children
+        .iter()
+        .filter_map(Child::id)
+        .map(|pid| memory_kib(pid).1)
+        .sum();
+    tally.peak_rss_kib = tally.peak_rss_kib.max(peak);
+    for child in &mut children {
+        child.kill().await.ok();
     }
-    child.kill().await.ok();
     Ok(())
 }
 // ANCHOR_END: measure
+
+/// The command for one of the environment's processes: Lambda's variables and the function's.
+fn command_for(binary: &Path, function: &Function, env: &[(String, String)]) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .env_clear()
+        .envs(env.iter().cloned())
+        .envs(function.env.iter().cloned())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+/// Starts the function's own binary and waits for its first `next`: init.
+async fn start_runtime(
+    function: &Function,
+    api: &mut RuntimeApi,
+    env: &[(String, String)],
+) -> Result<(Child, Duration)> {
+    // The command is ready before the clock starts: init is the process's own time.
+    let mut command = command_for(&function.binary, function, env);
+    let spawned = Instant::now();
+    let child = match &function.cpu {
+        Cpu::Share {
+            quota,
+            init: InitCpu::Share,
+        } => quota.spawn_inside(&mut command),
+        _ => command.spawn().map_err(anyhow::Error::from),
+    }
+    .with_context(|| format!("cannot start {}", function.binary.display()))?;
+    match next_report(api).await? {
+        Report::WantsNext(at) => Ok((child, at - spawned)),
+        other => bail!("{} did not finish init: {other:?}", function.name),
+    }
+}
+
+/// How long each part of an init with an extension took, and the whole (which also holds the
+/// moment between the registration and the server's start).
+#[derive(Debug, Clone, Copy)]
+struct InitParts {
+    extension: Duration,
+    server_start: Duration,
+    readiness: Duration,
+    whole: Duration,
+}
+
+/// Lambda's init with an external extension: the extension starts and registers, then the
+/// runtime (here the server) starts, and init is over when the extension has asked for its next
+/// event and the Runtime API has been asked for the first invocation. Returns the extension's
+/// process and the server's, the server first.
+async fn start_with_extension(
+    function: &Function,
+    extension: &Extension,
+    api: &mut RuntimeApi,
+    env: &[(String, String)],
+) -> Result<(Vec<Child>, InitParts)> {
+    if !matches!(function.cpu, Cpu::Full) {
+        bail!(
+            "{}: a function with an extension is measured at full CPU only",
+            function.name
+        );
+    }
+    let mut command = command_for(&extension.binary, function, env);
+    let spawned = Instant::now();
+    let adapter = command
+        .spawn()
+        .with_context(|| format!("cannot start {}", extension.binary.display()))?;
+    let registered = match next_report(api).await? {
+        Report::ExtensionRegistered { at, .. } => at,
+        other => bail!("{} did not register: {other:?}", extension.name),
+    };
+    let mut command = command_for(&function.binary, function, env);
+    command.stdout(Stdio::piped());
+    let server_spawned = Instant::now();
+    let mut server = command
+        .spawn()
+        .with_context(|| format!("cannot start {}", function.binary.display()))?;
+    // The server's first line says it listens; the rest of its output is read and dropped.
+    let stdout = server
+        .stdout
+        .take()
+        .context("the server's standard output")?;
+    let (listening_tx, listening) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stdout).lines();
+        if let Ok(Some(_)) = lines.next_line().await {
+            let _ = listening_tx.send(Instant::now());
+        }
+        while let Ok(Some(_)) = lines.next_line().await {}
+    });
+    let (mut extension_next, mut runtime_next) = (None, None);
+    while extension_next.is_none() || runtime_next.is_none() {
+        match next_report(api).await? {
+            Report::ExtensionWantsNext { at, .. } => extension_next = Some(at),
+            Report::WantsNext(at) => runtime_next = Some(at),
+            other => bail!("{} did not finish init: {other:?}", function.name),
+        }
+    }
+    let ready = extension_next.max(runtime_next).expect("both asked");
+    let listening = listening
+        .await
+        .context("the server printed nothing before init ended")?;
+    Ok((
+        vec![server, adapter],
+        InitParts {
+            extension: registered - spawned,
+            server_start: listening.saturating_duration_since(server_spawned),
+            readiness: ready.saturating_duration_since(listening),
+            whole: ready - spawned,
+        },
+    ))
+}
 
 /// What one function's processes have measured so far, and its own Runtime API.
 struct Tally {
@@ -246,6 +386,8 @@ struct Tally {
     answers_2xx: usize,
     peak_rss_kib: u64,
     opened_connections: Option<OpenedConnections>,
+    /// With an extension: each init's parts.
+    parts: Vec<InitParts>,
     /// Invocations so far (each gets the next event).
     invocation: usize,
 }
@@ -262,6 +404,7 @@ impl Tally {
             answers_2xx: 0,
             peak_rss_kib: 0,
             opened_connections: None,
+            parts: Vec::new(),
             invocation: 0,
         }
     }
@@ -284,6 +427,16 @@ impl Tally {
             answers: self.answers,
             answers_2xx: self.answers_2xx,
             opened_connections: self.opened_connections,
+            init_parts: (!self.parts.is_empty()).then(|| {
+                let of = |part: fn(&InitParts) -> Duration| {
+                    summarize(&self.parts.iter().map(part).collect::<Vec<_>>())
+                };
+                InitPartsResult {
+                    extension_ms: of(|p| p.extension),
+                    server_start_ms: of(|p| p.server_start),
+                    readiness_ms: of(|p| p.readiness),
+                }
+            }),
         }
     }
 }

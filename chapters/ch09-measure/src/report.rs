@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::Result;
 use plotters::prelude::*;
 
+use ch10_between::web_adapter::ADAPTER_FUNCTION_NAME;
+
 use crate::backing::Backing;
 use crate::functions::FunctionResult;
 use crate::run::{CostPoint, Results, SizePoint};
@@ -308,6 +310,23 @@ fn targets(results: &Results) -> Result<String, std::fmt::Error> {
             met: one <= 1.2 * single,
         });
     }
+    let warm = |name: &str| {
+        results
+            .functions
+            .iter()
+            .find(|f| f.name == name && f.store == Backing::Dynamodb)
+            .map(|f| f.warm_ms.p50)
+    };
+    if let (Some(adapter), Some(one)) = (warm(ADAPTER_FUNCTION_NAME), warm("all-routes")) {
+        rows.push(Target {
+            what: "the web adapter's warm invocation, p50: within 0.5 ms of the one function's",
+            measured: format!(
+                "{adapter:.3} ms against {one:.3} ms: {:+.3} ms",
+                adapter - one
+            ),
+            met: adapter - one <= 0.5,
+        });
+    }
     if let Some(smallest) = results.memory_curve.first() {
         let (before, after) = (
             smallest
@@ -500,8 +519,9 @@ fn connection(results: &Results) -> Result<String, std::fmt::Error> {
     Ok(out)
 }
 
-/// Chapter 10's comparison: a function per route (`get-post`) and one function for every route
-/// (`all-routes`), answering the same read.
+/// Chapter 10's comparison: a function per route (`get-post`), one function for every route
+/// (`all-routes`) and the container's server through the Lambda Web Adapter (`web-adapter`),
+/// answering the same read.
 fn between(results: &Results) -> Result<String, std::fmt::Error> {
     let find = |name: &str, store: Backing| {
         results
@@ -510,12 +530,13 @@ fn between(results: &Results) -> Result<String, std::fmt::Error> {
             .find(|f| f.name == name && f.store == store)
     };
     let mut out = String::from(
-        "| shape | function | init, connection during init | init, connection by the first call | first call | init + first call | warm p50 | warm p99 | peak memory |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| shape | function | init, connection during init | init, connection by the first call | first call | init + first call | warm p50 | warm p99 | peak memory | package |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let shapes = [
         ("a function per route", "get-post"),
         ("one function for every route", "all-routes"),
     ];
+    let mib = |kib: u64| kib as f64 / 1024.0;
     let mut own_inits = Vec::new();
     for (shape, name) in shapes {
         let (Some(shipped), Some(first_call)) = (
@@ -527,19 +548,35 @@ fn between(results: &Results) -> Result<String, std::fmt::Error> {
         own_inits.push(first_call.init_ms.p50);
         writeln!(
             out,
-            "| {shape} | `{name}` | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.3} ms | {:.3} ms | {:.1} MiB |",
+            "| {shape} | `{name}` | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.3} ms | {:.3} ms | {:.1} MiB | {} |",
             shipped.init_ms.p50,
             first_call.init_ms.p50,
             shipped.first_invocation_ms.p50,
             shipped.init_and_first_ms.p50,
             shipped.warm_ms.p50,
             shipped.warm_ms.p99,
-            shipped.peak_rss_kib as f64 / 1024.0,
+            mib(shipped.peak_rss_kib),
+            package_of(results, name),
+        )?;
+    }
+    // The server opens its connection at its first request, as in its container: one init.
+    let adapter = find(ADAPTER_FUNCTION_NAME, Backing::Dynamodb);
+    if let Some(adapter) = adapter {
+        writeln!(
+            out,
+            "| the container's server through the Lambda Web Adapter | `{ADAPTER_FUNCTION_NAME}` | | {:.2} ms | {:.2} ms | {:.2} ms | {:.3} ms | {:.3} ms | {:.1} MiB | {} |",
+            adapter.init_ms.p50,
+            adapter.first_invocation_ms.p50,
+            adapter.init_and_first_ms.p50,
+            adapter.warm_ms.p50,
+            adapter.warm_ms.p99,
+            mib(adapter.peak_rss_kib),
+            package_of(results, ADAPTER_FUNCTION_NAME),
         )?;
     }
     writeln!(
         out,
-        "\nBoth read `GET /blog/{{id}}` from DynamoDB over TLS on this machine's full CPU, p50 of {} cold starts and {} warm calls each (chapter 9's harness, the same run as its tables).",
+        "\nEach reads `GET /blog/{{id}}` from DynamoDB over TLS on this machine's full CPU, p50 of {} cold starts and {} warm calls each (chapter 9's harness, the same run as its tables). The package is the zip Lambda gets (for the web adapter, its zip and the adapter's layer), built for arm64 as `cargo xtask package` ships it; peak memory is every process of the execution environment together.",
         results.hello_function.init_ms.n, results.hello_function.warm_ms.n
     )?;
     if let [single, one] = own_inits[..] {
@@ -550,7 +587,37 @@ fn between(results: &Results) -> Result<String, std::fmt::Error> {
             one - single
         )?;
     }
+    if let Some(adapter) = adapter
+        && let Some(parts) = &adapter.init_parts
+    {
+        writeln!(
+            out,
+            "\nThe web adapter's init, p50 of each part: the adapter's start to its registration {:.2} ms, the server's start to its start-up line {:.2} ms, and the readiness check until both have asked for their next event {:.2} ms.",
+            parts.extension_ms.p50, parts.server_start_ms.p50, parts.readiness_ms.p50
+        )?;
+        if let Some(one) = find("all-routes", Backing::Dynamodb) {
+            writeln!(
+                out,
+                "Warm, it answers in {:+.3} ms against the one function (p50).",
+                adapter.warm_ms.p50 - one.warm_ms.p50
+            )?;
+        }
+    }
     Ok(out)
+}
+
+/// The zipped bytes Lambda gets for `function`: its zip, and the adapter's layer for the web
+/// adapter; empty when the package was not measured.
+fn package_of(results: &Results, function: &str) -> String {
+    let Some(zip) = results.sizes.functions.iter().find(|f| f.name == function) else {
+        return String::new();
+    };
+    let layers: u64 = if function == ADAPTER_FUNCTION_NAME {
+        results.sizes.layers.iter().map(|l| l.zip_bytes).sum()
+    } else {
+        0
+    };
+    format!("{:.2} MB", (zip.zip_bytes + layers) as f64 / 1e6)
 }
 
 fn sizes(results: &Results) -> Result<String, std::fmt::Error> {
@@ -561,6 +628,13 @@ fn sizes(results: &Results) -> Result<String, std::fmt::Error> {
             out,
             "| `{}.zip` | {} | {} |",
             size.name, size.zip_bytes, size.binary_bytes
+        )?;
+    }
+    for layer in &s.layers {
+        writeln!(
+            out,
+            "| `layers/{}.zip` | {} | {} |",
+            layer.name, layer.zip_bytes, layer.binary_bytes
         )?;
     }
     writeln!(

@@ -13,6 +13,9 @@ use ch02_dynamodb::{DynamoStore, create_table};
 use ch03_functions::STAGE;
 use ch03_functions::local_gateway::event::{Caller, greedy_proxy_event, proxy_event};
 use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
+use ch10_between::web_adapter::{
+    ADAPTER_FUNCTION_NAME, EXTENSION_NAME, SERVER_PORT_VARIABLE, adapter_settings,
+};
 use serde::Serialize;
 
 use crate::backing::Backing;
@@ -20,7 +23,7 @@ use crate::container::{Load, Pressure, Route, Server, load, post_script, start_t
 use crate::cost::{self, Workload};
 use crate::cpu_share::{CpuQuota, InitCpu, MEMORY_SIZES_MB, cpu_share, effective_share};
 use crate::entropy::first_random;
-use crate::functions::{Cpu, Function, FunctionResult, measure};
+use crate::functions::{Cpu, Extension, Function, FunctionResult, measure};
 use ch02_dynamodb::CONNECT_AT_INIT_ENV;
 use ch02_dynamodb::trust::{AMAZON_TRUST_SERVICES, CA_BUNDLE_ENV};
 
@@ -35,6 +38,8 @@ pub struct Options {
     pub bin_dir: PathBuf,
     pub package_dir: PathBuf,
     pub quick: bool,
+    /// The Lambda Web Adapter built for this machine, which runs chapter 10's second shape.
+    pub adapter: PathBuf,
 }
 
 impl Options {
@@ -139,6 +144,8 @@ pub struct RatioRound {
 #[derive(Debug, Clone, Serialize)]
 pub struct Sizes {
     pub functions: Vec<FunctionSize>,
+    /// The layers: the Lambda Web Adapter's.
+    pub layers: Vec<FunctionSize>,
     pub server_binary_bytes: u64,
     pub image_bytes: Option<u64>,
 }
@@ -371,6 +378,25 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
             }
             _ => Some(envs.connections.clone()),
         },
+        extension: None,
+    };
+    // Chapter 10's second shape: the container's server, run by the Lambda Web Adapter, which
+    // polls it on a port of its own.
+    let port = ch02_dynamodb::local::free_port()?;
+    let mut adapter_env = envs.dynamodb.clone();
+    adapter_env.push((SERVER_PORT_VARIABLE.to_owned(), port.to_string()));
+    adapter_env.extend(
+        adapter_settings(port)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value)),
+    );
+    let web_adapter = Function {
+        binary: options.binary("blog-server"),
+        extension: Some(Extension {
+            name: EXTENSION_NAME.to_owned(),
+            binary: options.adapter.clone(),
+        }),
+        ..function(ADAPTER_FUNCTION_NAME, Backing::Dynamodb, &adapter_env)
     };
     Ok(vec![
         function("get-posts", Backing::Memory, &envs.memory),
@@ -396,6 +422,7 @@ fn functions_to_measure(options: &Options, envs: &Environments) -> Result<Vec<Fu
             Backing::DynamodbConnectAtFirstCall,
             &envs.dynamodb_first_call,
         ),
+        web_adapter,
         function("hello-function", Backing::None, &Vec::new()),
     ])
 }
@@ -429,6 +456,7 @@ async fn measure_memory_curve(options: &Options, envs: &Environments) -> Result<
                     init,
                 },
                 connections: Some(envs.connections.clone()),
+                extension: None,
             });
         }
     }
@@ -553,8 +581,9 @@ fn event_for(function: &str) -> Box<dyn Fn(usize) -> Bytes + Send + Sync> {
                 Some(format!("del-{n}")),
             )
         }),
-        // The one function reads `GET /blog/bench` from the event of its `{proxy+}` resource.
-        "all-routes" => Box::new(move |_| {
+        // The one function and the web adapter read `GET /blog/bench` from the event of their
+        // `{proxy+}` resource.
+        "all-routes" | ADAPTER_FUNCTION_NAME => Box::new(move |_| {
             let request = Request::builder()
                 .method("GET")
                 .uri(format!("/{STAGE}/blog/bench"))
@@ -742,16 +771,20 @@ fn sizes(options: &Options) -> Result<Sizes> {
         &std::fs::read_to_string(&manifest_path)
             .with_context(|| format!("{}: run `cargo xtask package`", manifest_path.display()))?,
     )?;
-    let functions = manifest["functions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| FunctionSize {
-            name: f["name"].as_str().unwrap_or_default().to_owned(),
-            zip_bytes: f["bytes"].as_u64().unwrap_or(0),
-            binary_bytes: f["binary_bytes"].as_u64().unwrap_or(0),
-        })
-        .collect();
+    let artifacts = |key: &str| -> Vec<FunctionSize> {
+        manifest[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| FunctionSize {
+                name: f["name"].as_str().unwrap_or_default().to_owned(),
+                zip_bytes: f["bytes"].as_u64().unwrap_or(0),
+                binary_bytes: f["binary_bytes"].as_u64().unwrap_or(0),
+            })
+            .collect()
+    };
+    let functions = artifacts("functions");
+    let layers = artifacts("layers");
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let image_bytes =
         ch06_infrastructure::image::build(&workspace, &options.package_dir.join("image"))
@@ -760,6 +793,7 @@ fn sizes(options: &Options) -> Result<Sizes> {
             .ok();
     Ok(Sizes {
         functions,
+        layers,
         server_binary_bytes: manifest["server"]["binary_bytes"].as_u64().unwrap_or(0),
         image_bytes,
     })

@@ -43,6 +43,9 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         bin_dir: bin_dir(),
         package_dir,
         quick: true,
+        adapter: std::env::var_os("LAMBDA_ADAPTER").map(PathBuf::from).expect(
+            "LAMBDA_ADAPTER is not set: `cargo xtask test` builds the Lambda Web Adapter and sets it",
+        ),
     };
     let results = run(&options).await.expect("the harness runs");
     for function in results.functions.iter().chain([&results.hello_function]) {
@@ -90,6 +93,26 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
             "get-post on {store}"
         );
     }
+    // Chapter 10's web adapter ran as Lambda runs it: its init came in three parts, each measured.
+    let web_adapter = results
+        .functions
+        .iter()
+        .find(|f| f.name == "web-adapter")
+        .expect("the web adapter was measured");
+    let parts = web_adapter.init_parts.as_ref().expect("its init's parts");
+    assert_eq!(parts.extension_ms.n, web_adapter.init_ms.n);
+    assert!(
+        parts.extension_ms.p50 > 0.0 && parts.server_start_ms.p50 > 0.0,
+        "{parts:?}"
+    );
+    assert!(
+        parts.extension_ms.max + parts.server_start_ms.max + parts.readiness_ms.max
+            >= web_adapter.init_ms.min,
+        "{parts:?} against {:?}",
+        web_adapter.init_ms
+    );
+    assert_eq!(results.sizes.layers.len(), 1, "{:?}", results.sizes);
+
     // The quick run measures one memory size's share: the kernel held the function to it.
     let point = results.memory_curve.first().expect("one memory size");
     assert!(

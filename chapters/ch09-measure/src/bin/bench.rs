@@ -22,6 +22,10 @@ struct Args {
     /// A few iterations, to check the harness works: no figure is worth reading.
     #[arg(long)]
     quick: bool,
+    /// The Lambda Web Adapter built for this machine (`cargo xtask bench` builds it with the
+    /// crate's release profile), which runs chapter 10's second shape.
+    #[arg(long)]
+    adapter: PathBuf,
 }
 
 #[tokio::main]
@@ -31,6 +35,7 @@ async fn main() -> anyhow::Result<()> {
         bin_dir: args.bin_dir,
         package_dir: args.package_dir,
         quick: args.quick,
+        adapter: args.adapter,
     };
     let results = ch09_measure::run::run(&options).await?;
     ch09_measure::report::write(&results, &args.out)?;
