@@ -658,29 +658,54 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
         ),
         None => "none below 10,000 requests a second".to_owned(),
     };
+    let shape_label = |name: &str| match name {
+        ADAPTER_FUNCTION_NAME => "the web adapter",
+        _ => "one function for every route",
+    };
     let mut out = format!(
         "<!-- ANCHOR: crossover -->\n- with API Gateway's REST API (the stack's): the containers cost less above **{}**;\n- with an HTTP API instead: above {}.\n<!-- ANCHOR_END: crossover -->\n\n",
         show(c.crossover_rest_rps),
         show(c.crossover_http_api_rps)
     );
-    out.push_str("| requests a second | functions (REST API) | functions (HTTP API) | containers |\n|---:|---:|---:|---:|\n");
+    out.push_str("<!-- ANCHOR: shapes -->\n");
+    for shape in &c.shapes {
+        writeln!(
+            out,
+            "- {} (`{}`, {:.2} ms a call, REST API): the containers cost less above {}.",
+            shape_label(&shape.name),
+            shape.name,
+            shape.function_ms,
+            show(shape.crossover_rps)
+        )?;
+    }
+    out.push_str("<!-- ANCHOR_END: shapes -->\n\n");
+    out.push_str("| requests a second | functions (REST API) | functions (HTTP API) |");
+    for shape in &c.shapes {
+        write!(out, " {} (REST API) |", shape_label(&shape.name))?;
+    }
+    out.push_str(" containers |\n|---:|---:|---:|");
+    for _ in &c.shapes {
+        out.push_str("---:|");
+    }
+    out.push_str("---:|\n");
     for point in c
         .curve
         .iter()
         .filter(|point| [0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0].contains(&point.requests_per_second))
     {
-        writeln!(
+        write!(
             out,
-            "| {} | ${:.2} | ${:.2} | ${:.2} |",
-            point.requests_per_second,
-            point.functions_rest,
-            point.functions_http_api,
-            point.containers
+            "| {} | ${:.2} | ${:.2} |",
+            point.requests_per_second, point.functions_rest, point.functions_http_api,
         )?;
+        for dollars in &point.shapes {
+            write!(out, " ${dollars:.2} |")?;
+        }
+        writeln!(out, " ${:.2} |", point.containers)?;
     }
     writeln!(
         out,
-        "\nMonthly, in dollars, without the table (the same for both). Assumes {} ms per function call billed at {} MB, {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request.",
+        "\nMonthly, in dollars, without the table (the same for all). Assumes {} ms per function call billed at {} MB (chapter 10's shapes: that, plus the difference between their warm call and `get-post`'s in this run), {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request. Init is left out for every shape: it is billed once per execution environment, not per request.",
         c.workload.function_ms,
         ch06_infrastructure::settings::FUNCTION_MEMORY_MB,
         c.workload.cpu_ms_per_request,
@@ -795,7 +820,12 @@ fn cost_chart(results: &Results, path: &Path) -> Result<()> {
         .unwrap_or(30.0);
     let max_dollars = curve
         .iter()
-        .map(|p| p.functions_rest.max(p.functions_http_api).max(p.containers))
+        .map(|p| {
+            p.shapes.iter().fold(
+                p.functions_rest.max(p.functions_http_api).max(p.containers),
+                |a, b| a.max(*b),
+            )
+        })
         .fold(0.0, f64::max)
         * 1.1;
     let root = SVGBackend::new(path, (760, 400)).into_drawing_area();
@@ -811,24 +841,51 @@ fn cost_chart(results: &Results, path: &Path) -> Result<()> {
         .x_desc("requests per second")
         .y_desc("dollars a month")
         .draw()?;
-    type Dollars = fn(&CostPoint) -> f64;
-    let series: [(&str, RGBColor, Dollars); 3] = [
-        ("functions, REST API", RGBColor(70, 110, 170), |p| {
-            p.functions_rest
-        }),
-        ("functions, HTTP API", RGBColor(120, 170, 220), |p| {
-            p.functions_http_api
-        }),
-        ("containers", RGBColor(230, 150, 60), |p| p.containers),
+    type Dollars = Box<dyn Fn(&CostPoint) -> f64>;
+    let mut series: Vec<(String, RGBColor, u32, Dollars)> = vec![
+        (
+            "functions, REST API".to_owned(),
+            RGBColor(70, 110, 170),
+            3,
+            Box::new(|p| p.functions_rest),
+        ),
+        (
+            "functions, HTTP API".to_owned(),
+            RGBColor(120, 170, 220),
+            3,
+            Box::new(|p| p.functions_http_api),
+        ),
     ];
-    for (label, color, dollars) in series {
+    // Chapter 10's shapes in the demo page's colours, thin: they run close to the functions.
+    for (i, shape) in results.cost.shapes.iter().enumerate() {
+        let (label, color) = match shape.name.as_str() {
+            ADAPTER_FUNCTION_NAME => ("the web adapter, REST API", RGBColor(122, 46, 138)),
+            _ => (
+                "one function for every route, REST API",
+                RGBColor(59, 79, 160),
+            ),
+        };
+        series.push((
+            label.to_owned(),
+            color,
+            1,
+            Box::new(move |p| p.shapes.get(i).copied().unwrap_or(0.0)),
+        ));
+    }
+    series.push((
+        "containers".to_owned(),
+        RGBColor(230, 150, 60),
+        3,
+        Box::new(|p| p.containers),
+    ));
+    for (label, color, width, dollars) in series {
         chart
             .draw_series(LineSeries::new(
                 curve.iter().map(|p| (p.requests_per_second, dollars(p))),
-                color.stroke_width(3),
+                color.stroke_width(width),
             ))?
             .label(label)
-            .legend(legend_line(color, 3));
+            .legend(legend_line(color, width));
     }
     if let Some(rps) = results
         .cost

@@ -163,15 +163,28 @@ pub struct CostResults {
     pub workload: Workload,
     pub crossover_rest_rps: Option<f64>,
     pub crossover_http_api_rps: Option<f64>,
+    /// Chapter 10's two shapes, behind the REST API like the four functions.
+    pub shapes: Vec<ShapeCost>,
     pub curve: Vec<CostPoint>,
 }
 
+/// One of chapter 10's shapes in the cost model: the four functions' workload, with the
+/// difference this run measured between its warm call and `get-post`'s added to each call.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShapeCost {
+    pub name: String,
+    pub function_ms: f64,
+    pub crossover_rps: Option<f64>,
+}
+
 /// Each variant's monthly bill at one steady rate of requests.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CostPoint {
     pub requests_per_second: f64,
     pub functions_rest: f64,
     pub functions_http_api: f64,
+    /// Each of [`CostResults::shapes`], in its order.
+    pub shapes: Vec<f64>,
     pub containers: f64,
 }
 
@@ -342,7 +355,7 @@ pub async fn run(options: &Options) -> Result<Results> {
     println!("the server...");
     let container = measure_container(options, &envs)?;
     let sizes = sizes(options)?;
-    let cost = cost_results(&container);
+    let cost = cost_results(&container, &functions);
     let tools = vec![
         ("wrk".to_owned(), version_of("wrk", "--version")),
         ("moto".to_owned(), moto_version()),
@@ -799,7 +812,7 @@ fn sizes(options: &Options) -> Result<Sizes> {
     })
 }
 
-fn cost_results(container: &ContainerResults) -> CostResults {
+fn cost_results(container: &ContainerResults, functions: &[FunctionResult]) -> CostResults {
     let cpu_ms = container
         .loads
         .iter()
@@ -815,6 +828,32 @@ fn cost_results(container: &ContainerResults) -> CostResults {
         rest.api_gateway_per_request,
         API_GATEWAY_REST_REQUEST.dollars
     );
+    // Chapter 10's shapes: a call takes what a function's does, and what this run measured more
+    // (the web adapter's hop to its server) or less.
+    let warm = |name: &str| {
+        functions
+            .iter()
+            .find(|f| f.name == name && f.store == Backing::Dynamodb)
+            .map(|f| f.warm_ms.p50)
+    };
+    let shapes: Vec<(ShapeCost, Workload)> = ["all-routes", ADAPTER_FUNCTION_NAME]
+        .into_iter()
+        .filter_map(|name| {
+            let difference = warm(name)? - warm("get-post")?;
+            let workload = Workload {
+                function_ms: (rest.function_ms + difference).max(0.0),
+                ..rest
+            };
+            Some((
+                ShapeCost {
+                    name: name.to_owned(),
+                    function_ms: workload.function_ms,
+                    crossover_rps: cost::crossover(&workload, 10_000.0),
+                },
+                workload,
+            ))
+        })
+        .collect();
     let curve = (0..=60)
         .map(|step| {
             let rps = f64::from(step) * 0.5;
@@ -826,6 +865,10 @@ fn cost_results(container: &ContainerResults) -> CostResults {
                 requests_per_second: rps,
                 functions_rest: cost::functions_monthly(&at(&rest)).total(),
                 functions_http_api: cost::functions_monthly(&at(&http_api)).total(),
+                shapes: shapes
+                    .iter()
+                    .map(|(_, workload)| cost::functions_monthly(&at(workload)).total())
+                    .collect(),
                 containers: cost::containers_monthly(&at(&rest)).total(),
             }
         })
@@ -834,6 +877,7 @@ fn cost_results(container: &ContainerResults) -> CostResults {
         workload: rest,
         crossover_rest_rps: cost::crossover(&rest, 10_000.0),
         crossover_http_api_rps: cost::crossover(&http_api, 10_000.0),
+        shapes: shapes.into_iter().map(|(shape, _)| shape).collect(),
         curve,
     }
 }

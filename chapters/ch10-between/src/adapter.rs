@@ -47,8 +47,8 @@ pub const ADAPTER_BINARY_ENV: &str = "LAMBDA_ADAPTER";
 /// Lambda's limit on the init phase (10 s): an adapter that is not ready by then fails.
 pub const INIT_LIMIT: Duration = Duration::from_secs(10);
 
-/// The adapter binary for this machine: `$LAMBDA_ADAPTER`, else where `cargo xtask adapter`
-/// installs it (`target/adapter/host/bin/lambda-adapter`).
+/// The adapter binary for this machine: `$LAMBDA_ADAPTER`, else where `cargo xtask demo` and
+/// `cargo xtask test` install it (`target/adapter/host/bin/lambda-adapter`).
 pub fn adapter_binary() -> Result<PathBuf> {
     let path = match std::env::var_os(ADAPTER_BINARY_ENV) {
         Some(path) => PathBuf::from(path),
@@ -58,8 +58,8 @@ pub fn adapter_binary() -> Result<PathBuf> {
     };
     if !path.is_file() {
         bail!(
-            "no Lambda Web Adapter at {}: `cargo xtask adapter` builds it from its source on \
-             crates.io (or set {ADAPTER_BINARY_ENV} to one)",
+            "no Lambda Web Adapter at {}: `cargo xtask demo` (or `cargo xtask check`) builds it \
+             once from its source on crates.io (or set {ADAPTER_BINARY_ENV} to one)",
             path.display()
         );
     }

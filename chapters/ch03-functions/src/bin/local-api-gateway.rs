@@ -15,5 +15,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url = (DEFAULT_PORT, "FunctionsURL");
-    serve_locally(Args::parse().local, url, Backend::PerEndpoint).await
+    serve_locally(Args::parse().local, url, async |blog| {
+        Ok(Backend::PerEndpoint(blog))
+    })
+    .await
 }

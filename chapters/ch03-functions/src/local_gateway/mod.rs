@@ -62,12 +62,13 @@ pub struct LocalArgs {
     pub function_timeout: u64,
 }
 
-/// Serves `backend` (given the blog on the chosen store) behind a local API Gateway on
-/// 127.0.0.1 until Ctrl-C, after printing [`startup_lines_for`] the stack output `output`.
+/// Serves `backend` (made from the blog on the chosen store, which may take a while: chapter 10's
+/// web adapter starts processes) behind a local API Gateway on 127.0.0.1 until Ctrl-C, after
+/// printing [`startup_lines_for`] the stack output `output`.
 pub async fn serve_locally(
     args: LocalArgs,
     (default_port, output): (u16, &str),
-    backend: impl FnOnce(Blog) -> Backend,
+    backend: impl AsyncFnOnce(Blog) -> anyhow::Result<Backend>,
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
     crate::logging::init_json_logs();
@@ -80,7 +81,7 @@ pub async fn serve_locally(
         .with_context(|| format!("cannot listen on {address}"))?;
     let limits = Limits::for_function_timeout(Duration::from_secs(args.function_timeout));
     let blog = Blog::new(args.store.open().await);
-    let gateway = Arc::new(LocalApiGateway::for_backend(backend(blog)).with_limits(limits));
+    let gateway = Arc::new(LocalApiGateway::for_backend(backend(blog).await?).with_limits(limits));
     print!(
         "{}",
         startup_lines_for(output, args.store, listener.local_addr()?)

@@ -17,11 +17,11 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url = (ch10_between::DEFAULT_PORT, ch10_between::URL_OUTPUT);
-    serve_locally(Args::parse().local, url, |blog| {
-        ch10_between::backend(App {
+    serve_locally(Args::parse().local, url, async |blog| {
+        Ok(ch10_between::backend(App {
             blog,
             body_timeout: ch10_between::BODY_TIMEOUT,
-        })
+        }))
     })
     .await
 }

@@ -23,6 +23,16 @@ pub async fn web_adapter(blog: Blog) -> Variant {
     }
 }
 
+#[test]
+fn the_startup_lines_with_the_default_port() {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], ch10_between::adapter::DEFAULT_PORT));
+    insta::assert_snapshot!(ch03_functions::local_gateway::startup_lines_for(
+        ch10_between::adapter::URL_OUTPUT,
+        ch02_dynamodb::StoreChoice::Memory,
+        address
+    ));
+}
+
 #[tokio::test]
 async fn the_adapter_registers_as_an_extension_then_waits_for_the_server_then_takes_invocations() {
     let app = App {
