@@ -3,7 +3,9 @@
 use ch01_blog_core::http::Method;
 use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogPath, StoreOperation};
 use ch02_dynamodb::{Connection, StoreChoice};
-use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
+use lambda_http::aws_lambda_events::apigw::{
+    ApiGatewayProxyRequest, ApiGatewayProxyResponse, ApiGatewayV2httpRequest,
+};
 use lambda_http::request::LambdaRequest;
 use lambda_http::tower::Service;
 use lambda_http::{Adapter, Body, Context, Error, LambdaEvent, Request, Response, service_fn};
@@ -142,8 +144,31 @@ where
     S: Service<Request, Response = Response<Body>, Error = Error>,
     S::Future: Send,
 {
+    invoke_service_with(service, LambdaRequest::ApiGatewayV1(event)).await
+}
+
+/// [`invoke_raw`] with an HTTP API's (or a function URL's) event, payload format 2.0: the same
+/// function reads either, and answers in the format of the event it got.
+pub async fn invoke_http_api_raw(
+    blog: &Blog,
+    endpoint: Endpoint,
+    event: ApiGatewayV2httpRequest,
+) -> Result<Vec<u8>, Error> {
+    invoke_service_with(
+        function(blog.clone(), endpoint),
+        LambdaRequest::ApiGatewayV2(event),
+    )
+    .await
+}
+
+/// Any `lambda_http` handler, with any event `lambda_http` reads, as the runtime invokes it.
+pub async fn invoke_service_with<S>(service: S, event: LambdaRequest) -> Result<Vec<u8>, Error>
+where
+    S: Service<Request, Response = Response<Body>, Error = Error>,
+    S::Future: Send,
+{
     let mut adapter = Adapter::from(service);
-    let event = LambdaEvent::new(LambdaRequest::ApiGatewayV1(event), Context::default());
+    let event = LambdaEvent::new(event, Context::default());
     // `lambda_http` panics while it reads an event marked `isBase64Encoded` whose body is not
     // base64 (API Gateway never sends one). The Lambda runtime catches a panic and reports the
     // invocation as failed (API Gateway then answers 502); so does this.

@@ -15,7 +15,10 @@ pub mod logging;
 pub mod runtime_api;
 pub mod translate;
 
-pub use endpoint::{Endpoint, function, invoke, invoke_raw, invoke_service_raw, log_init};
+pub use endpoint::{
+    Endpoint, function, invoke, invoke_http_api_raw, invoke_raw, invoke_service_raw,
+    invoke_service_with, log_init,
+};
 #[cfg(feature = "local-gateway")]
 pub use local_gateway::LocalApiGateway;
 

@@ -14,6 +14,8 @@ use ch01_blog_core::http::{HeaderMap, HeaderValue, Request, Response, StatusCode
 use lambda_http::Body;
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayProxyRequest, ApiGatewayProxyRequestContext, ApiGatewayProxyResponse,
+    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext,
+    ApiGatewayV2httpRequestContextHttpDescription, ApiGatewayV2httpResponse,
 };
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 
@@ -102,6 +104,107 @@ pub fn proxy_event(
     event
 }
 // ANCHOR_END: proxy_event
+
+// ANCHOR: http_api_event
+/// The event an HTTP API sends with payload format 2.0 (a function URL sends the same shape) for
+/// `request`, after it matched the route `route_key` (`GET /blog/{id}`) and its path parameters.
+/// On the `$default` stage the path has no stage in it.
+pub fn http_api_event(
+    request: &Request<Bytes>,
+    stage: &str,
+    route_key: &str,
+    path_parameters: HashMap<String, String>,
+    caller: &Caller<'_>,
+) -> ApiGatewayV2httpRequest {
+    // One value per header name, several joined with commas; cookies in a list of their own.
+    let mut headers = HeaderMap::new();
+    let mut cookies = Vec::new();
+    for name in request.headers().keys() {
+        let values: Vec<&str> = request
+            .headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        if name == "cookie" {
+            cookies.extend(values.iter().flat_map(|v| v.split("; ")).map(str::to_owned));
+        } else if let Ok(value) = HeaderValue::from_str(&values.join(",")) {
+            headers.insert(name, value);
+        }
+    }
+    let (body, is_base64_encoded) = match std::str::from_utf8(request.body()) {
+        _ if request.body().is_empty() => (None, false),
+        Ok(text) => (Some(text.to_owned()), false),
+        Err(_) => (Some(BASE64.encode(request.body())), true),
+    };
+
+    let mut http = ApiGatewayV2httpRequestContextHttpDescription::default();
+    http.method = request.method().clone();
+    http.path = Some(request.uri().path().to_owned());
+    http.protocol = Some("HTTP/1.1".to_owned());
+    http.source_ip = Some(caller.source_ip.to_owned());
+    http.user_agent = request
+        .headers()
+        .get("user-agent")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let mut context = ApiGatewayV2httpRequestContext::default();
+    context.route_key = Some(route_key.to_owned());
+    context.account_id = Some("123456789012".to_owned());
+    context.stage = Some(stage.to_owned());
+    context.request_id = Some(caller.request_id.to_owned());
+    context.apiid = Some("local".to_owned());
+    context.domain_name = Some("local.execute-api.localhost".to_owned());
+    context.domain_prefix = Some("local".to_owned());
+    context.time_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default();
+    context.http = http;
+
+    let mut event = ApiGatewayV2httpRequest::default();
+    event.version = Some("2.0".to_owned());
+    event.route_key = Some(route_key.to_owned());
+    event.raw_path = Some(request.uri().path().to_owned());
+    event.raw_query_string = Some(request.uri().query().unwrap_or_default().to_owned());
+    event.cookies = (!cookies.is_empty()).then_some(cookies);
+    event.headers = headers;
+    event.path_parameters = path_parameters;
+    event.request_context = context;
+    event.body = body;
+    event.is_base64_encoded = is_base64_encoded;
+    event
+}
+// ANCHOR_END: http_api_event
+
+/// Turns a function's answer to a payload 2.0 event into the HTTP response an HTTP API (or a
+/// function URL) sends: `headers` (one value each), `cookies` as `set-cookie` headers, and the
+/// body, decoded when it is base64. `None` when the document is not a valid answer.
+pub fn from_http_api_response(answer: ApiGatewayV2httpResponse) -> Option<Response<Bytes>> {
+    let status = u16::try_from(answer.status_code)
+        .ok()
+        .and_then(|code| StatusCode::from_u16(code).ok())?;
+    let body = match answer.body {
+        None | Some(Body::Empty) => Bytes::new(),
+        Some(Body::Text(text)) if answer.is_base64_encoded => {
+            Bytes::from(BASE64.decode(text).ok()?)
+        }
+        Some(Body::Text(text)) => Bytes::from(text),
+        Some(Body::Binary(bytes)) => Bytes::from(bytes),
+        Some(_) => return None,
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    for (name, value) in &answer.headers {
+        response.headers_mut().insert(name, value.clone());
+    }
+    for cookie in &answer.cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append("set-cookie", value);
+        }
+    }
+    Some(response)
+}
 
 /// The event API Gateway sends for `request` on a `/{proxy+}` resource: the greedy path
 /// parameter `proxy` holds the path below the stage, without its first `/`. `None` for the

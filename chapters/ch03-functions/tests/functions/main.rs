@@ -2,6 +2,7 @@
 //! limits, the local API Gateway, properties and the pictures.
 
 mod common;
+mod doors;
 mod events;
 mod limits;
 mod local_gateway;
