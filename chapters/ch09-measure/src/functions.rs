@@ -127,6 +127,15 @@ pub struct InitPartsResult {
     pub readiness_ms: Summary,
 }
 
+/// The result of function `name` on `store` among `results`, if it was measured.
+pub fn measured<'a>(
+    results: &'a [FunctionResult],
+    name: &str,
+    store: Backing,
+) -> Option<&'a FunctionResult> {
+    results.iter().find(|f| f.name == name && f.store == store)
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct OpenedConnections {
     pub in_init: u64,

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use ch10_between::web_adapter::ADAPTER_FUNCTION_NAME;
 
 use crate::backing::Backing;
-use crate::functions::FunctionResult;
+use crate::functions::{FunctionResult, measured};
 use crate::run::{CostPoint, Results, SizePoint};
 
 pub fn write(results: &Results, out: &Path) -> Result<()> {
@@ -134,12 +134,7 @@ fn functions(results: &Results) -> Result<String, std::fmt::Error> {
         "\n{} cold starts per function, the functions and the floor taking turns; {} warm invocations of the first process. The floor is `hello-function`: `lambda_runtime` and a handler that answers at once, on the same one-thread runtime.",
         hello.init_ms.n, hello.warm_ms.n
     )?;
-    let get_post = |store: Backing| {
-        results
-            .functions
-            .iter()
-            .find(|f| f.name == "get-post" && f.store == store)
-    };
+    let get_post = |store: Backing| measured(&results.functions, "get-post", store);
     if let (Some(ats), Some(bundle)) = (
         get_post(Backing::DynamodbConnectAtFirstCall),
         get_post(Backing::DynamodbSystemBundle),
@@ -285,11 +280,7 @@ fn targets(results: &Results) -> Result<String, std::fmt::Error> {
     let floor = results.hello_function.init_ms.p50;
     // The plain-HTTP row's init is a function's init as on AWS: no connection yet, and no file
     // of roots to read (the TLS rows read one, to trust the harness's own root).
-    if let Some(own) = results
-        .functions
-        .iter()
-        .find(|f| f.name == "get-post" && f.store == Backing::DynamodbPlain)
-    {
+    if let Some(own) = measured(&results.functions, "get-post", Backing::DynamodbPlain) {
         rows.push(Target {
             what: "`get-post`'s own init (no connection, no file of roots), p50: within 1.5× of the hello-world floor",
             measured: format!("{:.2}×", own.init_ms.p50 / floor),
@@ -297,11 +288,12 @@ fn targets(results: &Results) -> Result<String, std::fmt::Error> {
         });
     }
     let own_init = |name: &str| {
-        results
-            .functions
-            .iter()
-            .find(|f| f.name == name && f.store == Backing::DynamodbConnectAtFirstCall)
-            .map(|f| f.init_ms.p50)
+        measured(
+            &results.functions,
+            name,
+            Backing::DynamodbConnectAtFirstCall,
+        )
+        .map(|f| f.init_ms.p50)
     };
     if let (Some(one), Some(single)) = (own_init("all-routes"), own_init("get-post")) {
         rows.push(Target {
@@ -310,13 +302,8 @@ fn targets(results: &Results) -> Result<String, std::fmt::Error> {
             met: one <= 1.2 * single,
         });
     }
-    let warm = |name: &str| {
-        results
-            .functions
-            .iter()
-            .find(|f| f.name == name && f.store == Backing::Dynamodb)
-            .map(|f| f.warm_ms.p50)
-    };
+    let warm =
+        |name: &str| measured(&results.functions, name, Backing::Dynamodb).map(|f| f.warm_ms.p50);
     if let (Some(adapter), Some(one)) = (warm(ADAPTER_FUNCTION_NAME), warm("all-routes")) {
         rows.push(Target {
             what: "the web adapter's warm invocation, p50: within 0.5 ms of the one function's",
@@ -523,12 +510,7 @@ fn connection(results: &Results) -> Result<String, std::fmt::Error> {
 /// (`all-routes`) and the container's server through the Lambda Web Adapter (`web-adapter`),
 /// answering the same read.
 fn between(results: &Results) -> Result<String, std::fmt::Error> {
-    let find = |name: &str, store: Backing| {
-        results
-            .functions
-            .iter()
-            .find(|f| f.name == name && f.store == store)
-    };
+    let find = |name: &str, store: Backing| measured(&results.functions, name, store);
     let mut out = String::from(
         "| shape | function | init, connection during init | init, connection by the first call | first call | init + first call | warm p50 | warm p99 | peak memory | package |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );

@@ -23,7 +23,7 @@ use crate::container::{Load, Pressure, Route, Server, load, post_script, start_t
 use crate::cost::{self, Workload};
 use crate::cpu_share::{CpuQuota, InitCpu, MEMORY_SIZES_MB, cpu_share, effective_share};
 use crate::entropy::first_random;
-use crate::functions::{Cpu, Extension, Function, FunctionResult, measure};
+use crate::functions::{Cpu, Extension, Function, FunctionResult, measure, measured};
 use ch02_dynamodb::CONNECT_AT_INIT_ENV;
 use ch02_dynamodb::trust::{AMAZON_TRUST_SERVICES, CA_BUNDLE_ENV};
 
@@ -830,12 +830,7 @@ fn cost_results(container: &ContainerResults, functions: &[FunctionResult]) -> C
     );
     // Chapter 10's shapes: a call takes what a function's does, and what this run measured more
     // (the web adapter's hop to its server) or less.
-    let warm = |name: &str| {
-        functions
-            .iter()
-            .find(|f| f.name == name && f.store == Backing::Dynamodb)
-            .map(|f| f.warm_ms.p50)
-    };
+    let warm = |name: &str| measured(functions, name, Backing::Dynamodb).map(|f| f.warm_ms.p50);
     let shapes: Vec<(ShapeCost, Workload)> = ["all-routes", ADAPTER_FUNCTION_NAME]
         .into_iter()
         .filter_map(|name| {

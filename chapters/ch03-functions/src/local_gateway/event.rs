@@ -58,13 +58,7 @@ pub fn proxy_event(
     }
     let query = QueryMap::from(query);
 
-    // A text body is passed as it is; bytes that are not UTF-8 are base64-encoded, as API
-    // Gateway does for binary media types.
-    let (body, is_base64_encoded) = match std::str::from_utf8(request.body()) {
-        _ if request.body().is_empty() => (None, false),
-        Ok(text) => (Some(text.to_owned()), false),
-        Err(_) => (Some(BASE64.encode(request.body())), true),
-    };
+    let (body, is_base64_encoded) = event_body(request);
 
     let mut context = ApiGatewayProxyRequestContext::default();
     context.account_id = Some("123456789012".to_owned());
@@ -76,16 +70,9 @@ pub fn proxy_event(
     context.stage = Some(stage.to_owned());
     context.protocol = Some("HTTP/1.1".to_owned());
     context.request_id = Some(caller.request_id.to_owned());
-    context.request_time_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or_default();
+    context.request_time_epoch = epoch_millis();
     context.identity.source_ip = Some(caller.source_ip.to_owned());
-    context.identity.user_agent = request
-        .headers()
-        .get("user-agent")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    context.identity.user_agent = user_agent(request);
 
     let mut event = ApiGatewayProxyRequest::default();
     event.resource = Some(resource.to_owned());
@@ -132,22 +119,14 @@ pub fn http_api_event(
             headers.insert(name, value);
         }
     }
-    let (body, is_base64_encoded) = match std::str::from_utf8(request.body()) {
-        _ if request.body().is_empty() => (None, false),
-        Ok(text) => (Some(text.to_owned()), false),
-        Err(_) => (Some(BASE64.encode(request.body())), true),
-    };
+    let (body, is_base64_encoded) = event_body(request);
 
     let mut http = ApiGatewayV2httpRequestContextHttpDescription::default();
     http.method = request.method().clone();
     http.path = Some(request.uri().path().to_owned());
     http.protocol = Some("HTTP/1.1".to_owned());
     http.source_ip = Some(caller.source_ip.to_owned());
-    http.user_agent = request
-        .headers()
-        .get("user-agent")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    http.user_agent = user_agent(request);
     let mut context = ApiGatewayV2httpRequestContext::default();
     context.route_key = Some(route_key.to_owned());
     context.account_id = Some("123456789012".to_owned());
@@ -156,10 +135,7 @@ pub fn http_api_event(
     context.apiid = Some("local".to_owned());
     context.domain_name = Some("local.execute-api.localhost".to_owned());
     context.domain_prefix = Some("local".to_owned());
-    context.time_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or_default();
+    context.time_epoch = epoch_millis();
     context.http = http;
 
     let mut event = ApiGatewayV2httpRequest::default();
@@ -176,6 +152,33 @@ pub fn http_api_event(
     event
 }
 // ANCHOR_END: http_api_event
+
+/// The body as either event format carries it: a text body as it is; bytes that are not UTF-8
+/// base64-encoded, as API Gateway does for binary media types; no body at all when it is empty.
+fn event_body(request: &Request<Bytes>) -> (Option<String>, bool) {
+    match std::str::from_utf8(request.body()) {
+        _ if request.body().is_empty() => (None, false),
+        Ok(text) => (Some(text.to_owned()), false),
+        Err(_) => (Some(BASE64.encode(request.body())), true),
+    }
+}
+
+/// The time the request arrived, in milliseconds since the Unix epoch.
+fn epoch_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+/// The caller's `User-Agent`, which the request context records.
+fn user_agent(request: &Request<Bytes>) -> Option<String> {
+    request
+        .headers()
+        .get("user-agent")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
 
 /// Turns a function's answer to a payload 2.0 event into the HTTP response an HTTP API (or a
 /// function URL) sends: `headers` (one value each), `cookies` as `set-cookie` headers, and the

@@ -222,13 +222,7 @@ async fn the_one_function_may_make_exactly_the_calls_it_makes() {
         "ServerlessBlog/OneFunction/{}/Role/DefaultPolicy/Resource",
         ch10_between::FUNCTION_NAME
     ));
-    assert_eq!(
-        granted,
-        recorded,
-        "the one function's role grants\n{}\nbut its router calls\n{}",
-        show(&granted),
-        show(&recorded)
-    );
+    assert_grants_match(&granted, &recorded, "the one function's role", "its router");
 }
 
 /// Chapter 10's web adapter: the container's server, started as Lambda starts it beside the real
@@ -254,12 +248,11 @@ async fn the_web_adapter_function_may_make_exactly_the_calls_its_server_makes() 
         "ServerlessBlog/WebAdapter/{}/Role/DefaultPolicy/Resource",
         ch10_between::adapter::ADAPTER_FUNCTION_NAME
     ));
-    assert_eq!(
-        granted,
-        recorded,
-        "the web adapter function's role grants\n{}\nbut its server calls\n{}",
-        show(&granted),
-        show(&recorded)
+    assert_grants_match(
+        &granted,
+        &recorded,
+        "the web adapter function's role",
+        "its server",
     );
 }
 
@@ -287,13 +280,7 @@ async fn the_task_may_make_exactly_the_calls_the_server_makes() {
     let granted = template.dynamodb_grants(
         "ServerlessBlog/Containers/TaskDefinition/TaskRole/DefaultPolicy/Resource",
     );
-    assert_eq!(
-        granted,
-        recorded,
-        "the task role grants\n{}\nbut the server calls\n{}",
-        show(&granted),
-        show(&recorded)
-    );
+    assert_grants_match(&granted, &recorded, "the task role", "the server");
     let every_function: BTreeSet<_> = Endpoint::ALL
         .iter()
         .flat_map(|endpoint| {
@@ -306,5 +293,16 @@ async fn the_task_may_make_exactly_the_calls_the_server_makes() {
     assert_eq!(
         granted, every_function,
         "the server does what the four functions do"
+    );
+}
+
+/// The role grants exactly the calls recorded for the code it runs.
+fn assert_grants_match(granted: &DynamoGrants, recorded: &DynamoGrants, role: &str, code: &str) {
+    assert_eq!(
+        granted,
+        recorded,
+        "{role} grants\n{}\nbut {code} calls\n{}",
+        show(granted),
+        show(recorded)
     );
 }
