@@ -10,7 +10,7 @@ const backends = (window.BLOG_URLS || []).map((output) => ({
   url: output.OutputValue.endsWith('/') ? output.OutputValue : `${output.OutputValue}/`,
   description: output.Description || '',
   // FunctionsURL -> functions, ContainersURL -> containers, AllRoutesURL -> all-routes,
-  // WebAdapterURL -> web-adapter.
+  // WebAdapterURL -> web-adapter, HttpApiURL -> http-api, AllRoutesFunctionURL -> all-routes-function.
   kind: output.OutputKey.replace(/URL$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase(),
 }));
 

@@ -1,7 +1,8 @@
 //! The contract check: `openapi.json` (generated from the code, chapter 6 checks it is up to
 //! date) given to schemathesis, which generates requests from it and checks every answer of
-//! every backend (the functions, the container, chapter 10's one function and web adapter)
-//! against it: statuses,
+//! every backend (the functions behind a REST API and behind an HTTP API, the container,
+//! chapter 10's one function behind a REST API and behind its function URL, and its web
+//! adapter) against it: statuses,
 //! headers, bodies, rejection of invalid input, acceptance of valid input, and (stateful)
 //! sequences that follow the description's links.
 
@@ -29,6 +30,8 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
     let for_container = DemoProcess::start(&binary, &[])?;
     let for_one_function = DemoProcess::start(&binary, &[])?;
     let for_web_adapter = DemoProcess::start(&binary, &[])?;
+    let for_http_api = DemoProcess::start(&binary, &[])?;
+    let for_function_url = DemoProcess::start(&binary, &[])?;
     let schemathesis = python.with_file_name("schemathesis");
     // Every backend at once: schemathesis mostly waits on the answers.
     let mut runs = Vec::new();
@@ -37,6 +40,11 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
         ("container", &for_container.urls["ContainersURL"]),
         ("one function", &for_one_function.urls["AllRoutesURL"]),
         ("web adapter", &for_web_adapter.urls["WebAdapterURL"]),
+        ("HTTP API", &for_http_api.urls["HttpApiURL"]),
+        (
+            "function URL",
+            &for_function_url.urls["AllRoutesFunctionURL"],
+        ),
     ] {
         let url = url.trim_end_matches('/');
         let report =
@@ -87,6 +95,9 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
     for_functions.stop()?;
     for_container.stop()?;
     for_one_function.stop()?;
+    for_web_adapter.stop()?;
+    for_http_api.stop()?;
+    for_function_url.stop()?;
     if !failures.is_empty() {
         bail!(
             "schemathesis found answers that differ from openapi.json on: {}",

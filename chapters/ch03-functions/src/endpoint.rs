@@ -1,7 +1,9 @@
 //! The four functions, and the handler each of them runs.
 
 use ch01_blog_core::http::Method;
-use ch01_blog_core::{ApiRequest, ApiResponse, Blog, BlogPath, StoreOperation};
+use ch01_blog_core::{
+    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, StoreOperation, preflight,
+};
 use ch02_dynamodb::{Connection, StoreChoice};
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayProxyRequest, ApiGatewayProxyResponse, ApiGatewayV2httpRequest,
@@ -60,8 +62,12 @@ impl Endpoint {
         }
     }
 
-    /// The chapter 1 operation behind this function.
+    /// The chapter 1 operation behind this function, for a request with the function's own
+    /// method; any other method gets the contract's answer for its resource ([`Self::other_method`]).
     pub async fn call(self, blog: &Blog, request: &ApiRequest) -> ApiResponse {
+        if request.method != self.route().0 {
+            return self.other_method(&request.method);
+        }
         match self {
             Self::GetPosts => blog.list_posts(request).await,
             Self::CreatePost => blog.create_post(request).await,
@@ -71,6 +77,29 @@ impl Endpoint {
     }
 }
 // ANCHOR_END: endpoint
+
+// ANCHOR: other_method
+impl Endpoint {
+    /// What the function answers a method that is not its own, as the contract says for its
+    /// resource: `OPTIONS` is a CORS preflight, anything else `405` with the resource's `Allow`.
+    /// A REST API never sends one (its mock integrations answer them); an HTTP API, which has no
+    /// mock integrations, routes `ANY` on a resource to one of its functions (chapter 3).
+    pub fn other_method(self, method: &Method) -> ApiResponse {
+        if method == Method::OPTIONS {
+            return preflight();
+        }
+        let allow = match self.route().1 {
+            BlogPath::COLLECTION => ch01_blog_core::COLLECTION_METHODS,
+            _ => ch01_blog_core::ITEM_METHODS,
+        };
+        BlogError::MethodNotAllowed {
+            method: method.to_string(),
+            allow,
+        }
+        .into()
+    }
+}
+// ANCHOR_END: other_method
 
 // ANCHOR: function
 /// A function's handler: `lambda_http::Request` in, `Response` out, through chapter 1.
@@ -159,6 +188,16 @@ pub async fn invoke_http_api_raw(
         LambdaRequest::ApiGatewayV2(event),
     )
     .await
+}
+
+/// [`invoke_raw`] with any event `lambda_http` reads: a REST API's, an HTTP API's or a function
+/// URL's.
+pub async fn invoke_event(
+    blog: &Blog,
+    endpoint: Endpoint,
+    event: LambdaRequest,
+) -> Result<Vec<u8>, Error> {
+    invoke_service_with(function(blog.clone(), endpoint), event).await
 }
 
 /// Any `lambda_http` handler, with any event `lambda_http` reads, as the runtime invokes it.

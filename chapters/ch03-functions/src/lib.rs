@@ -16,7 +16,7 @@ pub mod runtime_api;
 pub mod translate;
 
 pub use endpoint::{
-    Endpoint, function, invoke, invoke_http_api_raw, invoke_raw, invoke_service_raw,
+    Endpoint, function, invoke, invoke_event, invoke_http_api_raw, invoke_raw, invoke_service_raw,
     invoke_service_with, log_init,
 };
 #[cfg(feature = "local-gateway")]

@@ -19,7 +19,7 @@ use ch01_blog_core::http::{Method, Request};
 use ch01_blog_core::test_support::JsonBody;
 use ch01_blog_core::test_support::raw_http::{RawResponse, read_response, send};
 use ch03_functions::local_gateway::event::{Caller, proxy_event};
-use ch03_functions::local_gateway::{Limits, Route, route};
+use ch03_functions::local_gateway::{Door, Limits, Route, route};
 use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
 use lambda_http::request::LambdaRequest;
@@ -287,6 +287,29 @@ impl Backends {
     }
 }
 // ANCHOR_END: backends
+
+/// The four functions on `blog` behind `door` (a REST API or an HTTP API) with the stack's
+/// limits, on a free loopback port, as a client reaches them.
+pub async fn functions_behind(door: Door, blog: Blog) -> Variant {
+    let limits = ch06_infrastructure::settings::local_gateway_limits_for(door);
+    let gateway = LocalApiGateway::new(blog)
+        .with_limits(limits)
+        .with_door(door);
+    Variant {
+        name: door_name(door),
+        address: gateway.start_on_loopback().await.expect("a loopback port"),
+        prefix: door.base_path(),
+    }
+}
+
+/// The name of a variant behind `door`, in the parity suite's messages.
+pub fn door_name(door: Door) -> &'static str {
+    match door {
+        Door::RestApi => "functions",
+        Door::HttpApi => "functions behind an HTTP API",
+        Door::FunctionUrl => "function URL",
+    }
+}
 
 /// One variant as a client reaches it: where it listens and the path its API starts at
 /// (`/Prod` for the functions, nothing for the container).

@@ -40,9 +40,18 @@ pub const LOAD_BALANCER_IDLE_TIMEOUT_SECS: u64 = 60;
 
 /// The time limits the local API Gateway applies to run the functions as the stack does.
 pub fn local_gateway_limits() -> ch03_functions::local_gateway::Limits {
-    ch03_functions::local_gateway::Limits::for_function_timeout(std::time::Duration::from_secs(
-        FUNCTION_TIMEOUT_SECS,
-    ))
+    local_gateway_limits_for(ch03_functions::local_gateway::Door::RestApi)
+}
+
+/// [`local_gateway_limits`] behind another front door: the stack's function timeout, and that
+/// door's own integration timeout.
+pub fn local_gateway_limits_for(
+    door: ch03_functions::local_gateway::Door,
+) -> ch03_functions::local_gateway::Limits {
+    ch03_functions::local_gateway::Limits::for_door(
+        door,
+        std::time::Duration::from_secs(FUNCTION_TIMEOUT_SECS),
+    )
 }
 
 // Checked when the crate compiles: a change that breaks one of these orders does not build.

@@ -141,7 +141,7 @@ test('a title that looks like HTML is shown as text and runs nothing', async () 
 });
 
 test("an invalid post shows the server's own message", async () => {
-  for (const key of ['FunctionsURL', 'ContainersURL', 'AllRoutesURL', 'WebAdapterURL']) {
+  for (const key of ['FunctionsURL', 'ContainersURL', 'AllRoutesURL', 'WebAdapterURL', 'HttpApiURL', 'AllRoutesFunctionURL']) {
     const { page } = await open(DEMO_URL);
     await useBackend(page, key);
     await publish(page, { title: '' });
@@ -174,7 +174,7 @@ test('a backend that is not running is reported as such', async () => {
 test('the Compare panel times the same calls on every backend', async () => {
   const { page, errors } = await open(DEMO_URL);
   const rows = await compare(page);
-  assert.deepEqual(Object.keys(rows), ['functions', 'containers', 'all-routes', 'web-adapter']);
+  assert.deepEqual(Object.keys(rows), ['functions', 'containers', 'all-routes', 'web-adapter', 'http-api', 'all-routes-function']);
   for (const [backend, cells] of Object.entries(rows)) {
     const [first, p50, p95, calls, failed] = cells;
     for (const figure of [first, p50, p95]) {
@@ -185,7 +185,7 @@ test('the Compare panel times the same calls on every backend', async () => {
     assert.deepEqual([calls, failed], ['31', '0'], backend);
   }
   // Every call is in the call log too: 31 per backend, each one answered.
-  for (const backend of ['functions', 'containers', 'all-routes', 'web-adapter']) {
+  for (const backend of ['functions', 'containers', 'all-routes', 'web-adapter', 'http-api', 'all-routes-function']) {
     const lines = page.locator(`#call-log li[data-backend="${backend}"]`);
     assert.equal(await lines.filter({ hasText: 'GET /blog?limit=5 → 200' }).count(), 31, backend);
   }

@@ -13,6 +13,7 @@ use anyhow::{Context as _, Result};
 use ch01_blog_core::http::{HeaderName, HeaderValue};
 use ch01_blog_core::{Blog, PostStore};
 use ch02_dynamodb::StoreChoice;
+use ch03_functions::local_gateway::{Backend, Door};
 use ch03_functions::{LocalApiGateway, STAGE};
 use ch04_container::router::App;
 use ch04_container::server::{serve, serve_service, shutdown_signal};
@@ -46,6 +47,13 @@ struct Args {
     /// left out.
     #[arg(long, default_value_t = ch10_between::adapter::DEFAULT_PORT)]
     web_adapter_port: u16,
+    /// Port of the four functions behind a local HTTP API (payload format 2.0, `$default`
+    /// stage: its URL ends in the port's /).
+    #[arg(long, default_value_t = HTTP_API_PORT)]
+    http_api_port: u16,
+    /// Port of chapter 10's one function behind its own function URL (payload format 2.0).
+    #[arg(long, default_value_t = FUNCTION_URL_PORT)]
+    all_routes_function_port: u16,
     /// Port of the demo page.
     #[arg(long, default_value_t = 3002)]
     demo_port: u16,
@@ -70,6 +78,13 @@ struct Args {
     /// Use a web-adapter backend that is already running at this URL instead of starting one.
     #[arg(long)]
     web_adapter_url: Option<String>,
+    /// Use an HTTP API backend that is already running at this URL instead of starting one.
+    #[arg(long)]
+    http_api_url: Option<String>,
+    /// Use a one-function URL backend that is already running at this URL instead of starting
+    /// one.
+    #[arg(long)]
+    all_routes_function_url: Option<String>,
     /// The demo page's folder.
     #[arg(long, default_value_os_t = workspace().join("html"))]
     html_dir: PathBuf,
@@ -78,6 +93,14 @@ struct Args {
     book_dir: PathBuf,
 }
 // ANCHOR_END: args
+
+/// The default ports of the two other front doors.
+const HTTP_API_PORT: u16 = 3005;
+const FUNCTION_URL_PORT: u16 = 3006;
+
+/// The stack outputs (and `urls.js` keys) of the two other front doors.
+const HTTP_API_OUTPUT: &str = "HttpApiURL";
+const FUNCTION_URL_OUTPUT: &str = "AllRoutesFunctionURL";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -123,6 +146,7 @@ fn page_urls(
     containers_url: &str,
     all_routes_url: &str,
     web_adapter_url: Option<&str>,
+    (http_api_url, function_url): (&str, &str),
 ) -> Arc<str> {
     let mut backends = vec![
         BackendUrl {
@@ -151,6 +175,16 @@ fn page_urls(
             description: "The container's server on Lambda through the Lambda Web Adapter, behind API Gateway's {proxy+} (locally: chapter 10's)".into(),
         });
     }
+    backends.push(BackendUrl {
+        key: HTTP_API_OUTPUT.into(),
+        url: http_api_url.to_owned(),
+        description: "The four Lambda functions behind an API Gateway HTTP API (locally: chapter 3's local gateway as an HTTP API)".into(),
+    });
+    backends.push(BackendUrl {
+        key: FUNCTION_URL_OUTPUT.into(),
+        url: function_url.to_owned(),
+        description: "One Lambda function for every route behind its own function URL (locally: chapter 10's)".into(),
+    });
     urls_js(&backends).into()
 }
 
@@ -193,6 +227,8 @@ struct Listeners {
     containers: Option<TcpListener>,
     all_routes: Option<TcpListener>,
     web_adapter: Option<TcpListener>,
+    http_api: Option<TcpListener>,
+    all_routes_function: Option<TcpListener>,
     demo: TcpListener,
     book: TcpListener,
 }
@@ -216,11 +252,21 @@ impl Listeners {
             None => Some(bind(args.web_adapter_port, "web-adapter").await?),
             Some(_) => None,
         };
+        let http_api = match &args.http_api_url {
+            None => Some(bind(args.http_api_port, "http-api").await?),
+            Some(_) => None,
+        };
+        let all_routes_function = match &args.all_routes_function_url {
+            None => Some(bind(args.all_routes_function_port, "all-routes-function").await?),
+            Some(_) => None,
+        };
         Ok(Self {
             functions,
             containers,
             all_routes,
             web_adapter,
+            http_api,
+            all_routes_function,
             demo: bind(args.demo_port, "demo").await?,
             book: bind(args.book_port, "book").await?,
         })
@@ -265,47 +311,81 @@ const GRACE: Duration = Duration::from_secs(5);
 
 // ANCHOR: backends
 /// The backends on one store: the functions behind chapter 3's local API Gateway with the
-/// stack's limits, the container's router behind chapter 4's server, and chapter 10's one
-/// function behind a local API Gateway's `{proxy+}`, with the same limits.
+/// stack's limits (as a REST API, and as an HTTP API), the container's router behind chapter 4's
+/// server, and chapter 10's one function behind a local API Gateway's `{proxy+}` and behind its
+/// own function URL, with the same limits.
 fn spawn_backends(
     servers: &mut JoinSet<()>,
-    listeners: (
-        Option<TcpListener>,
-        Option<TcpListener>,
-        Option<TcpListener>,
-    ),
+    listeners: Backends,
     store: &Arc<dyn PostStore>,
     stop: &Stop,
 ) {
-    let (functions, containers, all_routes) = listeners;
-    if let Some(listener) = functions {
-        let limits = ch06_infrastructure::settings::local_gateway_limits();
-        let gateway =
-            Arc::new(LocalApiGateway::new(Blog::new(Arc::clone(store))).with_limits(limits));
-        let shutdown = stop.signalled();
-        servers.spawn(async move {
-            let _ = gateway.serve(listener, shutdown).await;
-        });
+    let one_function = || {
+        ch10_between::backend(App {
+            blog: Blog::new(Arc::clone(store)),
+            body_timeout: ch10_between::BODY_TIMEOUT,
+        })
+    };
+    let gateways = [
+        (
+            listeners.functions,
+            Backend::PerEndpoint(Blog::new(Arc::clone(store))),
+            Door::RestApi,
+        ),
+        (
+            listeners.http_api,
+            Backend::PerEndpoint(Blog::new(Arc::clone(store))),
+            Door::HttpApi,
+        ),
+        (listeners.all_routes, one_function(), Door::RestApi),
+        (
+            listeners.all_routes_function,
+            one_function(),
+            Door::FunctionUrl,
+        ),
+    ];
+    for (listener, backend, door) in gateways {
+        spawn_gateway(servers, listener, backend, door, stop);
     }
-    if let Some(listener) = containers {
+    if let Some(listener) = listeners.containers {
         let app = Arc::new(App {
             blog: Blog::new(Arc::clone(store)),
             body_timeout: Duration::from_secs(ch04_container::config::DEFAULT_BODY_TIMEOUT_SECS),
         });
         servers.spawn(serve(listener, app, IDLE, GRACE, stop.signalled()));
     }
-    if let Some(listener) = all_routes {
-        let one_function = ch10_between::backend(App {
-            blog: Blog::new(Arc::clone(store)),
-            body_timeout: ch10_between::BODY_TIMEOUT,
-        });
-        let limits = ch06_infrastructure::settings::local_gateway_limits();
-        let gateway = Arc::new(LocalApiGateway::for_backend(one_function).with_limits(limits));
-        let shutdown = stop.signalled();
-        servers.spawn(async move {
-            let _ = gateway.serve(listener, shutdown).await;
-        });
-    }
+}
+
+/// The listeners of the backends this process runs in-process (a backend given by URL has none).
+struct Backends {
+    functions: Option<TcpListener>,
+    http_api: Option<TcpListener>,
+    containers: Option<TcpListener>,
+    all_routes: Option<TcpListener>,
+    all_routes_function: Option<TcpListener>,
+}
+
+/// Serves `backend` behind a local gateway for `door`, with the stack's limits, on `listener`.
+fn spawn_gateway(
+    servers: &mut JoinSet<()>,
+    listener: Option<TcpListener>,
+    backend: Backend,
+    door: Door,
+    stop: &Stop,
+) {
+    let Some(listener) = listener else {
+        return;
+    };
+    let limits = ch06_infrastructure::settings::local_gateway_limits_for(door);
+    let gateway = Arc::new(
+        LocalApiGateway::for_backend(backend)
+            .with_limits(limits)
+            .with_door(door),
+    );
+    let shutdown = stop.signalled();
+    servers.spawn(async move {
+        let _ = gateway.serve(listener, shutdown).await;
+    });
 }
 // ANCHOR_END: backends
 
@@ -326,6 +406,12 @@ async fn run(args: Args) -> Result<()> {
         listeners.all_routes.as_ref(),
         &args.all_routes_url,
         &format!("/{STAGE}/"),
+    );
+    let http_api_url = backend_url(listeners.http_api.as_ref(), &args.http_api_url, "/");
+    let function_url = backend_url(
+        listeners.all_routes_function.as_ref(),
+        &args.all_routes_function_url,
+        "/",
     );
     // The adapter runs as a process of its own; without its binary, this backend is left out.
     let web_adapter = match listeners.web_adapter.take() {
@@ -351,26 +437,17 @@ async fn run(args: Args) -> Result<()> {
     let stop = Stop::new();
     let mut servers = JoinSet::new();
     if let WebAdapter::Started(listener, environment) = web_adapter {
-        let limits = ch06_infrastructure::settings::local_gateway_limits();
-        let gateway = Arc::new(
-            LocalApiGateway::for_backend(ch10_between::adapter::backend(environment))
-                .with_limits(limits),
-        );
-        let shutdown = stop.signalled();
-        servers.spawn(async move {
-            let _ = gateway.serve(listener, shutdown).await;
-        });
+        let backend = ch10_between::adapter::backend(environment);
+        spawn_gateway(&mut servers, Some(listener), backend, Door::RestApi, &stop);
     }
-    spawn_backends(
-        &mut servers,
-        (
-            listeners.functions,
-            listeners.containers,
-            listeners.all_routes,
-        ),
-        &store,
-        &stop,
-    );
+    let backends = Backends {
+        functions: listeners.functions,
+        http_api: listeners.http_api,
+        containers: listeners.containers,
+        all_routes: listeners.all_routes,
+        all_routes_function: listeners.all_routes_function,
+    };
+    spawn_backends(&mut servers, backends, &store, &stop);
     servers.spawn(serve_service(
         listeners.demo,
         static_site(
@@ -380,12 +457,15 @@ async fn run(args: Args) -> Result<()> {
                 &containers_url,
                 &all_routes_url,
                 web_adapter_url.as_deref().ok(),
+                (&http_api_url, &function_url),
             )),
             page_headers(&[
                 &functions_url,
                 &containers_url,
                 &all_routes_url,
                 web_adapter_url.as_deref().unwrap_or_default(),
+                &http_api_url,
+                &function_url,
             ])?,
         ),
         IDLE,
@@ -417,6 +497,8 @@ async fn run(args: Args) -> Result<()> {
             ch10_between::adapter::URL_OUTPUT,
             web_adapter_url.as_ref().unwrap_or_else(|why| why),
         ),
+        (HTTP_API_OUTPUT, &http_api_url),
+        (FUNCTION_URL_OUTPUT, &function_url),
         ("Demo", &demo_url),
         ("Book", &book_url),
     ];

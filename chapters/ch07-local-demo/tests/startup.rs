@@ -12,6 +12,8 @@ fn default_startup_lines() -> String {
             ("ContainersURL", "http://127.0.0.1:8080/"),
             ("AllRoutesURL", "http://127.0.0.1:3003/Prod/"),
             ("WebAdapterURL", "http://127.0.0.1:3004/Prod/"),
+            ("HttpApiURL", "http://127.0.0.1:3005/"),
+            ("AllRoutesFunctionURL", "http://127.0.0.1:3006/"),
             ("Demo", "http://127.0.0.1:3002/"),
             ("Book", "http://127.0.0.1:3000/"),
         ],

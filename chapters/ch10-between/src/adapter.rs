@@ -23,12 +23,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use ch01_blog_core::Blog;
 use ch03_functions::LocalApiGateway;
-use ch03_functions::local_gateway::{Backend, Limits};
+use ch03_functions::local_gateway::event::DoorEvent;
+use ch03_functions::local_gateway::{Backend, Door, Limits};
 use ch03_functions::runtime_api::{Invocation, Report, RuntimeApi, lambda_env};
 use ch04_container::router::{App, handle};
 use ch04_container::server::serve_service;
 use hyper::body::Incoming;
-use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
@@ -181,7 +181,7 @@ impl Environment {
 
     /// Invokes the function with `event` and returns the JSON document the adapter posted back
     /// (an `Err` when it reported the invocation as failed).
-    pub async fn invoke_raw(&self, event: ApiGatewayProxyRequest) -> Result<Vec<u8>> {
+    pub async fn invoke_raw(&self, event: impl Into<DoorEvent>) -> Result<Vec<u8>> {
         let id = format!(
             "adapter-{:08}",
             self.next_id.fetch_add(1, Ordering::Relaxed) + 1
@@ -189,7 +189,7 @@ impl Environment {
         let mut api = self.api.lock().await;
         api.invoke(Invocation {
             id: id.clone(),
-            event: serde_json::to_vec(&event)?.into(),
+            event: event.into().to_json()?.into(),
         })
         .await;
         loop {
@@ -277,6 +277,15 @@ pub fn backend(environment: Arc<Environment>) -> Backend {
 /// The adapter shape on `blog` behind a local API Gateway with `limits`, on a free loopback
 /// port: for tests and tools. Returns where it listens, and the environment.
 pub async fn start_local(blog: Blog, limits: Limits) -> Result<(SocketAddr, Arc<Environment>)> {
+    start_local_behind(Door::RestApi, blog, limits).await
+}
+
+/// [`start_local`] behind another front door.
+pub async fn start_local_behind(
+    door: Door,
+    blog: Blog,
+    limits: Limits,
+) -> Result<(SocketAddr, Arc<Environment>)> {
     let environment = Arc::new(
         Environment::start(App {
             blog,
@@ -284,10 +293,10 @@ pub async fn start_local(blog: Blog, limits: Limits) -> Result<(SocketAddr, Arc<
         })
         .await?,
     );
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let gateway =
-        LocalApiGateway::for_backend(backend(Arc::clone(&environment))).with_limits(limits);
-    tokio::spawn(Arc::new(gateway).serve(listener, std::future::pending()));
+    let address = LocalApiGateway::for_backend(backend(Arc::clone(&environment)))
+        .with_door(door)
+        .with_limits(limits)
+        .start_on_loopback()
+        .await?;
     Ok((address, environment))
 }

@@ -18,6 +18,7 @@ use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayV2httpRequestContextHttpDescription, ApiGatewayV2httpResponse,
 };
 use lambda_http::aws_lambda_events::query_map::QueryMap;
+use lambda_http::request::LambdaRequest;
 
 /// Where a request came from, as API Gateway records it in the event's `requestContext`.
 #[derive(Debug, Clone)]
@@ -152,6 +153,64 @@ pub fn http_api_event(
     event
 }
 // ANCHOR_END: http_api_event
+
+/// A function URL's event for `request`: payload format 2.0, like an HTTP API's on its
+/// `$default` route, with the URL's own domain (`<url-id>.lambda-url.<region>.on.aws`).
+pub fn function_url_event(
+    request: &Request<Bytes>,
+    caller: &Caller<'_>,
+) -> ApiGatewayV2httpRequest {
+    let mut event = http_api_event(
+        request,
+        super::door::DEFAULT_STAGE,
+        super::door::DEFAULT_STAGE,
+        HashMap::new(),
+        caller,
+    );
+    event.request_context.domain_name = Some("local.lambda-url.localhost".to_owned());
+    event
+}
+
+// ANCHOR: door_event
+/// An event as a front door sends it: a REST API's (payload format 1.0), or an HTTP API's or a
+/// function URL's (2.0). `lambda_http` reads either, and answers in the same format.
+#[derive(Debug, Clone)]
+pub enum DoorEvent {
+    Rest(ApiGatewayProxyRequest),
+    Http(ApiGatewayV2httpRequest),
+}
+
+impl DoorEvent {
+    /// The JSON Lambda hands the function: its size is what Lambda's 6 MB request limit
+    /// applies to.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        match self {
+            Self::Rest(event) => serde_json::to_vec(event),
+            Self::Http(event) => serde_json::to_vec(event),
+        }
+    }
+
+    /// The event as `lambda_http` reads it inside the function.
+    pub fn into_lambda_request(self) -> LambdaRequest {
+        match self {
+            Self::Rest(event) => LambdaRequest::ApiGatewayV1(event),
+            Self::Http(event) => LambdaRequest::ApiGatewayV2(event),
+        }
+    }
+}
+// ANCHOR_END: door_event
+
+impl From<ApiGatewayProxyRequest> for DoorEvent {
+    fn from(event: ApiGatewayProxyRequest) -> Self {
+        Self::Rest(event)
+    }
+}
+
+impl From<ApiGatewayV2httpRequest> for DoorEvent {
+    fn from(event: ApiGatewayV2httpRequest) -> Self {
+        Self::Http(event)
+    }
+}
 
 /// The body as either event format carries it: a text body as it is; bytes that are not UTF-8
 /// base64-encoded, as API Gateway does for binary media types; no body at all when it is empty.

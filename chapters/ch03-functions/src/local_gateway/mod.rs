@@ -4,9 +4,13 @@
 //! For each HTTP request it does what the REST API of chapter 6 does: match the path and method to
 //! a function, build the proxy event API Gateway would send ([`event`]), invoke that function's
 //! handler (in this process, through `lambda_http`'s adapter, exactly as the Lambda runtime would)
-//! and turn the proxy response back into HTTP.
+//! and turn the proxy response back into HTTP. It can stand for the two other front doors too
+//! ([`Door`]): an HTTP API, and a function URL.
 
+pub mod door;
 pub mod event;
+
+pub use door::Door;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -15,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use ch01_blog_core::http::{HeaderValue, Method, Request, Response, StatusCode};
+use ch01_blog_core::http::{HeaderValue, Method, Request, Response};
 use ch01_blog_core::{ApiResponse, Blog, BlogError, BlogPath, preflight};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -23,10 +27,13 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 
 use crate::{Endpoint, STAGE};
-use event::{Caller, from_proxy_response, gateway_error, greedy_proxy_event, proxy_event};
+use event::{
+    Caller, DoorEvent, from_http_api_response, from_proxy_response, function_url_event,
+    greedy_proxy_event, http_api_event, proxy_event,
+};
 
 /// The port `local-api-gateway` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 3001;
@@ -34,16 +41,20 @@ pub const DEFAULT_PORT: u16 = 3001;
 /// What `local-api-gateway` prints once it listens: the store, and the functions' base URL
 /// (the stack's `FunctionsURL` output has the same shape).
 pub fn startup_lines(store: impl std::fmt::Display, address: std::net::SocketAddr) -> String {
-    startup_lines_for("FunctionsURL", store, address)
+    startup_lines_for("FunctionsURL", Door::RestApi, store, address)
 }
 
-/// [`startup_lines`] with the name of the stack output the URL stands for.
+/// [`startup_lines`] with the name of the stack output the URL stands for, behind `door`.
 pub fn startup_lines_for(
     output: &str,
+    door: Door,
     store: impl std::fmt::Display,
     address: std::net::SocketAddr,
 ) -> String {
-    format!("store: {store}\n{output}: http://{address}/{STAGE}/\n")
+    format!(
+        "store: {store}\n{output}: http://{address}{}/\n",
+        door.base_path()
+    )
 }
 
 /// The command line of a local gateway: `local-api-gateway`, and later chapters' own.
@@ -60,6 +71,10 @@ pub struct LocalArgs {
     /// deployment sets (the stack in chapter 6 sets 20).
     #[arg(long, value_name = "SECONDS", default_value_t = LAMBDA_DEFAULT_TIMEOUT_SECS)]
     pub function_timeout: u64,
+    /// The front door: rest-api (chapter 6's), http-api, or function-url (for one function
+    /// only).
+    #[arg(long, value_enum, default_value = "rest-api")]
+    pub door: Door,
 }
 
 /// Serves `backend` (made from the blog on the chosen store, which may take a while: chapter 10's
@@ -79,12 +94,22 @@ pub async fn serve_locally(
     let listener = TcpListener::bind(address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?;
-    let limits = Limits::for_function_timeout(Duration::from_secs(args.function_timeout));
+    let limits = Limits::for_door(args.door, Duration::from_secs(args.function_timeout));
     let blog = Blog::new(args.store.open().await);
-    let gateway = Arc::new(LocalApiGateway::for_backend(backend(blog).await?).with_limits(limits));
+    let backend = backend(blog).await?;
+    if args.door == Door::FunctionUrl && matches!(backend, Backend::PerEndpoint(_)) {
+        anyhow::bail!(
+            "a function URL belongs to one function: give the four functions a door with routes"
+        );
+    }
+    let gateway = Arc::new(
+        LocalApiGateway::for_backend(backend)
+            .with_limits(limits)
+            .with_door(args.door),
+    );
     print!(
         "{}",
-        startup_lines_for(output, args.store, listener.local_addr()?)
+        startup_lines_for(output, args.door, args.store, listener.local_addr()?)
     );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -121,11 +146,17 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// A function with this timeout behind API Gateway's integration timeout.
+    /// A function with this timeout behind a REST API's integration timeout.
     pub fn for_function_timeout(function_timeout: Duration) -> Self {
+        Self::for_door(Door::RestApi, function_timeout)
+    }
+
+    /// A function with this timeout behind `door`'s integration timeout (a function URL has
+    /// none: only the function's own applies).
+    pub fn for_door(door: Door, function_timeout: Duration) -> Self {
         Self {
             function_timeout,
-            integration_timeout: Duration::from_secs(INTEGRATION_TIMEOUT_SECS),
+            integration_timeout: door.integration_timeout().unwrap_or(function_timeout),
         }
     }
 }
@@ -181,25 +212,25 @@ pub fn route(method: &Method, path: &str) -> Route {
 // ANCHOR_END: routing
 
 // ANCHOR: backend
-/// What API Gateway invokes.
+/// What the front door invokes.
 #[derive(Clone)]
 pub enum Backend {
     /// One function per endpoint, each on its own resource and method, all sharing one blog
     /// (and so one store): this chapter's functions.
     PerEndpoint(Blog),
-    /// One function behind `ANY /{proxy+}`, which every request under the stage reaches: its
-    /// name, and its handler, given the proxy event and returning the JSON document it answers.
+    /// One function for every request: behind a REST API's `ANY /{proxy+}`, an HTTP API's
+    /// `$default` route, or its function URL. Its name, and its handler, given the event and
+    /// returning the JSON document it answers.
     Proxy {
         name: &'static str,
         handler: ProxyHandler,
     },
 }
 
-/// A function invoked in-process with a proxy event, answering the JSON document the Lambda
-/// runtime would post back ([`crate::invoke_raw`] is one, for one endpoint).
-pub type ProxyHandler = Arc<
-    dyn Fn(ApiGatewayProxyRequest) -> BoxFuture<Result<Vec<u8>, lambda_http::Error>> + Send + Sync,
->;
+/// A function invoked in-process with an event, answering the JSON document the Lambda
+/// runtime would post back ([`crate::invoke_event`] is one, for one endpoint).
+pub type ProxyHandler =
+    Arc<dyn Fn(DoorEvent) -> BoxFuture<Result<Vec<u8>, lambda_http::Error>> + Send + Sync>;
 
 /// A boxed future that can cross threads, as a handler returns it.
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T> + Send>>;
@@ -217,10 +248,11 @@ impl std::fmt::Debug for Backend {
     }
 }
 
-/// The functions of one stage answering HTTP.
+/// The functions behind one front door, answering HTTP.
 #[derive(Debug)]
 pub struct LocalApiGateway {
     backend: Backend,
+    door: Door,
     limits: Limits,
     request_ids: AtomicU64,
 }
@@ -236,15 +268,36 @@ impl LocalApiGateway {
     pub fn for_backend(backend: Backend) -> Self {
         Self {
             backend,
+            door: Door::RestApi,
             limits: Limits::default(),
             request_ids: AtomicU64::new(0),
         }
     }
 
-    /// The same, with other time limits: the stack's (chapter 6), or the tests' shorter ones.
+    /// The same, with other time limits: the stack's (chapter 6), or the tests' shorter ones
+    /// ([`Limits::for_door`] gives a door's own).
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The same behind another front door. Its time limits stay as given: a function URL has no
+    /// integration timeout, and ignores [`Limits::integration_timeout`].
+    ///
+    /// # Panics
+    /// For a function URL in front of several functions: a function URL belongs to one.
+    pub fn with_door(mut self, door: Door) -> Self {
+        assert!(
+            door != Door::FunctionUrl || matches!(self.backend, Backend::Proxy { .. }),
+            "a function URL belongs to one function"
+        );
+        self.door = door;
+        self
+    }
+
+    /// Its front door.
+    pub fn door(&self) -> Door {
+        self.door
     }
 
     // ANCHOR: handle
@@ -258,12 +311,67 @@ impl LocalApiGateway {
             source_ip,
             request_id: &request_id,
         };
-        let mut response = self.route_and_invoke(request, &caller).await;
-        // API Gateway tags every answer with the id of the request, also found in the logs.
-        if let Ok(value) = HeaderValue::try_from(&request_id) {
-            response.headers_mut().insert("x-amzn-requestid", value);
+        let mut response = match self.door {
+            Door::RestApi => self.route_and_invoke(request, &caller).await,
+            Door::HttpApi | Door::FunctionUrl => self.route_and_invoke_v2(request, &caller).await,
+        };
+        // A REST API tags every answer with the id of the request, also found in the logs.
+        if let (Some(name), Ok(value)) = (
+            self.door.request_id_header(),
+            HeaderValue::try_from(&request_id),
+        ) {
+            response.headers_mut().insert(name, value);
         }
         response
+    }
+
+    /// Routes and invokes as an HTTP API on its `$default` stage, or a function URL, does.
+    async fn route_and_invoke_v2(
+        &self,
+        request: Request<Bytes>,
+        caller: &Caller<'_>,
+    ) -> Response<Bytes> {
+        match (&self.backend, self.door) {
+            (Backend::Proxy { name, handler }, Door::FunctionUrl) => {
+                let event = DoorEvent::Http(function_url_event(&request, caller));
+                self.invoke(name, event, |event| handler(event)).await
+            }
+            (Backend::Proxy { name, handler }, _) => {
+                let event = http_api_event(
+                    &request,
+                    door::DEFAULT_STAGE,
+                    door::DEFAULT_STAGE,
+                    Default::default(),
+                    caller,
+                );
+                self.invoke(name, DoorEvent::Http(event), |event| handler(event))
+                    .await
+            }
+            (Backend::PerEndpoint(blog), _) => {
+                let Some(route) = door::http_api_route(request.method(), request.uri().path())
+                else {
+                    return self.door.no_route();
+                };
+                let event = http_api_event(
+                    &request,
+                    door::DEFAULT_STAGE,
+                    &route.route_key,
+                    route.path_parameters,
+                    caller,
+                );
+                let (blog, endpoint) = (blog.clone(), route.endpoint);
+                self.invoke(
+                    endpoint.function_name(),
+                    DoorEvent::Http(event),
+                    move |event| {
+                        Box::pin(async move {
+                            crate::invoke_event(&blog, endpoint, event.into_lambda_request()).await
+                        })
+                    },
+                )
+                .await
+            }
+        }
     }
 
     async fn route_and_invoke(
@@ -277,19 +385,21 @@ impl LocalApiGateway {
             .and_then(|path| path.strip_prefix(STAGE))
             .filter(|rest| rest.starts_with('/'))
         else {
-            return missing_authentication_token();
+            return self.door.no_route();
         };
         let blog = match &self.backend {
             Backend::PerEndpoint(blog) => blog,
             Backend::Proxy { name, handler } => {
                 let Some(event) = greedy_proxy_event(&request, STAGE, caller) else {
-                    return missing_authentication_token();
+                    return self.door.no_route();
                 };
-                return self.invoke(name, event, |event| handler(event)).await;
+                return self
+                    .invoke(name, DoorEvent::Rest(event), |event| handler(event))
+                    .await;
             }
         };
         match route(request.method(), below_stage) {
-            Route::Unrouted => missing_authentication_token(),
+            Route::Unrouted => self.door.no_route(),
             // A mock maps only JSON; a body of any other type never reaches it (the stack's
             // `PassthroughBehavior: NEVER`): API Gateway answers 415 with the contract's error.
             Route::Preflight | Route::MethodNotAllowed { .. } if !mock_maps(&request) => {
@@ -310,9 +420,15 @@ impl LocalApiGateway {
             } => {
                 let event = proxy_event(&request, STAGE, resource, id.as_deref(), caller);
                 let blog = blog.clone();
-                self.invoke(endpoint.function_name(), event, move |event| {
-                    Box::pin(async move { crate::invoke_raw(&blog, endpoint, event).await })
-                })
+                self.invoke(
+                    endpoint.function_name(),
+                    DoorEvent::Rest(event),
+                    move |event| {
+                        Box::pin(async move {
+                            crate::invoke_event(&blog, endpoint, event.into_lambda_request()).await
+                        })
+                    },
+                )
                 .await
             }
         }
@@ -320,48 +436,57 @@ impl LocalApiGateway {
     // ANCHOR_END: handle
 
     // ANCHOR: invoke
-    /// Invokes function `name` with `event` as Lambda would, within Lambda's and API Gateway's
+    /// Invokes function `name` with `event` as Lambda would, within Lambda's and the door's
     /// limits: `call` starts the invocation.
     async fn invoke(
         &self,
         name: &'static str,
-        event: ApiGatewayProxyRequest,
-        call: impl FnOnce(ApiGatewayProxyRequest) -> BoxFuture<Result<Vec<u8>, lambda_http::Error>>,
+        event: DoorEvent,
+        call: impl FnOnce(DoorEvent) -> BoxFuture<Result<Vec<u8>, lambda_http::Error>>,
     ) -> Response<Bytes> {
-        let size = serde_json::to_vec(&event)
-            .map(|json| json.len())
-            .unwrap_or(0);
+        let door = self.door;
+        let size = event.to_json().map(|json| json.len()).unwrap_or(0);
         if size > LAMBDA_MAX_REQUEST_BYTES {
-            // The Lambda API refuses the invocation; API Gateway answers 500 when it does.
+            // The Lambda API refuses the invocation, and the door answers for it.
             tracing::error!(
                 bytes = size,
                 "the event is over Lambda's 6 MB request limit"
             );
-            return gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+            return door.event_refused();
         }
-        let Limits {
-            function_timeout,
-            integration_timeout,
-        } = self.limits;
+        let function_timeout = self.limits.function_timeout;
+        let integration_timeout = match door.integration_timeout() {
+            Some(_) => self.limits.integration_timeout,
+            None => Duration::MAX,
+        };
         let waited =
             tokio::time::timeout(function_timeout.min(integration_timeout), call(event)).await;
         match waited {
-            Ok(Ok(payload)) => answer_from_payload(&payload),
-            // What API Gateway answers when the function itself fails...
+            Ok(Ok(payload)) => answer(door, &payload),
+            // What the door answers when the function itself fails...
             Ok(Err(err)) => {
                 tracing::error!(%err, function = name, "invoke failed");
-                gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+                door.function_failed()
             }
-            // ... or runs out of time: its own timeout is a function error, 502 ...
+            // ... or runs out of time: its own timeout is a function error ...
             Err(_) if function_timeout <= integration_timeout => {
                 tracing::error!(function = name, "Task timed out");
-                gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+                door.function_failed()
             }
-            // ... and API Gateway's is its own 504.
-            Err(_) => gateway_error(StatusCode::GATEWAY_TIMEOUT, "Endpoint request timed out"),
+            // ... and the door's is its own answer.
+            Err(_) => door.timed_out(),
         }
     }
     // ANCHOR_END: invoke
+
+    /// Serves HTTP on a free loopback port until the process ends, for tests and tools: where
+    /// it listens.
+    pub async fn start_on_loopback(self) -> std::io::Result<SocketAddr> {
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        let address = listener.local_addr()?;
+        tokio::spawn(Arc::new(self).serve(listener, std::future::pending()));
+        Ok(address)
+    }
 
     /// Serves HTTP on `listener` until `shutdown` completes.
     pub async fn serve(
@@ -396,33 +521,49 @@ impl LocalApiGateway {
         peer: SocketAddr,
     ) -> Response<Full<Bytes>> {
         let (parts, body) = request.into_parts();
-        let response = match Limited::new(body, GATEWAY_MAX_BODY).collect().await {
+        let response = match Limited::new(body, self.door.max_request_body())
+            .collect()
+            .await
+        {
             Ok(collected) => {
                 let request = Request::from_parts(parts, collected.to_bytes());
                 self.handle(request, &peer.ip().to_string()).await
             }
-            Err(_) => gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Too Long"),
+            Err(_) => self.door.body_too_large(),
         };
         response.map(Full::new)
     }
 }
 
-/// What API Gateway answers for the JSON a function returned: a response over Lambda's 6 MB
+/// What a REST API answers for the JSON a function returned: a response over Lambda's 6 MB
 /// limit never reaches API Gateway (the invocation fails: `502`), nor does a document that is
 /// not a proxy response (`502` too); anything else becomes the HTTP response it describes.
 pub fn answer_from_payload(payload: &[u8]) -> Response<Bytes> {
+    answer(Door::RestApi, payload)
+}
+
+/// What `door` answers for the JSON a function returned, in the format of the event it sent.
+pub fn answer(door: Door, payload: &[u8]) -> Response<Bytes> {
     if payload.len() > LAMBDA_MAX_RESPONSE_BYTES {
         tracing::error!(
             bytes = payload.len(),
             "the function's response is over Lambda's 6 MB limit"
         );
-        return gateway_error(StatusCode::BAD_GATEWAY, "Internal server error");
+        return door.function_failed();
     }
-    match serde_json::from_slice(payload) {
-        Ok(proxy_response) => from_proxy_response(proxy_response),
+    let answered = match door {
+        Door::RestApi => {
+            serde_json::from_slice(payload).map(|proxy| Some(from_proxy_response(proxy)))
+        }
+        Door::HttpApi | Door::FunctionUrl => {
+            serde_json::from_slice::<ApiGatewayV2httpResponse>(payload).map(from_http_api_response)
+        }
+    };
+    match answered {
+        Ok(response) => response.unwrap_or_else(|| door.function_failed()),
         Err(err) => {
             tracing::error!(%err, "malformed Lambda proxy response");
-            gateway_error(StatusCode::BAD_GATEWAY, "Internal server error")
+            door.function_failed()
         }
     }
 }
@@ -448,14 +589,4 @@ pub const MOCK_CONTENT_TYPE: &str = "application/json";
 /// A response from chapter 1 (a mock integration's answer) as HTTP.
 fn to_http(response: ApiResponse) -> Response<Bytes> {
     response.into_http().map(Bytes::from)
-}
-
-/// API Gateway's answer for a path or method no route matches.
-fn missing_authentication_token() -> Response<Bytes> {
-    let mut response = gateway_error(StatusCode::FORBIDDEN, "Missing Authentication Token");
-    response.headers_mut().insert(
-        "x-amzn-errortype",
-        HeaderValue::from_static("MissingAuthenticationTokenException"),
-    );
-    response
 }

@@ -4,15 +4,19 @@
 //! both ways, and the two HTTP answers must be the same.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use ch01_blog_core::http::{Request, Response};
+use ch01_blog_core::test_support::raw_http::send;
 use ch01_blog_core::test_support::seeded_blog;
 use ch01_blog_core::{Blog, BlogPath};
 use ch03_functions::local_gateway::event::{
-    Caller, from_http_api_response, from_proxy_response, http_api_event, proxy_event,
+    Caller, DoorEvent, from_http_api_response, from_proxy_response, http_api_event, proxy_event,
 };
-use ch03_functions::{Endpoint, STAGE, invoke_http_api_raw, invoke_raw};
+use ch03_functions::local_gateway::{Backend, Door, Limits};
+use ch03_functions::{Endpoint, LocalApiGateway, STAGE, invoke_http_api_raw, invoke_raw};
 use lambda_http::aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayV2httpResponse};
 
 const CALLER: Caller<'static> = Caller {
@@ -168,3 +172,145 @@ fn without_absent_fields(value: &mut serde_json::Value) {
         object.values_mut().for_each(without_absent_fields);
     }
 }
+
+/// A function for every path, for the doors' own answers: `/fail` returns an error, `/big`
+/// answers 7 MB, `/hang` never answers (the function's or the door's timeout ends it).
+fn misbehaving_function() -> Backend {
+    Backend::Proxy {
+        name: "misbehaving",
+        handler: Arc::new(|event: DoorEvent| {
+            let path = match &event {
+                DoorEvent::Rest(event) => event.path.clone().unwrap_or_default(),
+                DoorEvent::Http(event) => event.raw_path.clone().unwrap_or_default(),
+            };
+            Box::pin(async move {
+                match path.as_str() {
+                    "/fail" => Err("the function failed".into()),
+                    "/big" => Ok(vec![b' '; 7 * 1024 * 1024]),
+                    _ => std::future::pending().await,
+                }
+            })
+        }),
+    }
+}
+
+/// The target of `path` behind `door`.
+fn target(door: Door, path: &str) -> String {
+    format!("{}{path}", door.base_path())
+}
+
+fn get(door: Door, path: &str) -> Request<Bytes> {
+    Request::builder()
+        .uri(target(door, path))
+        .body(Bytes::new())
+        .unwrap()
+}
+
+/// One cell of the table: the status, the body, and whether a browser on another origin may
+/// read it (the answer carries `Access-Control-Allow-Origin`).
+fn cell(status: u16, headers: &ch01_blog_core::http::HeaderMap, body: &[u8]) -> String {
+    let readable = if headers.contains_key("access-control-allow-origin") {
+        ", with CORS"
+    } else {
+        ", no CORS"
+    };
+    format!("`{status}` `{}`{readable}", String::from_utf8_lossy(body))
+}
+
+// ANCHOR: own_answers
+/// What each door answers itself, when no function answers: the table chapter 3 shows.
+#[tokio::test]
+async fn what_each_door_answers_itself() {
+    let millis = Duration::from_millis;
+    let short_function = Limits {
+        function_timeout: millis(50),
+        integration_timeout: millis(5_000),
+    };
+    let short_door = Limits {
+        function_timeout: millis(5_000),
+        integration_timeout: millis(50),
+    };
+    let gateway = |door: Door, limits: Limits| {
+        LocalApiGateway::for_backend(misbehaving_function())
+            .with_door(door)
+            .with_limits(limits)
+    };
+    let mut rows: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut row = |what, cells| rows.push((what, cells));
+
+    let mut cells = Vec::new();
+    for door in Door::ALL {
+        cells.push(match door {
+            Door::FunctionUrl => "every path reaches the function".to_owned(),
+            _ => {
+                let routed = LocalApiGateway::new(seeded_blog().await).with_door(door);
+                let answer = routed.handle(get(door, "/nowhere"), "127.0.0.1").await;
+                cell(answer.status().as_u16(), answer.headers(), answer.body())
+            }
+        });
+    }
+    row("a path no route matches (`/nowhere`)", cells);
+
+    for (what, path, limits) in [
+        ("the function returns an error", "/fail", short_function),
+        (
+            "the function answers more than 6 MB",
+            "/big",
+            short_function,
+        ),
+        (
+            "the function runs past its timeout",
+            "/hang",
+            short_function,
+        ),
+        ("the door stops waiting first", "/hang", short_door),
+    ] {
+        let mut cells = Vec::new();
+        for door in Door::ALL {
+            let waits = door.integration_timeout().is_some();
+            cells.push(if limits == short_door && !waits {
+                "never: it waits as long as the function may run".to_owned()
+            } else {
+                let answer = gateway(door, limits)
+                    .handle(get(door, path), "127.0.0.1")
+                    .await;
+                cell(answer.status().as_u16(), answer.headers(), answer.body())
+            });
+        }
+        row(what, cells);
+    }
+
+    let mut cells = Vec::new();
+    for door in Door::ALL {
+        let address = gateway(door, short_function)
+            .start_on_loopback()
+            .await
+            .unwrap();
+        let body = vec![b'x'; door.max_request_body() + 1];
+        let answer = send(address, "POST", &target(door, "/fail"), &[], &body)
+            .await
+            .unwrap();
+        let mut headers = ch01_blog_core::http::HeaderMap::new();
+        for (name, value) in &answer.headers {
+            headers.insert(
+                ch01_blog_core::http::HeaderName::try_from(name.as_str()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        cells.push(format!(
+            "over {} MB: {}",
+            door.max_request_body() / (1024 * 1024),
+            cell(answer.status, &headers, &answer.body)
+        ));
+    }
+    row("the request body is over the door's limit", cells);
+
+    let mut table = String::from("| when | ");
+    table.push_str(&Door::ALL.map(Door::name).join(" | "));
+    table.push_str(" |\n|---|---|---|---|\n");
+    for (what, cells) in rows {
+        table.push_str(&format!("| {what} | {} |\n", cells.join(" | ")));
+    }
+    insta::assert_snapshot!(table);
+}
+// ANCHOR_END: own_answers

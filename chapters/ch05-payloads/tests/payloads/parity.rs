@@ -9,22 +9,41 @@
 use std::fmt::Write as _;
 
 use ch01_blog_core::test_support::{JsonBody, seeded_blog};
+use ch03_functions::local_gateway::Door;
 use ch05_payloads::parity::{Side, cases, compare};
-use ch05_payloads::{Backends, largest_post};
+use ch05_payloads::{Backends, Variant, functions_behind, largest_post};
 
 #[tokio::test]
 async fn both_variants_answer_every_request_alike() {
+    let [functions, _] = Backends::start(seeded_blog().await, seeded_blog().await)
+        .await
+        .variants();
+    answers_every_request_like_the_container(functions).await;
+}
+
+/// The same table through an HTTP API: each function on its route, and the `ANY` route of each
+/// resource to the function that reads it, which answers preflights and `405`s.
+#[tokio::test]
+async fn behind_an_http_api_the_functions_answer_every_request_alike() {
+    let functions = functions_behind(Door::HttpApi, seeded_blog().await).await;
+    answers_every_request_like_the_container(functions).await;
+}
+
+/// Every case of the table, to `functions` and to the container (each on its own seeded blog):
+/// the same answers, the container's statuses the contract's, and every answer of the functions
+/// with the contract's CORS origin and JSON type.
+async fn answers_every_request_like_the_container(functions: Variant) {
     let cases = cases();
     assert!(
         cases.len() >= 30,
         "the table must have at least 30 requests"
     );
-    let [functions, container] = Backends::start(seeded_blog().await, seeded_blog().await)
+    let [_, container] = Backends::start(seeded_blog().await, seeded_blog().await)
         .await
         .variants();
     let differences = compare(
         &cases,
-        ("functions", &mut Side::of(&functions)),
+        (functions.name, &mut Side::of(&functions)),
         ("container", &mut Side::of(&container)),
         |case, from_functions, from_container| {
             assert_eq!(
@@ -59,7 +78,8 @@ async fn both_variants_answer_every_request_alike() {
     .await;
     assert!(
         differences.is_empty(),
-        "the variants answered differently:{differences}"
+        "the {} and the container answered differently:{differences}",
+        functions.name
     );
 }
 

@@ -5,21 +5,31 @@ use std::sync::Arc;
 
 use ch01_blog_core::{Blog, MemoryStore};
 use ch03_functions::STAGE;
+use ch03_functions::local_gateway::Door;
 use ch04_container::router::App;
 use ch05_payloads::Variant;
 use ch10_between::BODY_TIMEOUT;
-use ch10_between::adapter::{EXTENSION_NAME, Environment, INIT_LIMIT, start_local};
+use ch10_between::adapter::{EXTENSION_NAME, Environment, INIT_LIMIT, start_local_behind};
 
 /// The adapter shape on `blog`, behind a local API Gateway with the stack's limits.
 pub async fn web_adapter(blog: Blog) -> Variant {
-    let limits = ch06_infrastructure::settings::local_gateway_limits();
-    let (address, _) = start_local(blog, limits)
+    web_adapter_behind(Door::RestApi, blog).await
+}
+
+/// The adapter shape on `blog` behind `door`, with the stack's limits.
+pub async fn web_adapter_behind(door: Door, blog: Blog) -> Variant {
+    let limits = ch06_infrastructure::settings::local_gateway_limits_for(door);
+    let (address, _) = start_local_behind(door, blog, limits)
         .await
         .unwrap_or_else(|err| panic!("{err:#}"));
     Variant {
-        name: "web adapter",
+        name: match door {
+            Door::RestApi => "web adapter",
+            Door::HttpApi => "web adapter behind an HTTP API",
+            Door::FunctionUrl => "web adapter's URL",
+        },
         address,
-        prefix: format!("/{STAGE}"),
+        prefix: door.base_path(),
     }
 }
 
@@ -28,6 +38,7 @@ fn the_startup_lines_with_the_default_port() {
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], ch10_between::adapter::DEFAULT_PORT));
     insta::assert_snapshot!(ch03_functions::local_gateway::startup_lines_for(
         ch10_between::adapter::URL_OUTPUT,
+        ch03_functions::local_gateway::Door::RestApi,
         ch02_dynamodb::StoreChoice::Memory,
         address
     ));
@@ -57,6 +68,16 @@ async fn the_adapter_answers_every_request_like_both_variants() {
     crate::parity::answers_like_both_variants(web_adapter).await;
 }
 // ANCHOR_END: parity
+
+/// The adapter reads payload format 2.0 too: behind its own function URL (the door the web
+/// adapter is most often given) it answers every case alike.
+#[tokio::test]
+async fn behind_its_function_url_the_adapter_answers_every_request_alike() {
+    crate::parity::answers_like_both_variants(async |blog| {
+        web_adapter_behind(Door::FunctionUrl, blog).await
+    })
+    .await;
+}
 
 /// `GET /Prod/blog/{id}?limit=1` as API Gateway sends it to a `{proxy+}` resource.
 fn read_event(id: &str) -> lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest {

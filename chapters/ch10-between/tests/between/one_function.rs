@@ -113,6 +113,7 @@ fn the_startup_lines_with_the_default_port() {
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], ch10_between::DEFAULT_PORT));
     insta::assert_snapshot!(ch03_functions::local_gateway::startup_lines_for(
         ch10_between::URL_OUTPUT,
+        ch03_functions::local_gateway::Door::RestApi,
         ch02_dynamodb::StoreChoice::Memory,
         address
     ));
