@@ -165,12 +165,23 @@ pub const ECR_GB_MONTH: Price = Price {
     evidence: Evidence::PricingPageTable,
 };
 
+/// A function URL: no charge of its own, only the function's requests and duration.
+pub const FUNCTION_URL_REQUEST: Price = Price {
+    what: "Lambda function URL requests (beyond the function's own)",
+    dollars: 0.0,
+    per: "request",
+    source: "https://docs.aws.amazon.com/lambda/latest/dg/furls-http-invoke-decision.html",
+    checked: "2026-12-03",
+    evidence: Evidence::AwsText,
+};
+
 /// Every price above, for the book's table of sources.
-pub const ALL: [Price; 14] = [
+pub const ALL: [Price; 15] = [
     LAMBDA_REQUEST,
     LAMBDA_ARM_GB_SECOND,
     API_GATEWAY_REST_REQUEST,
     API_GATEWAY_HTTP_REQUEST,
+    FUNCTION_URL_REQUEST,
     FARGATE_ARM_VCPU_HOUR,
     FARGATE_ARM_GB_HOUR,
     ALB_HOUR,

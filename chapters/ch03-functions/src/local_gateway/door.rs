@@ -27,6 +27,12 @@ pub enum Door {
 
 /// An HTTP API's integration timeout: 30 s, and it cannot be raised.
 pub const HTTP_API_INTEGRATION_TIMEOUT_SECS: u64 = 30;
+/// The largest answer Lambda streams: 200 MB.
+pub const LAMBDA_MAX_STREAMED_RESPONSE_BYTES: usize = 200 * 1024 * 1024;
+/// How much of a streamed answer Lambda sends at full speed: 6 MB ...
+pub const LAMBDA_STREAM_UNCAPPED_BYTES: usize = 6 * 1024 * 1024;
+/// ... and its speed after that: 2 MB a second.
+pub const LAMBDA_STREAM_CAPPED_BYTES_PER_SECOND: usize = 2 * 1024 * 1024;
 /// The stage of an HTTP API whose URL has no stage in it, and the `routeKey` of its catch-all
 /// route (a function URL's events carry the same two).
 pub const DEFAULT_STAGE: &str = "$default";
@@ -76,6 +82,16 @@ impl Door {
             Self::RestApi => Some(Duration::from_secs(super::INTEGRATION_TIMEOUT_SECS)),
             Self::HttpApi => Some(Duration::from_secs(HTTP_API_INTEGRATION_TIMEOUT_SECS)),
             Self::FunctionUrl => None,
+        }
+    }
+
+    /// The largest answer the door can stream from a function, if it can stream at all: a REST
+    /// API's `STREAM` transfer mode (since November 2025) and a function URL's `RESPONSE_STREAM`
+    /// invoke mode both carry Lambda's streamed answer; an HTTP API buffers every answer.
+    pub fn max_streamed_response(self) -> Option<usize> {
+        match self {
+            Self::RestApi | Self::FunctionUrl => Some(LAMBDA_MAX_STREAMED_RESPONSE_BYTES),
+            Self::HttpApi => None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Chapter 5's tests, in one test binary: parity of the two variants, the side-by-side payloads,
 //! AWS's edges, faults in the store and concurrent writes.
 
+mod doors;
 mod edges;
 mod faults;
 mod parity;
