@@ -24,6 +24,13 @@ export interface BlogDeployment {
    * runtime, memory and timeout.
    */
   readonly webAdapter: WebAdapterDescription;
+  /**
+   * The four functions behind an HTTP API too: its routes (each function's own, and an `ANY`
+   * route per path to the function that answers preflights and 405s there).
+   */
+  readonly httpApi: HttpApiDescription;
+  /** Chapter 10's one function behind its own function URL. */
+  readonly functionUrl: FunctionUrlDescription;
   /** One entry per API path, with what its `OPTIONS` and 405 answers say. */
   readonly resources: ResourceDescription[];
   readonly headers: HeadersDescription;
@@ -88,6 +95,28 @@ export interface WebAdapterDescription extends OneFunctionDescription {
   readonly layer: string;
   /** The function's own environment: the server's port and store, the adapter's settings. */
   readonly environment: Record<string, string>;
+}
+
+export interface HttpApiDescription {
+  /** The event the functions get from it (`2.0`). */
+  readonly payloadFormatVersion: '2.0';
+  readonly routes: HttpApiRouteDescription[];
+}
+
+export interface HttpApiRouteDescription {
+  /** `GET /blog`, or `ANY /blog/{id}`. */
+  readonly routeKey: string;
+  /** The name of one of `functions.each`. */
+  readonly function: string;
+}
+
+export interface FunctionUrlDescription {
+  /** The function it belongs to: `oneFunction.name`. */
+  readonly function: string;
+  /** `NONE`: public, like the APIs; the function's resource policy allows anyone to invoke it. */
+  readonly authType: 'NONE';
+  /** `BUFFERED`: the answer as one document, up to 6 MB. */
+  readonly invokeMode: 'BUFFERED';
 }
 
 export interface FunctionsDescription {
@@ -213,6 +242,8 @@ function readDeployment(d: Fields): BlogDeployment {
   const functions = d.object('functions');
   const oneFunction = d.object('oneFunction');
   const webAdapter = d.object('webAdapter');
+  const httpApi = d.object('httpApi');
+  const functionUrl = d.object('functionUrl');
   const headers = d.object('headers');
   const container = d.object('container');
   const pkg = d.object('package');
@@ -255,6 +286,18 @@ function readDeployment(d: Fields): BlogDeployment {
       layer: webAdapter.string('layer'),
       environment: webAdapter.stringMap('environment'),
       dynamodb: webAdapter.array('dynamodb').map(readPermission),
+    },
+    httpApi: {
+      payloadFormatVersion: httpApi.oneOf('payloadFormatVersion', ['2.0'] as const),
+      routes: httpApi.array('routes').map((r) => ({
+        routeKey: r.matching('routeKey', /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/\S*$/, 'a method and a path such as GET /blog'),
+        function: r.string('function'),
+      })),
+    },
+    functionUrl: {
+      function: functionUrl.string('function'),
+      authType: functionUrl.oneOf('authType', ['NONE'] as const),
+      invokeMode: functionUrl.oneOf('invokeMode', ['BUFFERED'] as const),
     },
     resources: d.array('resources').map((r) => ({
       path: r.string('path'),
@@ -344,6 +387,22 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
     }
   }
   if (d.webAdapter.name === d.oneFunction.name) fail(`webAdapter.name "${d.webAdapter.name}" is also oneFunction.name`);
+  // The HTTP API: every route invokes one of the four functions, and each function has its own.
+  const routeKeys = new Set<string>();
+  d.httpApi.routes.forEach((r, i) => {
+    if (routeKeys.has(r.routeKey)) fail(`httpApi.routes[${i}].routeKey "${r.routeKey}" appears twice`);
+    routeKeys.add(r.routeKey);
+    if (!names.has(r.function)) fail(`httpApi.routes[${i}].function "${r.function}" is not one of functions.each`);
+  });
+  for (const f of d.functions.each) {
+    const own = `${f.method} ${f.resource}`;
+    if (!d.httpApi.routes.some((r) => r.routeKey === own && r.function === f.name)) {
+      fail(`httpApi.routes has no route ${own} to ${f.name}: the HTTP API would not reach it`);
+    }
+  }
+  if (d.functionUrl.function !== d.oneFunction.name) {
+    fail(`functionUrl.function "${d.functionUrl.function}" is not oneFunction.name: a function URL belongs to the function that routes in code`);
+  }
   // The adapter calls the server on AWS_LWA_PORT; the server listens on the container's port variable.
   const adapterPort = d.webAdapter.environment['AWS_LWA_PORT'];
   const serverPort = d.webAdapter.environment[d.container.portVariable];

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BlogTable } from './blog-table';
@@ -8,6 +9,7 @@ import { loadDescription, withAllowedOrigin } from './description';
 import { LogsRoleSource } from './blog-rest-api';
 import { FunctionsApi } from './functions-api';
 import { OneFunctionApi } from './one-function-api';
+import { addFunctionUrl, HttpApiDoor } from './other-doors';
 import { PackageFolder } from './package-folder';
 
 /**
@@ -68,6 +70,10 @@ export class ServerlessBlogStack extends Stack {
   readonly containers: ContainerService;
   readonly oneFunction: OneFunctionApi;
   readonly webAdapter: OneFunctionApi;
+  /** The four functions behind an HTTP API; absent when `allowedCidr` is set (it cannot be limited). */
+  readonly httpApi?: HttpApiDoor;
+  /** The one function's function URL; absent when `allowedCidr` is set (it cannot be limited). */
+  readonly oneFunctionUrl?: lambda.FunctionUrl;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, {
@@ -128,6 +134,20 @@ export class ServerlessBlogStack extends Stack {
       apiDescription: "The serverless blog as the container's server on Lambda, through the Lambda Web Adapter",
     });
 
+    // ANCHOR: other_doors
+    // Two more front doors, which cost nothing while idle. Neither takes a resource policy that
+    // could limit it to `allowedCidr` (an HTTP API has none; a NONE function URL is public), so
+    // with a limit asked for, the stack leaves them out rather than open them to everyone.
+    if (allowedCidr === undefined) {
+      this.httpApi = new HttpApiDoor(this.functions, 'HttpApi', {
+        description: deployment.httpApi,
+        functions: this.functions.functions,
+        logRetention: LOG_RETENTION,
+      });
+      this.oneFunctionUrl = addFunctionUrl(this.oneFunction.function.function, deployment.functionUrl);
+    }
+    // ANCHOR_END: other_doors
+
     // The deploy step reads these outputs to write html/urls.js.
     new CfnOutput(this, 'FunctionsURL', {
       description: 'The blog as Lambda functions behind API Gateway: the stage URL; the posts are at blog under it',
@@ -146,6 +166,16 @@ export class ServerlessBlogStack extends Stack {
         "The blog as the container's server on Lambda through the Lambda Web Adapter, behind API Gateway (chapter 10): the stage URL; the posts are at blog under it",
       value: this.webAdapter.url,
     });
+    if (this.httpApi && this.oneFunctionUrl) {
+      new CfnOutput(this, 'HttpApiURL', {
+        description: 'The blog as Lambda functions behind an API Gateway HTTP API: its URL; the posts are at blog under it',
+        value: this.httpApi.url,
+      });
+      new CfnOutput(this, 'AllRoutesFunctionURL', {
+        description: 'The blog as one Lambda function for every route behind its function URL (chapter 10): the URL; the posts are at blog under it',
+        value: this.oneFunctionUrl.url,
+      });
+    }
   }
 
   private context(key: string): string | undefined {

@@ -10,6 +10,13 @@ import { templateJson, templatePath } from './support/template';
  */
 const ACKNOWLEDGED: Record<string, string[]> = {
   'Functions/Api/Resource': ['AwsSolutions-APIG2'],
+  // The HTTP API's routes: public like the REST API's methods (an HTTP API has no Cognito check).
+  'Functions/HttpApi/Api/GET--blog/Resource': ['AwsSolutions-APIG4'],
+  'Functions/HttpApi/Api/POST--blog/Resource': ['AwsSolutions-APIG4'],
+  'Functions/HttpApi/Api/ANY--blog/Resource': ['AwsSolutions-APIG4'],
+  'Functions/HttpApi/Api/GET--blog--{id}/Resource': ['AwsSolutions-APIG4'],
+  'Functions/HttpApi/Api/DELETE--blog--{id}/Resource': ['AwsSolutions-APIG4'],
+  'Functions/HttpApi/Api/ANY--blog--{id}/Resource': ['AwsSolutions-APIG4'],
   'Functions/Api/CloudWatchRole/Resource': [
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
   ],
@@ -99,7 +106,14 @@ describe('the template', () => {
     expect(counts.CDKMetadata).toBe(1);
   });
 
-  test('has exactly the four outputs the deploy step reads', () => {
-    expect(Object.keys(templateJson().Outputs).sort()).toEqual(['AllRoutesURL', 'ContainersURL', 'FunctionsURL', 'WebAdapterURL']);
+  test('has exactly the six outputs the deploy step reads (four without the other doors, under -c allowedCidr)', () => {
+    expect(Object.keys(templateJson().Outputs).sort()).toEqual([
+      'AllRoutesFunctionURL',
+      'AllRoutesURL',
+      'ContainersURL',
+      'FunctionsURL',
+      'HttpApiURL',
+      'WebAdapterURL',
+    ]);
   });
 });

@@ -99,6 +99,30 @@ describe('the stack description', () => {
     );
   });
 
+  test("the HTTP API's routes each invoke one of the four, and each function has its own route", () => {
+    expect(() =>
+      loadDescription(changedDescription((d) => (d.httpApi.routes[0].function = 'all-routes'))),
+    ).toThrow(/httpApi\.routes\[0\]\.function "all-routes" is not one of functions\.each/);
+    expect(() =>
+      loadDescription(changedDescription((d) => d.httpApi.routes.splice(1, 1))),
+    ).toThrow(/httpApi\.routes has no route POST \/blog to create-post/);
+    expect(() =>
+      loadDescription(changedDescription((d) => d.httpApi.routes.push({ ...d.httpApi.routes[0] }))),
+    ).toThrow(/routeKey "GET \/blog" appears twice/);
+    expect(() =>
+      loadDescription(changedDescription((d) => (d.httpApi.routes[0].routeKey = 'GET blog'))),
+    ).toThrow(/a method and a path such as GET \/blog/);
+  });
+
+  test('the function URL belongs to the one function, public and buffered', () => {
+    expect(() => loadDescription(changedDescription((d) => (d.functionUrl.function = 'get-post')))).toThrow(
+      /functionUrl\.function "get-post" is not oneFunction\.name/,
+    );
+    expect(() => loadDescription(changedDescription((d) => (d.functionUrl.invokeMode = 'RESPONSE_STREAM')))).toThrow(
+      /functionUrl\.invokeMode/,
+    );
+  });
+
   test('the adapter must call the port the server listens on', () => {
     expect(() => loadDescription(changedDescription((d) => (d.webAdapter.environment.AWS_LWA_PORT = '3000')))).toThrow(
       /webAdapter\.environment sets AWS_LWA_PORT to 3000 and PORT to 8080: the adapter would call a port the server does not listen on/,

@@ -71,7 +71,7 @@ describe.each(d.functions.each.map((f) => [f.name, f] as const))('the function %
     );
   });
 
-  test('is called by API Gateway for its method and path only', () => {
+  test('is called by the REST API for its method and path only', () => {
     const methodId = logicalIdAt(methodPath(f.resource, f.method));
     const functionArn = getAtt(logicalIdAt(functionPath(name)), 'Arn');
     expect(templateJson().Resources[methodId].Properties!.Integration).toEqual({
@@ -83,8 +83,12 @@ describe.each(d.functions.each.map((f) => [f.name, f] as const))('the function %
       HttpMethod: f.method,
       Integration: { Uri: { 'Fn::Join': ['', Match.arrayWith([functionArn])] } },
     });
+    // (The HTTP API's permissions name that API: other-doors.test.ts.)
+    const restApi = JSON.stringify(ref(logicalIdAt('ServerlessBlog/Functions/Api/Resource')));
     const permissions = Object.values(resourcesOfType('AWS::Lambda::Permission')).filter(
-      (p) => JSON.stringify(p.Properties!.FunctionName) === JSON.stringify(functionArn),
+      (p) =>
+        JSON.stringify(p.Properties!.FunctionName) === JSON.stringify(functionArn) &&
+        JSON.stringify(p.Properties!.SourceArn).includes(restApi),
     );
     expect(permissions).toHaveLength(1);
     expect(permissions[0].Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });

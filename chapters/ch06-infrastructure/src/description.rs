@@ -13,7 +13,9 @@ use ch02_dynamodb::table::{FEED, FEED_INDEX, FEED_POSITION, ID};
 use ch02_dynamodb::{
     DEFAULT_TABLE_NAME, Grant, GrantTarget, StoreChoice, TABLE_NAME_ENV, grant_for,
 };
+use ch03_functions::local_gateway::Door;
 use ch03_functions::local_gateway::PROXY_RESOURCE;
+use ch03_functions::local_gateway::door::http_api_routes;
 use ch03_functions::{Endpoint, STAGE};
 use ch04_container::config::{
     DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_SECS,
@@ -108,6 +110,18 @@ pub fn deployment() -> Value {
             "layer": EXTENSION_NAME,
             "environment": web_adapter_environment,
             "dynamodb": every_grant,
+        },
+        "httpApi": {
+            "payloadFormatVersion": Door::HttpApi.payload_format(),
+            "routes": http_api_routes()
+                .into_iter()
+                .map(|(route_key, function)| json!({ "routeKey": route_key, "function": function }))
+                .collect::<Vec<_>>(),
+        },
+        "functionUrl": {
+            "function": ONE_FUNCTION,
+            "authType": "NONE",
+            "invokeMode": "BUFFERED",
         },
         "resources": resources,
         "headers": {

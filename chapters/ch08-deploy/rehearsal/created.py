@@ -45,6 +45,7 @@ def main(endpoint, stack, template_path):
     ec2, ecs, elbv2 = client("ec2"), client("ecs"), client("elbv2")
     apigw, awslambda, iam, logs = client("apigateway"), client("lambda"), client("iam"), client("logs")
     scaling, dynamodb = client("application-autoscaling"), client("dynamodb")
+    apigw2 = client("apigatewayv2")
     # The stack has more than one REST API: each API Gateway resource names its own (RestApiId).
     api = lambda p: ref(p["RestApiId"])  # noqa: E731
     cluster = next((physical[l] for l, r in template.items() if r["Type"] == "AWS::ECS::Cluster"), "")
@@ -118,6 +119,28 @@ def main(endpoint, stack, template_path):
         "AWS::ApiGateway::Account": (
             "GetAccount: the region's CloudWatch role is the stack's",
             lambda l, p: apigw.get_account().get("cloudwatchRoleArn") == iam_role_arn(p["CloudWatchRoleArn"]),
+        ),
+        "AWS::ApiGatewayV2::Api": ("GetApi", lambda l, p: apigw2.get_api(ApiId=physical[l])),
+        "AWS::ApiGatewayV2::Integration": (
+            "GetIntegrations of its API: one to its function",
+            lambda l, p: any(
+                i.get("IntegrationUri") == ref(p["IntegrationUri"])
+                for i in apigw2.get_integrations(ApiId=ref(p["ApiId"]))["Items"]
+            ),
+        ),
+        "AWS::ApiGatewayV2::Route": (
+            "GetRoutes of its API",
+            lambda l, p: any(
+                r["RouteKey"] == p["RouteKey"] for r in apigw2.get_routes(ApiId=ref(p["ApiId"]))["Items"]
+            ),
+        ),
+        "AWS::ApiGatewayV2::Stage": (
+            "GetStage",
+            lambda l, p: apigw2.get_stage(ApiId=ref(p["ApiId"]), StageName=p["StageName"]),
+        ),
+        "AWS::Lambda::Url": (
+            "GetFunctionUrlConfig",
+            lambda l, p: awslambda.get_function_url_config(FunctionName=ref(p["TargetFunctionArn"])),
         ),
         "AWS::EC2::VPC": ("DescribeVpcs", lambda l, p: ec2.describe_vpcs(VpcIds=[physical[l]])["Vpcs"]),
         "AWS::EC2::Subnet": ("DescribeSubnets", lambda l, p: ec2.describe_subnets(SubnetIds=[physical[l]])["Subnets"]),

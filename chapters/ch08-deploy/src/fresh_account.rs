@@ -38,7 +38,7 @@ impl Subject<'_> {
 
 // ANCHOR: requirements
 /// Every rule, one per resource type.
-pub const REQUIREMENTS: [Requirement; 7] = [
+pub const REQUIREMENTS: [Requirement; 12] = [
     Requirement {
         resource_type: "AWS::ApiGateway::Stage",
         requires: "a stage that writes access logs needs the region's API Gateway CloudWatch role, \
@@ -75,6 +75,33 @@ pub const REQUIREMENTS: [Requirement; 7] = [
         requires: "the subnet's route table sends 0.0.0.0/0 to the internet gateway, or a task with a \
                    public address cannot pull its image",
         check: route_table_reaches_the_internet,
+    },
+    Requirement {
+        resource_type: "AWS::ApiGatewayV2::Api",
+        requires: "an HTTP API (ProtocolType HTTP) with a name",
+        check: http_api_is_named,
+    },
+    Requirement {
+        resource_type: "AWS::ApiGatewayV2::Integration",
+        requires: "a Lambda proxy integration names its payload format, and its function lets API Gateway \
+                   invoke it from this API, or every call answers 500",
+        check: http_api_integration_may_invoke,
+    },
+    Requirement {
+        resource_type: "AWS::ApiGatewayV2::Route",
+        requires: "its route key is $default or a method and a path, and it targets an integration of its API",
+        check: http_api_route_targets_an_integration,
+    },
+    Requirement {
+        resource_type: "AWS::ApiGatewayV2::Stage",
+        requires: "an access log format has $context.requestId and only the variables an HTTP API logs",
+        check: http_api_log_format_is_known,
+    },
+    Requirement {
+        resource_type: "AWS::Lambda::Url",
+        requires: "a public (NONE) URL's function lets anyone call lambda:InvokeFunctionUrl and, since \
+                   October 2025, lambda:InvokeFunction through the URL, or every request is a 403",
+        check: public_function_url_may_be_invoked,
     },
 ];
 // ANCHOR_END: requirements
@@ -142,6 +169,193 @@ fn arn_text(value: &Value) -> String {
             .collect(),
         _ => String::new(),
     }
+}
+
+/// The variables AWS lists for HTTP API access logs ("Customize HTTP API access logs", read
+/// 2026-12-03), without the ones only an authorizer or a client certificate fills.
+pub const HTTP_API_LOG_VARIABLES: [&str; 35] = [
+    "accountId",
+    "apiId",
+    "authorizer.error",
+    "awsEndpointRequestId",
+    "awsEndpointRequestId2",
+    "customDomain.basePathMatched",
+    "dataProcessed",
+    "domainName",
+    "domainPrefix",
+    "error.message",
+    "error.messageString",
+    "error.responseType",
+    "extendedRequestId",
+    "httpMethod",
+    "identity.accountId",
+    "identity.caller",
+    "identity.sourceIp",
+    "identity.user",
+    "identity.userAgent",
+    "identity.userArn",
+    "integration.error",
+    "integration.integrationStatus",
+    "integration.latency",
+    "integration.requestId",
+    "integration.status",
+    "integrationErrorMessage",
+    "integrationLatency",
+    "integrationStatus",
+    "path",
+    "protocol",
+    "requestId",
+    "requestTime",
+    "requestTimeEpoch",
+    "responseLatency",
+    "responseLength",
+];
+
+/// The variables an HTTP API logs besides those: its route key, stage and status.
+const HTTP_API_LOG_VARIABLES_MORE: [&str; 3] = ["routeKey", "stage", "status"];
+
+fn http_api_is_named(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    if properties["ProtocolType"] != "HTTP" {
+        return Err(format!(
+            "its ProtocolType is {}, not HTTP",
+            properties["ProtocolType"]
+        ));
+    }
+    if properties["Name"].as_str().is_none_or(str::is_empty) {
+        return Err("it has no Name".to_owned());
+    }
+    Ok(())
+}
+
+fn http_api_integration_may_invoke(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    if properties["IntegrationType"] != "AWS_PROXY" {
+        return Ok(());
+    }
+    if !matches!(
+        properties["PayloadFormatVersion"].as_str(),
+        Some("1.0" | "2.0")
+    ) {
+        return Err("it names no PayloadFormatVersion (1.0 or 2.0)".to_owned());
+    }
+    let function = target(&properties["IntegrationUri"])
+        .ok_or("its IntegrationUri is not a function of the template")?;
+    let api = target(&properties["ApiId"]).unwrap_or_default();
+    let granted = of_type(subject.resources, "AWS::Lambda::Permission").any(|(_, permission)| {
+        let p = &permission["Properties"];
+        target(&p["FunctionName"]) == Some(function)
+            && p["Action"] == "lambda:InvokeFunction"
+            && p["Principal"] == "apigateway.amazonaws.com"
+            && p["SourceArn"]
+                .to_string()
+                .contains(&format!("\"Ref\":\"{api}\""))
+    });
+    if granted {
+        Ok(())
+    } else {
+        Err(format!(
+            "{function} does not let apigateway.amazonaws.com invoke it from this API"
+        ))
+    }
+}
+
+fn http_api_route_targets_an_integration(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    let key = properties["RouteKey"].as_str().unwrap_or_default();
+    let well_formed = key == "$default"
+        || key.split_once(' ').is_some_and(|(method, path)| {
+            [
+                "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
+            ]
+            .contains(&method)
+                && path.starts_with('/')
+        });
+    if !well_formed {
+        return Err(format!(
+            "its RouteKey {key:?} is neither $default nor a method and a path"
+        ));
+    }
+    let parts = properties["Target"]["Fn::Join"][1].as_array();
+    let integration = parts
+        .filter(|parts| parts.first().and_then(Value::as_str) == Some("integrations/"))
+        .and_then(|parts| parts.get(1))
+        .and_then(target)
+        .ok_or("its Target is not integrations/ and an integration of the template")?;
+    let same_api = subject.resources.get(integration).is_some_and(|i| {
+        i["Type"] == "AWS::ApiGatewayV2::Integration"
+            && i["Properties"]["ApiId"] == properties["ApiId"]
+    });
+    if same_api {
+        Ok(())
+    } else {
+        Err(format!(
+            "its Target {integration} is not an integration of its API"
+        ))
+    }
+}
+
+fn http_api_log_format_is_known(subject: &Subject<'_>) -> Result<(), String> {
+    let Some(format) = subject.properties()["AccessLogSettings"]["Format"].as_str() else {
+        return Ok(());
+    };
+    if !format.contains("$context.requestId") && !format.contains("$context.extendedRequestId") {
+        return Err("its access log format has no $context.requestId".to_owned());
+    }
+    for variable in format.split("$context.").skip(1) {
+        let name: String = variable
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect();
+        let name = name.trim_end_matches('.');
+        let known = HTTP_API_LOG_VARIABLES.contains(&name)
+            || HTTP_API_LOG_VARIABLES_MORE.contains(&name)
+            || name.starts_with("authorizer.")
+            || name.starts_with("identity.clientCert.")
+            || name.starts_with("identity.cognito");
+        if !known {
+            return Err(format!(
+                "its access log format uses $context.{name}, which an HTTP API does not log"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn public_function_url_may_be_invoked(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    if properties["AuthType"] != "NONE" {
+        return Ok(());
+    }
+    let function = target(&properties["TargetFunctionArn"])
+        .ok_or("its TargetFunctionArn is not a function of the template")?;
+    let grants = |action: &str, condition: (&str, Value)| {
+        of_type(subject.resources, "AWS::Lambda::Permission").any(|(_, permission)| {
+            let p = &permission["Properties"];
+            target(&p["FunctionName"]) == Some(function)
+                && p["Action"] == action
+                && p["Principal"] == "*"
+                && p[condition.0] == condition.1
+        })
+    };
+    if !grants(
+        "lambda:InvokeFunctionUrl",
+        ("FunctionUrlAuthType", Value::from("NONE")),
+    ) {
+        return Err(format!(
+            "{function} does not let anyone call lambda:InvokeFunctionUrl on a NONE URL"
+        ));
+    }
+    if !grants(
+        "lambda:InvokeFunction",
+        ("InvokedViaFunctionUrl", Value::from(true)),
+    ) {
+        return Err(format!(
+            "{function} does not let anyone call lambda:InvokeFunction through its URL, which new function URLs \
+             need since October 2025"
+        ));
+    }
+    Ok(())
 }
 
 fn stage_has_logs_role(subject: &Subject<'_>) -> Result<(), String> {

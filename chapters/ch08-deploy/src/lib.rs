@@ -102,7 +102,7 @@ impl Deploy {
             let mut template = template;
             let patched = rehearsal::patch_for_moto(&mut template);
             println!(
-                "rehearsal: gave {} MOCK integrations the fields moto needs",
+                "rehearsal: gave {} MOCK integrations and function URL outputs what moto needs",
                 patched.len()
             );
             std::fs::write(&path, serde_json::to_string(&template)?)?;

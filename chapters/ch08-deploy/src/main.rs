@@ -163,10 +163,17 @@ async fn deploy(options: DeployOptions) -> Result<()> {
             .map(|(_, url)| url.as_str())
             .unwrap_or_default()
     };
+    // The two other doors, when the stack has them (not with -c allowedCidr).
+    let other_doors = match (url("HttpApiURL"), url("AllRoutesFunctionURL")) {
+        ("", _) | (_, "") => String::new(),
+        (http_api, function_url) => {
+            format!(" \\\n    --http-api-url {http_api} --all-routes-function-url {function_url}")
+        }
+    };
     println!(
         "\nOpen the page against AWS (it serves html/ and the book on your machine):\n  \
          cargo run -p ch07-local-demo -- --functions-url {} --containers-url {} \\\n    \
-         --all-routes-url {} --web-adapter-url {}\n\
+         --all-routes-url {} --web-adapter-url {}{other_doors}\n\
          The container's first answers may take a minute, while its task starts and passes\n\
          its health checks. Remove everything with: cargo xtask destroy",
         url("FunctionsURL"),

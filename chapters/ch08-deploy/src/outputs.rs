@@ -13,6 +13,10 @@ pub const OUTPUT_KEYS: [&str; 4] = [
     "WebAdapterURL",
 ];
 
+/// The outputs of the two other front doors (the functions behind an HTTP API, the one
+/// function's URL), which a stack limited to `-c allowedCidr` leaves out: read when present.
+pub const OPTIONAL_OUTPUT_KEYS: [&str; 2] = ["HttpApiURL", "AllRoutesFunctionURL"];
+
 // ANCHOR: urls
 /// `urls.js` from the file `cdk deploy --outputs-file` writes (`{"ServerlessBlog": {key: url}}`),
 /// with each output's description from the template.
@@ -28,18 +32,24 @@ pub fn urls_js_from_outputs(outputs_file: &str, template: &Template) -> Result<S
     Ok(urls_js(&backends))
 }
 
-/// The URLs, in the order of [`OUTPUT_KEYS`]; a missing one is an error that names it.
+/// The URLs, in the order of [`OUTPUT_KEYS`] then [`OPTIONAL_OUTPUT_KEYS`]; a missing one of
+/// the first is an error that names it, a missing one of the second is left out.
 pub fn urls(outputs_file: &str) -> Result<Vec<(String, String)>> {
     let outputs: serde_json::Value =
         serde_json::from_str(outputs_file).context("the outputs file is not JSON")?;
-    OUTPUT_KEYS
+    let url = |key: &str| outputs[STACK][key].as_str().map(str::to_owned);
+    let mut urls = OUTPUT_KEYS
         .iter()
         .map(|key| {
-            let url = outputs[STACK][*key]
-                .as_str()
-                .with_context(|| format!("the outputs file has no {STACK}.{key}"))?;
-            Ok((key.to_string(), url.to_owned()))
+            let url = url(key).with_context(|| format!("the outputs file has no {STACK}.{key}"))?;
+            Ok((key.to_string(), url))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    for key in OPTIONAL_OUTPUT_KEYS {
+        if let Some(url) = url(key) {
+            urls.push((key.to_owned(), url));
+        }
+    }
+    Ok(urls)
 }
 // ANCHOR_END: urls

@@ -4,19 +4,41 @@
 //! `containerImage` context names an image instead of building one).
 //!
 //! moto's CloudFormation cannot create a method whose integration has no `IntegrationHttpMethod`
-//! and `Uri`, which a MOCK integration (the stack's preflights and 405s) does not have; so the
-//! copy of the template the rehearsal deploys gets placeholders there. That is the one change.
+//! and `Uri`, which a MOCK integration (the stack's preflights and 405s) does not have; and it
+//! refuses a stack whose output reads an attribute of a type it does not model (a function URL's
+//! `FunctionUrl`). So the copy of the template the rehearsal deploys gets placeholders there.
+//! Those are the two changes.
 
 use serde_json::Value;
 
 /// The image the rehearsal's stack names instead of building one (moto pulls nothing).
 pub const PLACEHOLDER_IMAGE: &str = "public.ecr.aws/example/blog-server:rehearsal";
 
+/// What an output that reads a function URL holds in the rehearsal (moto has no function URLs).
+pub const PLACEHOLDER_FUNCTION_URL: &str = "https://rehearsal.lambda-url.us-east-1.on.aws/";
+
 // ANCHOR: patch
 /// Gives every MOCK integration the two fields moto's CloudFormation reads unconditionally, and
-/// returns the methods it changed (`PUT /blog` style labels are not in a template: logical ids).
+/// every output that reads a function URL a placeholder URL; returns the logical ids of the
+/// methods and outputs it changed.
 pub fn patch_for_moto(template: &mut Value) -> Vec<String> {
     let mut patched = Vec::new();
+    let function_urls: Vec<String> = template["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, resource)| resource["Type"] == "AWS::Lambda::Url")
+        .map(|(logical_id, _)| logical_id.clone())
+        .collect();
+    if let Some(outputs) = template["Outputs"].as_object_mut() {
+        for (key, output) in outputs {
+            let reads = output["Value"]["Fn::GetAtt"][0].as_str();
+            if reads.is_some_and(|id| function_urls.iter().any(|url| url == id)) {
+                output["Value"] = Value::from(PLACEHOLDER_FUNCTION_URL);
+                patched.push(key.clone());
+            }
+        }
+    }
     let Some(resources) = template["Resources"].as_object_mut() else {
         return patched;
     };

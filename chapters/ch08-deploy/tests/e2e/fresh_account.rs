@@ -193,3 +193,94 @@ fn a_gateway_response_header_that_is_not_a_static_value_is_refused() {
         json!("nosniff");
     assert!(problems(&template, None)[0].contains("not a static value in single quotes"));
 }
+
+#[test]
+fn an_http_api_that_is_not_http_or_has_no_name_is_refused() {
+    let mut template = template();
+    let api = id_of(&template, "AWS::ApiGatewayV2::Api", "Functions/HttpApi/Api");
+    template["Resources"][&api]["Properties"]["ProtocolType"] = json!("WEBSOCKET");
+    assert!(problems(&template, None)[0].contains("not HTTP"));
+    template["Resources"][&api]["Properties"]["ProtocolType"] = json!("HTTP");
+    template["Resources"][&api]["Properties"]["Name"] = json!("");
+    assert!(problems(&template, None)[0].contains("no Name"));
+}
+
+#[test]
+fn an_http_api_integration_without_a_payload_format_or_a_permission_is_refused() {
+    let mut template = template();
+    let integration = id_of(
+        &template,
+        "AWS::ApiGatewayV2::Integration",
+        "HttpApi/Api/POST--blog/create-postIntegration",
+    );
+    let properties = &mut template["Resources"][&integration]["Properties"];
+    let format = properties
+        .as_object_mut()
+        .unwrap()
+        .remove("PayloadFormatVersion");
+    assert!(problems(&template, None)[0].contains("no PayloadFormatVersion"));
+    template["Resources"][&integration]["Properties"]["PayloadFormatVersion"] = format.unwrap();
+    let permission = id_of(
+        &template,
+        "AWS::Lambda::Permission",
+        "HttpApi/Api/POST--blog/create-postIntegration-Permission",
+    );
+    template["Resources"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&permission);
+    let found = problems(&template, None);
+    assert!(
+        found[0].contains("does not let apigateway.amazonaws.com invoke it from this API"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_http_api_route_to_no_integration_of_its_api_is_refused() {
+    let mut template = template();
+    let route = id_of(
+        &template,
+        "AWS::ApiGatewayV2::Route",
+        "HttpApi/Api/GET--blog/Resource",
+    );
+    template["Resources"][&route]["Properties"]["Target"] = json!("integrations/nothing");
+    assert!(problems(&template, None)[0].contains("is not integrations/"));
+    let mut template = self::template();
+    template["Resources"][&route]["Properties"]["RouteKey"] = json!("GET blog");
+    assert!(problems(&template, None)[0].contains("neither $default nor a method and a path"));
+}
+
+#[test]
+fn an_http_api_log_format_with_a_rest_api_variable_is_refused() {
+    let mut template = template();
+    let stage = id_of(
+        &template,
+        "AWS::ApiGatewayV2::Stage",
+        "HttpApi/Api/DefaultStage",
+    );
+    template["Resources"][&stage]["Properties"]["AccessLogSettings"]["Format"] =
+        json!(r#"{"requestId":"$context.requestId","resourcePath":"$context.resourcePath"}"#);
+    assert!(problems(&template, None)[0].contains("uses $context.resourcePath"));
+    template["Resources"][&stage]["Properties"]["AccessLogSettings"]["Format"] =
+        json!(r#"{"status":"$context.status"}"#);
+    assert!(problems(&template, None)[0].contains("no $context.requestId"));
+}
+
+#[test]
+fn a_public_function_url_without_the_invoke_function_statement_is_refused() {
+    let mut template = template();
+    let statement = template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Properties"]["InvokedViaFunctionUrl"] == json!(true))
+        .map(|(id, _)| id.clone())
+        .expect("the statement for calls through the URL");
+    template["Resources"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&statement);
+    let found = problems(&template, None);
+    assert!(found[0].contains("since October 2025"), "{found:?}");
+}
