@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 use plotters::prelude::*;
 
+use ch03_functions::local_gateway::Door;
 use ch10_between::web_adapter::ADAPTER_FUNCTION_NAME;
 
 use crate::backing::Backing;
@@ -653,17 +654,18 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
     for shape in &c.shapes {
         writeln!(
             out,
-            "- {} (`{}`, {:.2} ms a call, REST API): the containers cost less above {}.",
+            "- {} (`{}`, {:.2} ms a call, {}): the containers cost less above {}.",
             shape_label(&shape.name),
             shape.name,
             shape.function_ms,
+            shape.door,
             show(shape.crossover_rps)
         )?;
     }
     out.push_str("<!-- ANCHOR_END: shapes -->\n\n");
     out.push_str("| requests a second | functions (REST API) | functions (HTTP API) |");
     for shape in &c.shapes {
-        write!(out, " {} (REST API) |", shape_label(&shape.name))?;
+        write!(out, " {} ({}) |", shape_label(&shape.name), shape.door)?;
     }
     out.push_str(" containers |\n|---:|---:|---:|");
     for _ in &c.shapes {
@@ -687,7 +689,7 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
     }
     writeln!(
         out,
-        "\nMonthly, in dollars, without the table (the same for all). Assumes {} ms per function call billed at {} MB (chapter 10's shapes: that, plus the difference between their warm call and `get-post`'s in this run), {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request. Init is left out for every shape: it is billed once per execution environment, not per request.",
+        "\nMonthly, in dollars, without the table (the same for all). Assumes {} ms per function call billed at {} MB (chapter 10's shapes: that, plus the difference between their warm call and `get-post`'s in this run), {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request. A function URL adds no charge of its own. Init is left out for every shape: it is billed once per execution environment, not per request.",
         c.workload.function_ms,
         ch06_infrastructure::settings::FUNCTION_MEMORY_MB,
         c.workload.cpu_ms_per_request,
@@ -839,18 +841,22 @@ fn cost_chart(results: &Results, path: &Path) -> Result<()> {
         ),
     ];
     // Chapter 10's shapes in the demo page's colours, thin: they run close to the functions.
+    // Behind a function URL, each in the page's colour for that door, thicker.
     for (i, shape) in results.cost.shapes.iter().enumerate() {
         let (label, color) = match shape.name.as_str() {
-            ADAPTER_FUNCTION_NAME => ("the web adapter, REST API", RGBColor(122, 46, 138)),
-            _ => (
-                "one function for every route, REST API",
-                RGBColor(59, 79, 160),
-            ),
+            ADAPTER_FUNCTION_NAME => ("the web adapter", RGBColor(122, 46, 138)),
+            _ => ("one function for every route", RGBColor(59, 79, 160)),
+        };
+        let behind_url = shape.door == Door::FunctionUrl.name();
+        let (color, width) = match (behind_url, shape.name.as_str()) {
+            (false, _) => (color, 1),
+            (true, ADAPTER_FUNCTION_NAME) => (color, 2),
+            (true, _) => (RGBColor(0, 96, 122), 2),
         };
         series.push((
-            label.to_owned(),
+            format!("{label}, {}", shape.door),
             color,
-            1,
+            width,
             Box::new(move |p| p.shapes.get(i).copied().unwrap_or(0.0)),
         ));
     }

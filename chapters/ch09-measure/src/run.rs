@@ -11,8 +11,11 @@ use ch01_blog_core::{Blog, BlogPath};
 use ch02_dynamodb::local::LocalDynamo;
 use ch02_dynamodb::{DynamoStore, create_table};
 use ch03_functions::STAGE;
+use ch03_functions::local_gateway::Door;
 use ch03_functions::local_gateway::event::{Caller, greedy_proxy_event, proxy_event};
-use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
+use ch06_infrastructure::prices::{
+    API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST, FUNCTION_URL_REQUEST,
+};
 use ch10_between::web_adapter::{
     ADAPTER_FUNCTION_NAME, EXTENSION_NAME, SERVER_PORT_VARIABLE, adapter_settings,
 };
@@ -163,7 +166,8 @@ pub struct CostResults {
     pub workload: Workload,
     pub crossover_rest_rps: Option<f64>,
     pub crossover_http_api_rps: Option<f64>,
-    /// Chapter 10's two shapes, behind the REST API like the four functions.
+    /// Chapter 10's two shapes, each behind a REST API like the four functions and behind its
+    /// own function URL.
     pub shapes: Vec<ShapeCost>,
     pub curve: Vec<CostPoint>,
 }
@@ -173,6 +177,8 @@ pub struct CostResults {
 #[derive(Debug, Clone, Serialize)]
 pub struct ShapeCost {
     pub name: String,
+    /// Its front door's name (`REST API`, `function URL`).
+    pub door: String,
     pub function_ms: f64,
     pub crossover_rps: Option<f64>,
 }
@@ -831,22 +837,31 @@ fn cost_results(container: &ContainerResults, functions: &[FunctionResult]) -> C
     // Chapter 10's shapes: a call takes what a function's does, and what this run measured more
     // (the web adapter's hop to its server) or less.
     let warm = |name: &str| measured(functions, name, Backing::Dynamodb).map(|f| f.warm_ms.p50);
+    // Each behind a REST API, and behind its own function URL, which adds no charge of its own.
+    let doors = [
+        (Door::RestApi, API_GATEWAY_REST_REQUEST.dollars),
+        (Door::FunctionUrl, FUNCTION_URL_REQUEST.dollars),
+    ];
     let shapes: Vec<(ShapeCost, Workload)> = ["all-routes", ADAPTER_FUNCTION_NAME]
         .into_iter()
-        .filter_map(|name| {
-            let difference = warm(name)? - warm("get-post")?;
-            let workload = Workload {
-                function_ms: (rest.function_ms + difference).max(0.0),
-                ..rest
-            };
-            Some((
-                ShapeCost {
-                    name: name.to_owned(),
-                    function_ms: workload.function_ms,
-                    crossover_rps: cost::crossover(&workload, 10_000.0),
-                },
-                workload,
-            ))
+        .filter_map(|name| Some((name, warm(name)? - warm("get-post")?)))
+        .flat_map(|(name, difference)| {
+            doors.map(|(door, per_request)| {
+                let workload = Workload {
+                    function_ms: (rest.function_ms + difference).max(0.0),
+                    api_gateway_per_request: per_request,
+                    ..rest
+                };
+                (
+                    ShapeCost {
+                        name: name.to_owned(),
+                        door: door.name().to_owned(),
+                        function_ms: workload.function_ms,
+                        crossover_rps: cost::crossover(&workload, 10_000.0),
+                    },
+                    workload,
+                )
+            })
         })
         .collect();
     let curve = (0..=60)
