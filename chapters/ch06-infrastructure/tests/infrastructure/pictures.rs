@@ -142,6 +142,17 @@ fn the_architecture() {
         &format!("REST API, stage {}", stack["stage"].as_str().unwrap()),
     );
     svg.line((150.0, 215.0), (188.0, 135.0), true, false);
+    // The same four functions behind an HTTP API too: its routes come from the description.
+    let routes = stack["httpApi"]["routes"].as_array().unwrap().len();
+    svg.rect(190.0, 168.0, 170.0, 52.0, colour::FUNCTIONS);
+    svg.heading(275.0, 188.0, "middle", "API Gateway");
+    svg.text(
+        275.0,
+        208.0,
+        "middle",
+        &format!("HTTP API, {routes} routes"),
+    );
+    svg.line((150.0, 225.0), (188.0, 200.0), true, false);
     let function_y = |i: usize| 40.0 + i as f64 * 50.0;
     for (i, function) in each.iter().enumerate() {
         let y = function_y(i);
@@ -169,6 +180,7 @@ fn the_architecture() {
             ),
         );
         svg.line((360.0, 120.0), (398.0, y + 21.0), true, false);
+        svg.line((360.0, 194.0), (398.0, y + 21.0), true, false);
         svg.line((650.0, y + 21.0), (688.0, 225.0), true, false);
     }
     svg.text(
@@ -251,6 +263,19 @@ fn the_architecture() {
     grants_in_two_lines(&mut svg, 555.0, &one["dynamodb"]);
     svg.line((360.0, 540.0), (398.0, 540.0), true, false);
     svg.line((650.0, 540.0), (688.0, 272.0), true, false);
+    // ... and behind its own function URL.
+    svg.rect(190.0, 583.0, 170.0, 34.0, colour::ONE_FUNCTION);
+    svg.text(
+        275.0,
+        605.0,
+        "middle",
+        &format!(
+            "function URL, {}",
+            stack["functionUrl"]["authType"].as_str().unwrap()
+        ),
+    );
+    svg.line((150.0, 261.0), (188.0, 600.0), true, false);
+    svg.line((360.0, 600.0), (398.0, 570.0), true, false);
 
     // And the container's server as a function, run by the Lambda Web Adapter from a layer.
     api_gateway(
@@ -274,7 +299,7 @@ fn the_architecture() {
     svg.line((650.0, 660.0), (688.0, 274.0), true, false);
 
     let picture = svg.finish(
-        "One blog, two serverless runtimes and two shapes between them: the demo page calls API Gateway, which invokes one Lambda function per route; a load balancer in front of a Fargate service; a second API Gateway whose {proxy+} resource invokes one function for every route; or a third whose {proxy+} invokes the container's server as a function, through the Lambda Web Adapter; all reach one DynamoDB table through the same core crate",
+        "One blog, two serverless runtimes and two shapes between them: the demo page calls API Gateway, a REST API or an HTTP API, which invokes one Lambda function per route; a load balancer in front of a Fargate service; a second API Gateway whose {proxy+} resource invokes one function for every route, which has a function URL of its own too; or a third whose {proxy+} invokes the container's server as a function, through the Lambda Web Adapter; all reach one DynamoDB table through the same core crate",
     );
     check_picture("book/src/images/architecture.svg", &picture);
 }
