@@ -54,9 +54,13 @@ pub fn run_schemathesis(python: &Path, counts: &mut TestCounts) -> Result<()> {
             .current_dir(root())
             .args(["run", "openapi.json", "--url", url])
             .args(["--max-examples", MAX_EXAMPLES, "--seed", SEED])
+            // One worker thread per run (the runs themselves go side by side): with two, both
+            // threads can import a module at once, and Python 3.11's compile() is not safe for
+            // that ("SystemError: AST constructor recursion depth mismatch"), which failed
+            // a run once on this machine.
             .args([
                 "--workers",
-                "2",
+                "1",
                 "--no-color",
                 "--generation-database",
                 "none",
