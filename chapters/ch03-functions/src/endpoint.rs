@@ -183,11 +183,7 @@ pub async fn invoke_http_api_raw(
     endpoint: Endpoint,
     event: ApiGatewayV2httpRequest,
 ) -> Result<Vec<u8>, Error> {
-    invoke_service_with(
-        function(blog.clone(), endpoint),
-        LambdaRequest::ApiGatewayV2(event),
-    )
-    .await
+    invoke_event(blog, endpoint, LambdaRequest::ApiGatewayV2(event)).await
 }
 
 /// [`invoke_raw`] with any event `lambda_http` reads: a REST API's, an HTTP API's or a function

@@ -359,17 +359,8 @@ impl LocalApiGateway {
                     route.path_parameters,
                     caller,
                 );
-                let (blog, endpoint) = (blog.clone(), route.endpoint);
-                self.invoke(
-                    endpoint.function_name(),
-                    DoorEvent::Http(event),
-                    move |event| {
-                        Box::pin(async move {
-                            crate::invoke_event(&blog, endpoint, event.into_lambda_request()).await
-                        })
-                    },
-                )
-                .await
+                self.invoke_endpoint(blog, route.endpoint, DoorEvent::Http(event))
+                    .await
             }
         }
     }
@@ -419,21 +410,28 @@ impl LocalApiGateway {
                 id,
             } => {
                 let event = proxy_event(&request, STAGE, resource, id.as_deref(), caller);
-                let blog = blog.clone();
-                self.invoke(
-                    endpoint.function_name(),
-                    DoorEvent::Rest(event),
-                    move |event| {
-                        Box::pin(async move {
-                            crate::invoke_event(&blog, endpoint, event.into_lambda_request()).await
-                        })
-                    },
-                )
-                .await
+                self.invoke_endpoint(blog, endpoint, DoorEvent::Rest(event))
+                    .await
             }
         }
     }
     // ANCHOR_END: handle
+
+    /// Invokes the function of `endpoint`, on `blog`, with `event`.
+    async fn invoke_endpoint(
+        &self,
+        blog: &Blog,
+        endpoint: Endpoint,
+        event: DoorEvent,
+    ) -> Response<Bytes> {
+        let blog = blog.clone();
+        self.invoke(endpoint.function_name(), event, move |event| {
+            Box::pin(async move {
+                crate::invoke_event(&blog, endpoint, event.into_lambda_request()).await
+            })
+        })
+        .await
+    }
 
     // ANCHOR: invoke
     /// Invokes function `name` with `event` as Lambda would, within Lambda's and the door's
