@@ -42,7 +42,11 @@ pub struct FaultProxy {
     port: u16,
     fault: Arc<watch::Sender<Fault>>,
     forwarded: Arc<AtomicU64>,
+    later: Later,
 }
+
+/// A fault to switch to once so many requests have reached the server.
+type Later = Arc<std::sync::Mutex<Option<(u64, Fault)>>>;
 
 impl FaultProxy {
     /// Starts the proxy in front of `upstream` (`http://127.0.0.1:<port>`), passing everything.
@@ -56,17 +60,19 @@ impl FaultProxy {
         let (fault, watching) = watch::channel(Fault::None);
         let fault = Arc::new(fault);
         let forwarded = Arc::new(AtomicU64::new(0));
+        let later = Later::default();
         tokio::spawn(accept_loop(
             listener,
             port,
             upstream,
-            (Arc::clone(&fault), watching),
+            (Arc::clone(&fault), watching, Arc::clone(&later)),
             Arc::clone(&forwarded),
         ));
         Ok(Self {
             port,
             fault,
             forwarded,
+            later,
         })
     }
 
@@ -77,7 +83,15 @@ impl FaultProxy {
 
     /// From now on, do this. Switching away from [`Fault::Refuse`] listens again.
     pub fn set(&self, fault: Fault) {
+        *self.later.lock().expect("not poisoned") = None;
         self.fault.send_replace(fault);
+    }
+
+    /// Passes the next `requests` requests through, then does `fault`: a store that fails in
+    /// the middle of a sequence of reads, at a request the test chooses.
+    pub fn set_after(&self, requests: u64, fault: Fault) {
+        self.fault.send_replace(Fault::None);
+        *self.later.lock().expect("not poisoned") = Some((self.forwarded() + requests, fault));
     }
 
     /// How many requests reached the server so far.
@@ -90,7 +104,7 @@ async fn accept_loop(
     mut listener: TcpListener,
     port: u16,
     upstream: String,
-    (setter, mut fault): (Arc<watch::Sender<Fault>>, watch::Receiver<Fault>),
+    (setter, mut fault, later): (Arc<watch::Sender<Fault>>, watch::Receiver<Fault>, Later),
     forwarded: Arc<AtomicU64>,
 ) {
     loop {
@@ -116,6 +130,15 @@ async fn accept_loop(
         let Ok((client, _)) = accepted else {
             continue;
         };
+        {
+            let mut later = later.lock().expect("not poisoned");
+            if let Some((at, then)) = *later
+                && forwarded.load(Ordering::SeqCst) >= at
+            {
+                setter.send_replace(then);
+                *later = None;
+            }
+        }
         let mode = *fault.borrow();
         if mode == Fault::DropOneAnswer {
             // Only this connection loses its answer.

@@ -12,6 +12,12 @@
 //! init. No event is ever delivered to an extension here: none of this book's runs shuts an
 //! environment down while it is watched, and an extension registered for no events (as the
 //! Lambda Web Adapter is) never receives one.
+//!
+//! A function that streams its response posts it with `Lambda-Runtime-Function-Response-Mode:
+//! streaming` and a chunked body, which may end with trailers naming an error. The harness hands
+//! such a response on as it arrives, part by part ([`Report::Streaming`]), and stops reading at
+//! Lambda's limit on a streamed response. A buffered response over Lambda's 6 MB limit is refused
+//! as Lambda refuses it: the invocation fails with `Function.ResponseSizeTooLarge`.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -27,6 +33,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, mpsc};
 
+use crate::local_gateway::LAMBDA_MAX_RESPONSE_BYTES;
+use crate::local_gateway::door::LAMBDA_MAX_STREAMED_RESPONSE_BYTES;
+
 /// What the function did, and when.
 #[derive(Debug)]
 pub enum Report {
@@ -38,7 +47,18 @@ pub enum Report {
         body: Bytes,
         at: Instant,
     },
-    /// It reported invocation `id` as failed.
+    /// It started to stream its answer to invocation `id`: the parts follow on `parts` as they
+    /// arrive, and the channel closes when the body has ended.
+    Streaming {
+        id: String,
+        /// The `Content-Type` of what it streams (for an HTTP front door, Lambda's
+        /// `application/vnd.awslambda.http-integration-response`).
+        content_type: String,
+        parts: mpsc::Receiver<StreamPart>,
+        at: Instant,
+    },
+    /// It reported invocation `id` as failed (or Lambda failed it: a buffered response over
+    /// 6 MB).
     Error { id: String, body: Bytes },
     /// It failed before its first `next`.
     InitError(Bytes),
@@ -47,6 +67,26 @@ pub enum Report {
     /// A registered extension asked for its next event: its init is over.
     ExtensionWantsNext { name: String, at: Instant },
 }
+
+/// A part of a streamed response, as the Runtime API receives it.
+#[derive(Debug)]
+pub enum StreamPart {
+    /// Bytes of the body.
+    Data(Bytes),
+    /// The trailers that end the body: a runtime reports an error in the middle of a stream
+    /// with `Lambda-Runtime-Function-Error-Type` and `Lambda-Runtime-Function-Error-Body`.
+    Trailers(hyper::HeaderMap),
+    /// The stream went past Lambda's limit on a streamed response: Lambda reads no further.
+    TooLarge,
+    /// The runtime's connection broke before the body ended.
+    Broken(String),
+}
+
+/// The header a runtime sets to stream its response.
+pub const RESPONSE_MODE_HEADER: &str = "lambda-runtime-function-response-mode";
+
+/// The trailer naming the error that ended a stream.
+pub const STREAM_ERROR_TYPE_TRAILER: &str = "lambda-runtime-function-error-type";
 
 /// One invocation to hand the function.
 #[derive(Debug, Clone)]
@@ -170,9 +210,24 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
         ] => {
             let id = (*id).to_owned();
             let error = *outcome == "error";
+            if !error && header(&request, RESPONSE_MODE_HEADER) == "streaming" {
+                return stream(shared, id, request).await;
+            }
             let body = body_of(request).await;
             let report = if error {
                 Report::Error { id, body }
+            } else if body.len() > LAMBDA_MAX_RESPONSE_BYTES {
+                let _ = shared
+                    .reports
+                    .send(Report::Error {
+                        id,
+                        body: response_too_large(body.len()),
+                    })
+                    .await;
+                return error_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    response_too_large(body.len()),
+                );
             } else {
                 Report::Response {
                     id,
@@ -214,6 +269,64 @@ async fn answer(shared: &Shared, request: Request<Incoming>) -> Response<Full<By
         }
         _ => status(StatusCode::NOT_FOUND),
     }
+}
+
+/// A streamed response: reported at once, then handed on part by part as it arrives, up to
+/// Lambda's limit on a streamed response.
+async fn stream(shared: &Shared, id: String, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let content_type = header(&request, "content-type");
+    let (parts, receiver) = mpsc::channel(8);
+    let _ = shared
+        .reports
+        .send(Report::Streaming {
+            id,
+            content_type,
+            parts: receiver,
+            at: Instant::now(),
+        })
+        .await;
+    let mut body = request.into_body();
+    let mut received = 0usize;
+    loop {
+        let part = match body.frame().await {
+            None => break,
+            Some(Err(err)) => StreamPart::Broken(err.to_string()),
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => {
+                    received += data.len();
+                    if received > LAMBDA_MAX_STREAMED_RESPONSE_BYTES {
+                        let _ = parts.send(StreamPart::TooLarge).await;
+                        return error_response(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            response_too_large(received),
+                        );
+                    }
+                    StreamPart::Data(data)
+                }
+                Err(frame) => match frame.into_trailers() {
+                    Ok(trailers) => StreamPart::Trailers(trailers),
+                    Err(_) => continue,
+                },
+            },
+        };
+        let last = matches!(part, StreamPart::Broken(_));
+        // Whoever streams the answer on may have stopped listening (its client went away):
+        // the body is read to its end all the same, as Lambda does.
+        let _ = parts.send(part).await;
+        if last {
+            break;
+        }
+    }
+    status(StatusCode::ACCEPTED)
+}
+
+/// Lambda's error for a response over its limit, as the Runtime API gives it.
+fn response_too_large(bytes: usize) -> Bytes {
+    let body = serde_json::json!({
+        "errorMessage": format!("Response payload size ({bytes} bytes) exceeded maximum allowed payload size."),
+        "errorType": "Function.ResponseSizeTooLarge",
+    });
+    Bytes::from(body.to_string())
 }
 
 /// `POST /2020-01-01/extension/register`: only during init, only by an extension the
@@ -289,7 +402,11 @@ fn header(request: &Request<Incoming>, name: &str) -> String {
 /// An error of the Extensions API: its status, with `{errorMessage, errorType}`.
 fn error(code: StatusCode, error_type: &str) -> Response<Full<Bytes>> {
     let body = serde_json::json!({ "errorMessage": error_type, "errorType": error_type });
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    error_response(code, Bytes::from(body.to_string()))
+}
+
+fn error_response(code: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body));
     *response.status_mut() = code;
     response
 }
