@@ -5,8 +5,9 @@
 //! A streaming function posts its answer to the Runtime API as a chunked body: a JSON prelude
 //! (`statusCode`, `headers`, `cookies`), eight zero bytes, then the body. The door sends the
 //! prelude's status and headers to its client as soon as the delimiter arrives, then each part
-//! of the body as it comes. What Lambda documents of the stream is held here: an error trailer
-//! ends the client's response early, and the stream stops at 200 MB. Lambda also caps the pace of
+//! of the body as it comes. What Lambda documents of the stream is held here: a stream that ends
+//! with an error trailer counts as a success and ends where the function stopped, and a stream
+//! stops at 200 MB. Lambda also caps the pace of
 //! a stream after its first 6 MB; bytes here cross loopback at once, so the door records the
 //! least time Lambda would need for each answer ([`Delivery::least_time_on_lambda`]) instead of
 //! sleeping it.
@@ -272,12 +273,16 @@ impl StreamingDoor {
                 tracing::error!(error = %String::from_utf8_lossy(&error), "the function failed");
                 whole(self.door.function_failed())
             }
-            Ok((Invoked::Streaming { .. }, _))
+            Ok((Invoked::Streaming { mut parts, .. }, busy))
                 if self.mode == TransferMode::Buffered && self.door != Door::RestApi =>
             {
                 // What a function URL does with it is not documented: the local door answers as
-                // for any answer it cannot read.
+                // for any answer it cannot read, while the function streams on to its end.
                 tracing::error!("a buffered door cannot read a streamed answer");
+                tokio::spawn(async move {
+                    let _busy = busy;
+                    while parts.recv().await.is_some() {}
+                });
                 whole(self.door.function_failed())
             }
             Ok((
@@ -298,7 +303,6 @@ impl StreamingDoor {
     }
     // ANCHOR_END: handle
 
-    // ANCHOR: stream
     /// Reads the prelude, answers with its status and headers, and streams the rest.
     async fn stream(
         &self,
@@ -306,10 +310,12 @@ impl StreamingDoor {
         mut parts: mpsc::Receiver<StreamPart>,
         busy: OwnedMutexGuard<RuntimeApi>,
     ) -> Response<DoorBody> {
-        if content_type != HTTP_INTEGRATION_RESPONSE {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        if !essence.eq_ignore_ascii_case(HTTP_INTEGRATION_RESPONSE) {
             tracing::error!(content_type, "a streamed answer without an HTTP prelude");
             return self.unreadable_stream();
         }
+        // ANCHOR: prelude
         // Everything up to the eight zero bytes is the prelude, which must end within 16 KB.
         let mut received = BytesMut::new();
         let split = loop {
@@ -319,7 +325,7 @@ impl StreamingDoor {
             {
                 break at;
             }
-            if received.len() > MAX_PRELUDE_BYTES {
+            if received.len() >= MAX_PRELUDE_BYTES {
                 tracing::error!("no prelude delimiter in the stream's first 16 KB");
                 return self.unreadable_stream();
             }
@@ -331,6 +337,10 @@ impl StreamingDoor {
                 }
             }
         };
+        if split + PRELUDE_DELIMITER.len() > MAX_PRELUDE_BYTES {
+            tracing::error!("the prelude delimiter ends past the stream's first 16 KB");
+            return self.unreadable_stream();
+        }
         let mut received = received.freeze();
         let prelude = received.split_to(split);
         let first = received.slice(PRELUDE_DELIMITER.len()..);
@@ -338,6 +348,7 @@ impl StreamingDoor {
             tracing::error!("a prelude that is not Lambda's");
             return self.unreadable_stream();
         };
+        // ANCHOR_END: prelude
         if self.mode == TransferMode::Buffered {
             // A REST API that invoked a streaming function to answer whole sends the prelude's
             // status and headers, and no body. The function streams on to its end regardless.
@@ -402,7 +413,6 @@ impl StreamingDoor {
         *response.body_mut() = StreamBody::new(body).boxed_unsync();
         response
     }
-    // ANCHOR_END: stream
 
     /// What the door answers for a stream it cannot read: a REST API documents `500`; what a
     /// function URL answers is not documented, and the local door answers as for a failed
@@ -498,6 +508,8 @@ pub fn from_prelude(prelude: &[u8]) -> Option<Response<DoorBody>> {
             serde_json::Value::Array(values) => values.clone(),
             value => vec![value.clone()],
         };
+        // A header in both maps takes the values of `multiValueHeaders`.
+        headers.remove(&name);
         for value in values {
             headers.append(&name, HeaderValue::try_from(value.as_str()?).ok()?);
         }
