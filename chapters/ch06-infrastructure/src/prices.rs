@@ -175,8 +175,63 @@ pub const FUNCTION_URL_REQUEST: Price = Price {
     evidence: Evidence::AwsText,
 };
 
+/// The day the prices of keeping functions warm, and of streaming, were checked.
+pub const CHECKED_WARM: &str = "2026-12-03";
+
+/// Provisioned concurrency, arm64: every GB-second an environment is kept ready, with or without
+/// requests (billed in steps of five minutes).
+pub const PROVISIONED_CONCURRENCY_ARM_GB_SECOND: Price = Price {
+    what: "Lambda provisioned concurrency, arm64, while configured",
+    dollars: 0.000_003_333_4,
+    per: "GB-second",
+    source: "https://aws.amazon.com/lambda/pricing/",
+    checked: CHECKED_WARM,
+    evidence: Evidence::PricingPageTable,
+};
+
+/// The duration of requests a provisioned environment serves, arm64: below on-demand's.
+pub const PROVISIONED_DURATION_ARM_GB_SECOND: Price = Price {
+    what: "Lambda duration on provisioned concurrency, arm64",
+    dollars: 0.000_007_777_8,
+    per: "GB-second",
+    source: "https://aws.amazon.com/lambda/pricing/",
+    checked: CHECKED_WARM,
+    evidence: Evidence::PricingPageTable,
+};
+
+/// Lambda Managed Instances: a fee on top of the EC2 instances' own price, on the on-demand price
+/// even when a Savings Plan discounts the instances; requests cost as on demand, duration nothing.
+pub const MANAGED_INSTANCES_FEE: Price = Price {
+    what: "Lambda Managed Instances management fee",
+    dollars: 0.15,
+    per: "dollar of the instances' EC2 on-demand price",
+    source: "https://aws.amazon.com/lambda/pricing/",
+    checked: CHECKED_WARM,
+    evidence: Evidence::AwsText,
+};
+
+/// The instance AWS's own Managed Instances pricing example uses (4 vCPU, 16 GiB, Graviton3).
+pub const EC2_M7G_XLARGE_HOUR: Price = Price {
+    what: "EC2 m7g.xlarge, on demand",
+    dollars: 0.1632,
+    per: "hour",
+    source: "https://aws.amazon.com/lambda/pricing/",
+    checked: CHECKED_WARM,
+    evidence: Evidence::AwsText,
+};
+
+/// Bytes a function streams beyond the first 6 MB of each answer.
+pub const LAMBDA_STREAMED_GB: Price = Price {
+    what: "Lambda response streaming, beyond the first 6 MB of each answer",
+    dollars: 0.008,
+    per: "GB",
+    source: "https://aws.amazon.com/lambda/pricing/",
+    checked: CHECKED_WARM,
+    evidence: Evidence::AwsText,
+};
+
 /// Every price above, for the book's table of sources.
-pub const ALL: [Price; 15] = [
+pub const ALL: [Price; 20] = [
     LAMBDA_REQUEST,
     LAMBDA_ARM_GB_SECOND,
     API_GATEWAY_REST_REQUEST,
@@ -192,6 +247,11 @@ pub const ALL: [Price; 15] = [
     DYNAMODB_STORAGE_GB_MONTH,
     S3_STANDARD_GB_MONTH,
     ECR_GB_MONTH,
+    PROVISIONED_CONCURRENCY_ARM_GB_SECOND,
+    PROVISIONED_DURATION_ARM_GB_SECOND,
+    MANAGED_INSTANCES_FEE,
+    EC2_M7G_XLARGE_HOUR,
+    LAMBDA_STREAMED_GB,
 ];
 
 /// The load balancer has a node, and so a public IPv4 address, in each of its subnets: one per

@@ -2,8 +2,10 @@
 //! table they share (DynamoDB) costs the same for both and is left out.
 
 use ch06_infrastructure::prices::{
-    ALB_HOUR, ALB_LCU_HOUR, API_GATEWAY_REST_REQUEST, FARGATE_ARM_GB_HOUR, FARGATE_ARM_VCPU_HOUR,
-    LAMBDA_ARM_GB_SECOND, LAMBDA_REQUEST, LOAD_BALANCER_ADDRESSES, PUBLIC_IPV4_HOUR,
+    ALB_HOUR, ALB_LCU_HOUR, API_GATEWAY_REST_REQUEST, EC2_M7G_XLARGE_HOUR, FARGATE_ARM_GB_HOUR,
+    FARGATE_ARM_VCPU_HOUR, LAMBDA_ARM_GB_SECOND, LAMBDA_REQUEST, LOAD_BALANCER_ADDRESSES,
+    MANAGED_INSTANCES_FEE, PROVISIONED_CONCURRENCY_ARM_GB_SECOND,
+    PROVISIONED_DURATION_ARM_GB_SECOND, PUBLIC_IPV4_HOUR,
 };
 use ch06_infrastructure::settings::{FUNCTION_MEMORY_MB, TASK_CPU_UNITS, TASK_MEMORY_MIB};
 use serde::Serialize;
@@ -126,16 +128,94 @@ pub fn containers_monthly(workload: &Workload) -> Bill {
 }
 // ANCHOR_END: containers
 
+// ANCHOR: warm
+/// How the functions' execution environments are kept: what Lambda does by default, or kept
+/// ready ahead of the requests, which ends cold starts and bills by the hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keeping {
+    /// Lambda starts environments as requests come and bills each request (the stack's).
+    OnDemand,
+    /// Provisioned concurrency: this many environments of each function kept initialized, billed
+    /// for every second they are configured; the requests they serve are billed at a lower
+    /// duration price. One environment serves one request at a time.
+    Provisioned { environments_per_function: u32 },
+    /// Lambda Managed Instances: the functions run on EC2 instances Lambda manages in your account,
+    /// several requests at once per environment; you pay the instances, a fee on their price,
+    /// and the requests, and no duration.
+    ManagedInstances { instances: u32 },
+}
+
+/// The stack's functions, one per endpoint.
+pub const FUNCTIONS: u32 = 4;
+
+/// Lambda's default fleet of Managed Instances: three, one per Availability Zone.
+pub const MANAGED_INSTANCES_DEFAULT: u32 = 3;
+
+/// The functions' bill for `workload`, kept as `keeping`.
+pub fn functions_kept(workload: &Workload, keeping: Keeping) -> Bill {
+    let requests = workload.requests_per_month();
+    let per_call = gb_seconds(workload.function_ms, FUNCTION_MEMORY_MB);
+    let seconds = HOURS_PER_MONTH * 3600.0;
+    let front_door = (
+        "API Gateway requests",
+        requests * workload.api_gateway_per_request,
+    );
+    match keeping {
+        Keeping::OnDemand => functions_monthly(workload),
+        Keeping::Provisioned {
+            environments_per_function,
+        } => {
+            let kept_gb = f64::from(FUNCTIONS * environments_per_function)
+                * (f64::from(FUNCTION_MEMORY_MB) / 1024.0);
+            Bill {
+                parts: vec![
+                    (
+                        "provisioned concurrency",
+                        kept_gb * seconds * PROVISIONED_CONCURRENCY_ARM_GB_SECOND.dollars,
+                    ),
+                    ("Lambda requests", requests * LAMBDA_REQUEST.dollars),
+                    (
+                        "Lambda duration",
+                        requests * per_call * PROVISIONED_DURATION_ARM_GB_SECOND.dollars,
+                    ),
+                    front_door,
+                ],
+            }
+        }
+        Keeping::ManagedInstances { instances } => {
+            let instances = f64::from(instances) * EC2_M7G_XLARGE_HOUR.dollars * HOURS_PER_MONTH;
+            Bill {
+                parts: vec![
+                    ("EC2 instances", instances),
+                    ("management fee", instances * MANAGED_INSTANCES_FEE.dollars),
+                    ("Lambda requests", requests * LAMBDA_REQUEST.dollars),
+                    front_door,
+                ],
+            }
+        }
+    }
+}
+// ANCHOR_END: warm
+
 /// The request rate above which the containers cost less than the functions, if there is one
 /// below `max_rps` (found by bisection: the difference grows with the rate).
 pub fn crossover(base: &Workload, max_rps: f64) -> Option<f64> {
+    crossover_kept(base, Keeping::OnDemand, max_rps)
+}
+
+/// [`crossover`], for functions kept as `keeping`: `Some(0.0)` when the containers cost less at
+/// every rate.
+pub fn crossover_kept(base: &Workload, keeping: Keeping, max_rps: f64) -> Option<f64> {
     let cheaper_as_functions = |rps: f64| {
         let workload = Workload {
             requests_per_second: rps,
             ..*base
         };
-        functions_monthly(&workload).total() < containers_monthly(&workload).total()
+        functions_kept(&workload, keeping).total() < containers_monthly(&workload).total()
     };
+    if !cheaper_as_functions(0.0) {
+        return Some(0.0);
+    }
     if cheaper_as_functions(max_rps) {
         return None;
     }
@@ -163,9 +243,110 @@ pub fn book_workload(cpu_ms_per_request: f64) -> Workload {
     }
 }
 
+/// The server CPU time per request the table of [`keeping_table`] assumes: about what chapter 9
+/// measures for the container (the crossover moves little with it while one task carries the load).
+pub const KEEPING_CPU_MS: f64 = 0.5;
+
+// ANCHOR: keeping_table
+/// A month of each way of keeping the functions, beside the containers, at a few request rates,
+/// behind the stack's REST API: a markdown table and the assumptions under it.
+pub fn keeping_table() -> String {
+    use std::fmt::Write as _;
+    let base = book_workload(KEEPING_CPU_MS);
+    let rates = [0.0, 1.0, 10.0, 100.0];
+    let ways = [
+        (
+            "on demand (the stack's)",
+            "on every new environment",
+            Keeping::OnDemand,
+        ),
+        (
+            "provisioned concurrency, one environment per function",
+            "none while each function's traffic fits one environment",
+            Keeping::Provisioned {
+                environments_per_function: 1,
+            },
+        ),
+        (
+            "Lambda Managed Instances, three m7g.xlarge",
+            "none while capacity lasts (traffic that more than doubles within 5 minutes may be throttled)",
+            Keeping::ManagedInstances {
+                instances: MANAGED_INSTANCES_DEFAULT,
+            },
+        ),
+    ];
+    let at = |rps: f64| Workload {
+        requests_per_second: rps,
+        ..base
+    };
+    let mut out = String::from(
+        "| how the functions run | cold starts | no traffic | 1 request a second | 10 | 100 | the containers cost less above |\n|---|---|---:|---:|---:|---:|---|\n",
+    );
+    for (name, cold, keeping) in ways {
+        let _ = write!(out, "| {name} | {cold} |");
+        for rps in rates {
+            let _ = write!(out, " ${:.2} |", functions_kept(&at(rps), keeping).total());
+        }
+        let crossover = match crossover_kept(&base, keeping, 10_000.0) {
+            Some(0.0) => "every rate".to_owned(),
+            Some(rps) => format!("{rps:.1} requests a second"),
+            None => "no rate below 10,000 a second".to_owned(),
+        };
+        let _ = writeln!(out, " {crossover} |");
+    }
+    let _ = write!(
+        out,
+        "| the containers (for comparison) | none while tasks run |"
+    );
+    for rps in rates {
+        let _ = write!(out, " ${:.2} |", containers_monthly(&at(rps)).total());
+    }
+    out.push_str(" |\n");
+    let _ = write!(
+        out,
+        "\nMonthly, in dollars, us-east-1, arm64, without the table. The stack's {FUNCTIONS} functions at \
+         {FUNCTION_MEMORY_MB} MB, {} ms a call, behind the REST API; the containers at {KEEPING_CPU_MS} ms \
+         of server CPU a request. One provisioned environment serves one request at a time: at {} ms a \
+         call, up to {:.0} requests a second per function before Lambda starts on-demand environments \
+         (with cold starts) beside it. Managed Instances: Lambda's default of {MANAGED_INSTANCES_DEFAULT} \
+         instances, one per Availability Zone, of the type AWS's pricing example uses; more traffic \
+         needs more instances, which this table does not add.\n",
+        base.function_ms,
+        base.function_ms,
+        1000.0 / base.function_ms,
+    );
+    out
+}
+// ANCHOR_END: keeping_table
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ways_to_keep_the_functions() {
+        insta::assert_snapshot!("keeping", keeping_table());
+    }
+
+    #[test]
+    fn provisioned_concurrency_costs_what_a_hand_calculation_gives() {
+        // Four functions, one environment each, 0.5 GB, all month, and no requests.
+        let by_hand = 4.0 * 0.5 * 730.0 * 3600.0 * 0.000_003_333_4;
+        let bill = functions_kept(
+            &workload(0.0),
+            Keeping::Provisioned {
+                environments_per_function: 1,
+            },
+        );
+        assert!((bill.total() - by_hand).abs() < 1e-9);
+    }
+
+    #[test]
+    fn managed_instances_cost_three_instances_and_their_fee_with_no_traffic() {
+        let by_hand = 3.0 * 0.1632 * 730.0 * 1.15;
+        let bill = functions_kept(&workload(0.0), Keeping::ManagedInstances { instances: 3 });
+        assert!((bill.total() - by_hand).abs() < 1e-9);
+    }
 
     fn workload(rps: f64) -> Workload {
         Workload {
