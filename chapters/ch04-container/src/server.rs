@@ -11,6 +11,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
+use crate::export::{self, EXPORT_PATH, ExportBody};
 use crate::router::{App, handle};
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting connections and
@@ -24,10 +25,22 @@ pub async fn serve(
 ) {
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let app = Arc::clone(&app);
-        async move { Ok::<_, Infallible>(handle(&app, request).await) }
+        async move { Ok::<_, Infallible>(answer(&app, request).await) }
     });
     serve_service(listener, service, idle_timeout, grace, shutdown).await;
 }
+
+// ANCHOR: export_route
+/// Chapter 11's export, streamed as it is produced (hyper sends a body that is a stream in
+/// chunks: there is no setting to turn on), and chapter 4's router for every other path.
+async fn answer(app: &App, request: Request<Incoming>) -> Response<ExportBody> {
+    if request.uri().path() == EXPORT_PATH {
+        tracing::info!(method = %request.method(), path = EXPORT_PATH, "request");
+        return export::respond(Arc::clone(app.blog.store()), request.method()).await;
+    }
+    handle(app, request).await.map(export::boxed)
+}
+// ANCHOR_END: export_route
 
 /// The accept loop of [`serve`], for any hyper service (chapter 7 serves static files with it).
 pub async fn serve_service<S, B>(

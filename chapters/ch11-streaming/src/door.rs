@@ -44,7 +44,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{OwnedMutexGuard, mpsc};
 
-use crate::export::EXPORT_PATH;
+use ch04_container::export::EXPORT_PATH;
 
 /// What a door's client receives: a whole answer, or a stream that may end in an error (the
 /// connection is then closed before the body's end).

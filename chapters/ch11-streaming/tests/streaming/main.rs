@@ -97,9 +97,11 @@ async fn container(store: DynamoStore) -> std::net::SocketAddr {
         blog: Blog::new(Arc::new(store)),
         body_timeout: Duration::from_secs(10),
     });
-    tokio::spawn(ch11_streaming::container::serve(
+    tokio::spawn(ch04_container::server::serve(
         listener,
         app,
+        Duration::from_secs(60),
+        Duration::from_secs(5),
         std::future::pending(),
     ));
     address

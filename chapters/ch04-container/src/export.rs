@@ -1,6 +1,6 @@
-//! `GET /export`: every post, newest first, as JSON lines, produced page by page while it is
-//! sent. The same code answers on Lambda (streamed by `lambda_http`) and in the container
-//! (streamed by hyper): only the body's consumer differs.
+//! `GET /export` (chapter 11): every post, newest first, as JSON lines, produced page by page
+//! while it is sent. The same code answers in this container (streamed by hyper) and on Lambda
+//! (chapter 11's function, streamed by `lambda_http`): only the body's consumer differs.
 
 use std::sync::Arc;
 
@@ -121,9 +121,12 @@ pub async fn respond(store: Arc<dyn PostStore>, method: &Method) -> Response<Exp
 
 /// A whole answer of chapter 1's as an export body.
 pub fn whole(response: ApiResponse) -> Response<ExportBody> {
-    response.into_http().map(|body| {
-        Full::new(Bytes::from(body))
-            .map_err(|never| match never {})
-            .boxed_unsync()
-    })
+    response
+        .into_http()
+        .map(|body| boxed(Full::new(Bytes::from(body))))
+}
+
+/// A whole body as an export body.
+pub fn boxed(body: Full<Bytes>) -> ExportBody {
+    body.map_err(|never| match never {}).boxed_unsync()
 }
