@@ -31,6 +31,11 @@ export interface BlogDeployment {
   readonly httpApi: HttpApiDescription;
   /** Chapter 10's one function behind its own function URL. */
   readonly functionUrl: FunctionUrlDescription;
+  /**
+   * Chapter 11's export: a fifth function, on its own resource of the four functions' REST API
+   * with a streaming integration, and behind a streaming function URL of its own.
+   */
+  readonly export: ExportDescription;
   /** One entry per API path, with what its `OPTIONS` and 405 answers say. */
   readonly resources: ResourceDescription[];
   readonly headers: HeadersDescription;
@@ -110,13 +115,31 @@ export interface HttpApiRouteDescription {
   readonly function: string;
 }
 
-export interface FunctionUrlDescription {
-  /** The function it belongs to: `oneFunction.name`. */
-  readonly function: string;
+export interface FunctionUrlSettings {
   /** `NONE`: public, like the APIs; the function's resource policy allows anyone to invoke it. */
   readonly authType: 'NONE';
-  /** `BUFFERED`: the answer as one document, up to 6 MB. */
+  /** `BUFFERED`: the answer as one document, up to 6 MB; `RESPONSE_STREAM`: streamed, up to 200 MB. */
+  readonly invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+}
+
+export interface FunctionUrlDescription extends FunctionUrlSettings {
+  /** The function it belongs to: `oneFunction.name`. */
+  readonly function: string;
   readonly invokeMode: 'BUFFERED';
+}
+
+export interface ExportDescription {
+  /** The binary's name, also the construct id (`export-posts`). */
+  readonly name: string;
+  /** `ANY`: the function answers the preflight and a 405 itself. */
+  readonly method: 'ANY';
+  /** Its own resource (`/export`), outside the blog's resources (no mocks there). */
+  readonly resource: string;
+  /** The REST API integration's `responseTransferMode`. */
+  readonly transferMode: 'STREAM';
+  /** What it reads: the feed, a page at a time. */
+  readonly dynamodb: DynamoDbPermission[];
+  readonly functionUrl: FunctionUrlSettings & { readonly invokeMode: 'RESPONSE_STREAM' };
 }
 
 export interface FunctionsDescription {
@@ -244,6 +267,8 @@ function readDeployment(d: Fields): BlogDeployment {
   const webAdapter = d.object('webAdapter');
   const httpApi = d.object('httpApi');
   const functionUrl = d.object('functionUrl');
+  const exported = d.object('export');
+  const exportUrl = exported.object('functionUrl');
   const headers = d.object('headers');
   const container = d.object('container');
   const pkg = d.object('package');
@@ -298,6 +323,17 @@ function readDeployment(d: Fields): BlogDeployment {
       function: functionUrl.string('function'),
       authType: functionUrl.oneOf('authType', ['NONE'] as const),
       invokeMode: functionUrl.oneOf('invokeMode', ['BUFFERED'] as const),
+    },
+    export: {
+      name: exported.string('name'),
+      method: exported.oneOf('method', ['ANY'] as const),
+      resource: exported.matching('resource', /^\/[A-Za-z0-9_-]+$/, 'one fixed path segment such as /export'),
+      transferMode: exported.oneOf('transferMode', ['STREAM'] as const),
+      dynamodb: exported.array('dynamodb').map(readPermission),
+      functionUrl: {
+        authType: exportUrl.oneOf('authType', ['NONE'] as const),
+        invokeMode: exportUrl.oneOf('invokeMode', ['RESPONSE_STREAM'] as const),
+      },
     },
     resources: d.array('resources').map((r) => ({
       path: r.string('path'),
@@ -400,6 +436,14 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
       fail(`httpApi.routes has no route ${own} to ${f.name}: the HTTP API would not reach it`);
     }
   }
+  // The export: a function of its own, on a resource of its own.
+  if (names.has(d.export.name) || [d.oneFunction.name, d.webAdapter.name].includes(d.export.name)) {
+    fail(`export.name "${d.export.name}" is already the name of another function`);
+  }
+  if (d.resources.some((r) => r.path === d.export.resource || r.path.startsWith(`${d.export.resource}/`))) {
+    fail(`export.resource "${d.export.resource}" is one of resources[].path: its mocks would answer in the function's place`);
+  }
+  checkPermissions('export.dynamodb', d.export.dynamodb);
   if (d.functionUrl.function !== d.oneFunction.name) {
     fail(`functionUrl.function "${d.functionUrl.function}" is not oneFunction.name: a function URL belongs to the function that routes in code`);
   }

@@ -46,6 +46,8 @@ export class FunctionsApi extends Construct {
   readonly logsAccount?: apigateway.CfnAccount;
   /** The functions by name (`get-posts`, ...). */
   readonly functions: Record<string, BlogFunction> = {};
+  /** Chapter 11's export, streamed. */
+  readonly exportFunction: BlogFunction;
 
   constructor(scope: Construct, id: string, props: FunctionsApiProps) {
     super(scope, id);
@@ -119,6 +121,28 @@ export class FunctionsApi extends Construct {
         new apigateway.LambdaIntegration(this.functions[description.name].function, { allowTestInvoke: false }),
       );
     }
+
+    // ANCHOR: export
+    // Chapter 11's export: its own function on its own resource, every method (the function
+    // answers the preflight and a 405 itself), with an integration that streams the answer past
+    // Lambda's 6 MB. With `STREAM`, the CDK invokes the function's response-streaming endpoint.
+    const exported = deployment.export;
+    this.exportFunction = new BlogFunction(this, exported.name, {
+      common: deployment.functions,
+      route: `${exported.method} ${exported.resource} (streamed)`,
+      dynamodb: exported.dynamodb,
+      table,
+      zip: props.packageFolder.functionZipOf(exported.name),
+      logRetention: props.logRetention,
+    });
+    this.api.root.addResource(exported.resource.slice(1)).addMethod(
+      exported.method,
+      new apigateway.LambdaIntegration(this.exportFunction.function, {
+        allowTestInvoke: false,
+        responseTransferMode: apigateway.ResponseTransferMode[exported.transferMode],
+      }),
+    );
+    // ANCHOR_END: export
 
     // ANCHOR: unsupported_media_type
     // A body that is not JSON, sent to a mock (`PUT /blog` as text/plain): the contract's own 415.

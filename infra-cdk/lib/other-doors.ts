@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './acknowledge';
 import { STAGE_THROTTLING } from './blog-rest-api';
-import { FunctionUrlDescription, HttpApiDescription } from './description';
+import { FunctionUrlSettings, HttpApiDescription } from './description';
 import { BlogFunction } from './functions-api';
 
 /**
@@ -95,10 +95,11 @@ export class HttpApiDoor extends Construct {
 }
 
 /**
- * Chapter 10's one function behind its own function URL: public (`NONE`), buffered, with no CORS
- * configuration (with one, Lambda would send its CORS headers beside the function's).
+ * A function behind its own function URL (chapter 10's one function, buffered; chapter 11's
+ * export, streamed): public (`NONE`), with no CORS configuration (with one, Lambda would send its
+ * CORS headers beside the function's).
  */
-export function addFunctionUrl(fn: lambda.Function, description: FunctionUrlDescription): lambda.FunctionUrl {
+export function addFunctionUrl(fn: lambda.Function, description: FunctionUrlSettings): lambda.FunctionUrl {
   // ANCHOR: function_url
   // With auth type NONE, CDK adds both statements a public function URL needs: InvokeFunctionUrl
   // for a NONE URL, and (since October 2025) InvokeFunction when invoked through a function URL.

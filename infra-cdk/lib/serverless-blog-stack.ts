@@ -72,6 +72,8 @@ export class ServerlessBlogStack extends Stack {
   readonly webAdapter: OneFunctionApi;
   /** The four functions behind an HTTP API; absent when `allowedCidr` is set (it cannot be limited). */
   readonly httpApi?: HttpApiDoor;
+  /** Chapter 11's export behind its own streaming function URL; absent when `allowedCidr` is set. */
+  readonly exportFunctionUrl?: lambda.FunctionUrl;
   /** The one function's function URL; absent when `allowedCidr` is set (it cannot be limited). */
   readonly oneFunctionUrl?: lambda.FunctionUrl;
 
@@ -145,6 +147,7 @@ export class ServerlessBlogStack extends Stack {
         logRetention: LOG_RETENTION,
       });
       this.oneFunctionUrl = addFunctionUrl(this.oneFunction.function.function, deployment.functionUrl);
+      this.exportFunctionUrl = addFunctionUrl(this.functions.exportFunction.function, deployment.export.functionUrl);
     }
     // ANCHOR_END: other_doors
 
@@ -174,6 +177,12 @@ export class ServerlessBlogStack extends Stack {
       new CfnOutput(this, 'AllRoutesFunctionURL', {
         description: 'The blog as one Lambda function for every route behind its function URL (chapter 10): the URL; the posts are at blog under it',
         value: this.oneFunctionUrl.url,
+      });
+    }
+    if (this.exportFunctionUrl) {
+      new CfnOutput(this, 'ExportFunctionURL', {
+        description: "Every post as JSON lines, streamed, from chapter 11's function behind its own function URL (the same export is at export under FunctionsURL and ContainersURL)",
+        value: this.exportFunctionUrl.url,
       });
     }
   }

@@ -29,6 +29,7 @@ const ACKNOWLEDGED: Record<string, string[]> = {
   'Functions/Api/Default/blog/{id}/DELETE/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
   'Functions/Api/Default/blog/{id}/OPTIONS/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
   'Functions/Api/Default/blog/{id}/ANY/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
+  'Functions/Api/Default/export/ANY/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
   'OneFunction/Api/Resource': ['AwsSolutions-APIG2'],
   'OneFunction/Api/DeploymentStage.Prod/Resource': ['AwsSolutions-APIG3', 'AwsSolutions-APIG6'],
   'OneFunction/Api/Default/{proxy+}/ANY/Resource': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
@@ -106,11 +107,12 @@ describe('the template', () => {
     expect(counts.CDKMetadata).toBe(1);
   });
 
-  test('has exactly the six outputs the deploy step reads (four without the other doors, under -c allowedCidr)', () => {
+  test('has exactly the seven outputs the deploy step reads (four without the other doors, under -c allowedCidr)', () => {
     expect(Object.keys(templateJson().Outputs).sort()).toEqual([
       'AllRoutesFunctionURL',
       'AllRoutesURL',
       'ContainersURL',
+      'ExportFunctionURL',
       'FunctionsURL',
       'HttpApiURL',
       'WebAdapterURL',

@@ -123,6 +123,19 @@ describe('the stack description', () => {
     );
   });
 
+  test("chapter 11's export is a function of its own, on a resource of its own, streamed", () => {
+    expect(() => loadDescription(changedDescription((d) => (d.export.name = 'get-posts')))).toThrow(
+      /export\.name "get-posts" is already the name of another function/,
+    );
+    expect(() => loadDescription(changedDescription((d) => (d.export.resource = '/blog')))).toThrow(
+      /export\.resource "\/blog" is one of resources\[\]\.path/,
+    );
+    expect(() => loadDescription(changedDescription((d) => (d.export.transferMode = 'BUFFERED')))).toThrow(/export\.transferMode/);
+    expect(() => loadDescription(changedDescription((d) => (d.export.functionUrl.invokeMode = 'BUFFERED')))).toThrow(
+      /export\.functionUrl\.invokeMode/,
+    );
+  });
+
   test('the adapter must call the port the server listens on', () => {
     expect(() => loadDescription(changedDescription((d) => (d.webAdapter.environment.AWS_LWA_PORT = '3000')))).toThrow(
       /webAdapter\.environment sets AWS_LWA_PORT to 3000 and PORT to 8080: the adapter would call a port the server does not listen on/,

@@ -120,6 +120,7 @@ pub fn run_package_with(build: Build, adapter: Option<AdapterBuild>) -> Result<P
         command.args(["--bin", name]);
     }
     command.args(["-p", "ch10-between", "--bin", &functions.one]);
+    command.args(["-p", "ch11-streaming", "--bin", &functions.export]);
     command.args(["-p", "ch04-container", "--bin", SERVER]);
     command.env("PATH", &path);
     // The adapter's own build runs beside the workspace's: it has its own target folder, and it
@@ -141,7 +142,11 @@ pub fn run_package_with(build: Build, adapter: Option<AdapterBuild>) -> Result<P
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(out.join("functions"))?;
     let mut artifacts = Vec::new();
-    for name in functions.each.iter().chain([&functions.one]) {
+    for name in functions
+        .each
+        .iter()
+        .chain([&functions.one, &functions.export])
+    {
         let binary = built.join(name);
         let zip = out.join("functions").join(format!("{name}.zip"));
         zip_bootstrap(&binary, &zip)?;
@@ -227,6 +232,8 @@ pub struct FunctionNames {
     pub each: Vec<String>,
     /// Chapter 10's one function for every route (crate `ch10-between`).
     pub one: String,
+    /// Chapter 11's export, streamed (crate `ch11-streaming`).
+    pub export: String,
 }
 
 pub fn function_names() -> Result<FunctionNames> {
@@ -247,7 +254,15 @@ pub fn function_names() -> Result<FunctionNames> {
     if names.is_empty() {
         bail!("openapi.json lists no functions");
     }
-    Ok(FunctionNames { each: names, one })
+    let export = description["x-blog-deployment"]["export"]["name"]
+        .as_str()
+        .context("openapi.json names no export function")?
+        .to_owned();
+    Ok(FunctionNames {
+        each: names,
+        one,
+        export,
+    })
 }
 
 /// A Lambda deployment package: one file, `bootstrap`, executable, at the zip's root.

@@ -23,6 +23,8 @@ use ch04_container::config::{
 use ch04_container::router::HEALTH_PATH;
 use ch10_between::FUNCTION_NAME as ONE_FUNCTION;
 use ch10_between::web_adapter::{ADAPTER_FUNCTION_NAME, EXTENSION_NAME, function_environment};
+use ch11_streaming::export::EXPORT_PATH;
+use ch11_streaming::function::FUNCTION_NAME as EXPORT_FUNCTION;
 use serde_json::{Value, json};
 
 use crate::settings::{
@@ -122,6 +124,16 @@ pub fn deployment() -> Value {
             "function": ONE_FUNCTION,
             "authType": "NONE",
             "invokeMode": "BUFFERED",
+        },
+        // Chapter 11's export: its own function, every method on its own resource of the REST API
+        // (the function answers the preflight and 405 itself), streamed; and its function URL.
+        "export": {
+            "name": EXPORT_FUNCTION,
+            "method": "ANY",
+            "resource": EXPORT_PATH,
+            "transferMode": "STREAM",
+            "dynamodb": [grant_json(grant_for(StoreOperation::List))],
+            "functionUrl": { "authType": "NONE", "invokeMode": "RESPONSE_STREAM" },
         },
         "resources": resources,
         "headers": {

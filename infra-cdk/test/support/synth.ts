@@ -19,7 +19,7 @@ export const GENERATED_DESCRIPTION = path.resolve(__dirname, '..', '..', '..', '
 /** The function names of the sample description (the four and chapter 10's two), for a fake package. */
 export function sampleFunctionNames(): string[] {
   const d = loadDescription(SAMPLE_DESCRIPTION);
-  return [...d.functions.each.map((f) => f.name), d.oneFunction.name, d.webAdapter.name];
+  return [...d.functions.each.map((f) => f.name), d.oneFunction.name, d.webAdapter.name, d.export.name];
 }
 
 /** The layers of the sample description (the Lambda Web Adapter's), for a fake package. */

@@ -192,9 +192,10 @@ async fn the_deploy_rehearsed_on_moto() {
     );
     assert_eq!(table["indexes"][0]["projection"], "ALL");
 
-    // Every function (the four and chapter 10's two) runs on the DynamoDB store and names that table.
+    // Every function (the four, chapter 10's two and chapter 11's export) runs on the DynamoDB store
+    // and names that table.
     let environments = created["function_environments"].as_object().unwrap();
-    assert_eq!(environments.len(), 6);
+    assert_eq!(environments.len(), 7);
     for (function, variables) in environments {
         assert_eq!(variables["TABLE_NAME"], table["name"], "{function}");
         assert_eq!(variables["BLOG_STORE"], "dynamodb", "{function}");
