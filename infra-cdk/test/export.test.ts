@@ -34,6 +34,18 @@ describe("chapter 11's export", () => {
     expect(uri).not.toContain('2015-03-31');
   });
 
+  test('API Gateway may invoke the function from this API: a streamed invocation needs lambda:InvokeFunction too', () => {
+    const permissions = Object.values(resourcesOfType('AWS::Lambda::Permission')).filter(
+      (p: any) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(fnArn()) && p.Properties.Principal === 'apigateway.amazonaws.com',
+    );
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const permission of permissions as any[]) {
+      expect(permission.Properties.Action).toBe('lambda:InvokeFunction');
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(logicalIdAt('ServerlessBlog/Functions/Api/Resource'));
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`${d.export.resource}`);
+    }
+  });
+
   test('has no mock integrations: the function answers the preflight and 405 itself', () => {
     const onExport = Object.values(resourcesOfType('AWS::ApiGateway::Method')).filter(
       (m: any) => JSON.stringify(m.Properties.ResourceId) === JSON.stringify(exportMethod().Properties.ResourceId),

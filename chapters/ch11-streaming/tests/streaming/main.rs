@@ -14,13 +14,14 @@ use ch02_dynamodb::fault::{Fault, FaultProxy};
 use ch02_dynamodb::local::LocalDynamo;
 use ch02_dynamodb::{CONNECT_AT_INIT_ENV, DynamoStore, TABLE_NAME_ENV};
 use ch03_functions::invoke_service_with;
+use ch03_functions::local_gateway::door::LAMBDA_MAX_STREAMED_RESPONSE_BYTES;
 use ch03_functions::local_gateway::event::DoorEvent;
 use ch03_functions::local_gateway::{Backend, Door, Limits, LocalApiGateway, ProxyHandler};
 use ch03_functions::runtime_api::RuntimeApi;
 use ch04_container::router::App;
 use ch11_streaming::door::{
-    Delivery, Ended, Environment, HTTP_INTEGRATION_RESPONSE, Invoked, PRELUDE_DELIMITER,
-    StreamingDoor, TransferMode,
+    Delivery, Ended, Environment, HTTP_INTEGRATION_RESPONSE, Invoked, MAX_PRELUDE_BYTES,
+    PRELUDE_DELIMITER, StreamingDoor, TransferMode,
 };
 use ch11_streaming::export::{EXPORT_PATH, NDJSON, end_line};
 use ch11_streaming::function::{FUNCTION_NAME, respond_buffered};
@@ -424,52 +425,29 @@ async fn a_store_that_fails_mid_stream_cuts_the_containers_answer_and_the_functi
 async fn an_error_trailer_ends_the_answer_where_the_function_stopped() {
     let api = RuntimeApi::start().await.expect("the Runtime API");
     let runtime_api = api.address;
-    // A runtime written by hand, as Lambda's guide to custom runtimes describes one: it streams
-    // a prelude and two lines, then reports an error in the trailers it announced.
-    let runtime = tokio::spawn(async move {
-        let id = next_invocation(runtime_api).await;
-        let mut body =
-            br#"{"statusCode":200,"headers":{"content-type":"application/x-ndjson"}}"#.to_vec();
-        body.extend_from_slice(&PRELUDE_DELIMITER);
-        body.extend_from_slice(b"{\"line\":1}\n{\"line\":2}\n");
-        let error = base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD,
-            r#"{"errorMessage":"the store failed","errorType":"StoreUnavailable"}"#,
-        );
-        let request = format!(
-            "POST /2018-06-01/runtime/invocation/{id}/response HTTP/1.1\r\n\
-             host: localhost\r\n\
-             lambda-runtime-function-response-mode: streaming\r\n\
-             content-type: {HTTP_INTEGRATION_RESPONSE}\r\n\
-             transfer-encoding: chunked\r\n\
-             trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\
-             \r\n\
-             {:x}\r\n",
-            body.len()
-        );
-        let mut stream = TcpStream::connect(runtime_api).await.expect("connect");
-        stream.write_all(request.as_bytes()).await.unwrap();
-        stream.write_all(&body).await.unwrap();
-        let trailers = format!(
-            "\r\n0\r\nLambda-Runtime-Function-Error-Type: Runtime.StreamError\r\n\
-             Lambda-Runtime-Function-Error-Body: {error}\r\n\r\n"
-        );
-        stream.write_all(trailers.as_bytes()).await.unwrap();
-        let mut answer = [0u8; 12];
-        stream.read_exact(&mut answer).await.unwrap();
-        String::from_utf8_lossy(&answer).into_owned()
-    });
-    let environment = Environment::for_runtime(api)
-        .await
-        .expect("the runtime asks");
+    // A prelude and two lines, then an error in the trailers the runtime announced.
+    let error = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        r#"{"errorMessage":"the store failed","errorType":"StoreUnavailable"}"#,
+    );
+    let runtime = tokio::spawn(stream_by_hand(
+        runtime_api,
+        vec![with_prelude(b"{\"line\":1}\n{\"line\":2}\n")],
+        format!(
+            "Lambda-Runtime-Function-Error-Type: Runtime.StreamError\r\n\
+             Lambda-Runtime-Function-Error-Body: {error}\r\n"
+        ),
+    ));
     let door = Arc::new(StreamingDoor::new(
         Door::FunctionUrl,
         TransferMode::Stream,
-        environment,
+        Environment::for_runtime(api)
+            .await
+            .expect("the runtime asks"),
     ));
     let received = get(door.start_on_loopback().await.expect("a port"), EXPORT_PATH).await;
 
-    assert_eq!(runtime.await.unwrap(), "HTTP/1.1 202");
+    assert_eq!(runtime.await.unwrap().as_deref(), Some("HTTP/1.1 202"));
     assert_eq!(received.status, StatusCode::OK);
     assert!(received.complete);
     assert_eq!(&received.body[..], b"{\"line\":1}\n{\"line\":2}\n");
@@ -482,6 +460,112 @@ async fn an_error_trailer_ends_the_answer_where_the_function_stopped() {
     );
 }
 // ANCHOR_END: trailer
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_past_200_mb_is_cut_where_lambda_stops_reading() {
+    let api = RuntimeApi::start().await.expect("the Runtime API");
+    let runtime_api = api.address;
+    let mib = vec![b'a'; 1024 * 1024];
+    let mut chunks = vec![with_prelude(b"")];
+    chunks.extend(std::iter::repeat_n(mib, 201));
+    let runtime = tokio::spawn(stream_by_hand(runtime_api, chunks, String::new()));
+    let door = Arc::new(StreamingDoor::new(
+        Door::FunctionUrl,
+        TransferMode::Stream,
+        Environment::for_runtime(api)
+            .await
+            .expect("the runtime asks"),
+    ));
+    let received = get(door.start_on_loopback().await.expect("a port"), EXPORT_PATH).await;
+    let _ = runtime.await;
+
+    assert_eq!(received.status, StatusCode::OK);
+    assert!(!received.complete, "the client sees the answer cut");
+    let [delivery] = door.deliveries().try_into().expect("one delivery");
+    assert_eq!(delivery.ended, Ended::OverLimit);
+    assert!(delivery.body_bytes <= LAMBDA_MAX_STREAMED_RESPONSE_BYTES);
+    assert_eq!(received.body.len(), delivery.body_bytes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prelude_that_ends_past_16_kb_is_an_answer_the_rest_api_cannot_read() {
+    let api = RuntimeApi::start().await.expect("the Runtime API");
+    let runtime_api = api.address;
+    let padding = "a".repeat(MAX_PRELUDE_BYTES);
+    let mut long =
+        format!(r#"{{"statusCode":200,"headers":{{"x-padding":"{padding}"}}}}"#).into_bytes();
+    long.extend_from_slice(&PRELUDE_DELIMITER);
+    long.extend_from_slice(b"{\"line\":1}\n");
+    let runtime = tokio::spawn(stream_by_hand(runtime_api, vec![long], String::new()));
+    let door = Arc::new(StreamingDoor::new(
+        Door::RestApi,
+        TransferMode::Stream,
+        Environment::for_runtime(api)
+            .await
+            .expect("the runtime asks"),
+    ));
+    let received = get(
+        door.start_on_loopback().await.expect("a port"),
+        "/Prod/export",
+    )
+    .await;
+
+    assert_eq!(runtime.await.unwrap().as_deref(), Some("HTTP/1.1 202"));
+    assert_eq!(received.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        &received.body[..],
+        br#"{"message":"Internal server error"}"#
+    );
+    assert!(door.deliveries().is_empty());
+}
+
+/// `body` after a prelude (status 200, JSON lines) and its delimiter.
+fn with_prelude(body: &[u8]) -> Vec<u8> {
+    let mut chunk =
+        br#"{"statusCode":200,"headers":{"content-type":"application/x-ndjson"}}"#.to_vec();
+    chunk.extend_from_slice(&PRELUDE_DELIMITER);
+    chunk.extend_from_slice(body);
+    chunk
+}
+
+/// A runtime written by hand, as Lambda's guide to custom runtimes describes one: it takes the
+/// next invocation and streams its answer, `chunks` as the chunks of its body, then `trailers`
+/// (header lines, announced at the start). The status line the Runtime API answered, if it
+/// answered before the connection closed.
+async fn stream_by_hand(
+    runtime_api: std::net::SocketAddr,
+    chunks: Vec<Vec<u8>>,
+    trailers: String,
+) -> Option<String> {
+    let id = next_invocation(runtime_api).await;
+    let head = format!(
+        "POST /2018-06-01/runtime/invocation/{id}/response HTTP/1.1\r\n\
+         host: localhost\r\n\
+         lambda-runtime-function-response-mode: streaming\r\n\
+         content-type: {HTTP_INTEGRATION_RESPONSE}\r\n\
+         transfer-encoding: chunked\r\n\
+         trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n"
+    );
+    let mut stream = TcpStream::connect(runtime_api).await.expect("connect");
+    let written = async {
+        stream.write_all(head.as_bytes()).await?;
+        for chunk in &chunks {
+            stream
+                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                .await?;
+            stream.write_all(chunk).await?;
+            stream.write_all(b"\r\n").await?;
+        }
+        stream
+            .write_all(format!("0\r\n{trailers}\r\n").as_bytes())
+            .await
+    };
+    // Lambda may stop reading (past 200 MB): the rest of the body goes nowhere.
+    let _ = written.await;
+    let mut answer = [0u8; 12];
+    stream.read_exact(&mut answer).await.ok()?;
+    Some(String::from_utf8_lossy(&answer).into_owned())
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lambda_refuses_a_buffered_answer_over_6_mb() {
