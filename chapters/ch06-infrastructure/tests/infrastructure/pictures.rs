@@ -154,14 +154,22 @@ fn the_architecture() {
     );
     svg.line((150.0, 225.0), (188.0, 200.0), true, false);
     let function_y = |i: usize| 40.0 + i as f64 * 50.0;
-    for (i, function) in each.iter().enumerate() {
+    // The four, and chapter 11's export on the same REST API (streamed; the HTTP API has no route
+    // to it, and it has a streaming function URL of its own).
+    let exported = &stack["export"];
+    for (i, function) in each.iter().chain([exported]).enumerate() {
         let y = function_y(i);
+        let streamed = i == each.len();
         svg.rect(400.0, y, 250.0, 42.0, colour::FUNCTIONS);
         svg.heading(
             410.0,
             y + 17.0,
             "start",
-            &format!("λ {}", function["name"].as_str().unwrap()),
+            &if streamed {
+                format!("λ {}, streamed", function["name"].as_str().unwrap())
+            } else {
+                format!("λ {}", function["name"].as_str().unwrap())
+            },
         );
         let grants: Vec<String> = function["dynamodb"]
             .as_array()
@@ -180,12 +188,14 @@ fn the_architecture() {
             ),
         );
         svg.line((360.0, 120.0), (398.0, y + 21.0), true, false);
-        svg.line((360.0, 194.0), (398.0, y + 21.0), true, false);
+        if !streamed {
+            svg.line((360.0, 194.0), (398.0, y + 21.0), true, false);
+        }
         svg.line((650.0, y + 21.0), (688.0, 225.0), true, false);
     }
     svg.text(
         400.0,
-        function_y(each.len()) + 10.0,
+        function_y(each.len() + 1) + 6.0,
         "start",
         &format!(
             "each: {} MiB, {} s timeout, {}",
@@ -299,7 +309,7 @@ fn the_architecture() {
     svg.line((650.0, 660.0), (688.0, 274.0), true, false);
 
     let picture = svg.finish(
-        "One blog, two serverless runtimes and two shapes between them: the demo page calls API Gateway, a REST API or an HTTP API, which invokes one Lambda function per route; a load balancer in front of a Fargate service; a second API Gateway whose {proxy+} resource invokes one function for every route, which has a function URL of its own too; or a third whose {proxy+} invokes the container's server as a function, through the Lambda Web Adapter; all reach one DynamoDB table through the same core crate",
+        "One blog, two serverless runtimes and two shapes between them: the demo page calls API Gateway, a REST API or an HTTP API, which invokes one Lambda function per route (and, from the REST API, a fifth that streams every post, with a streaming function URL of its own); a load balancer in front of a Fargate service; a second API Gateway whose {proxy+} resource invokes one function for every route, which has a function URL of its own too; or a third whose {proxy+} invokes the container's server as a function, through the Lambda Web Adapter; all reach one DynamoDB table through the same core crate",
     );
     check_picture("book/src/images/architecture.svg", &picture);
 }
