@@ -9,7 +9,15 @@ use anyhow::Result;
 use crate::process::{self, cargo, root, target_dir};
 use crate::tools::{ensure_adapter_release, ensure_debian_programs, ensure_python_tools};
 
-pub fn run() -> Result<()> {
+pub fn run(options: &[String]) -> Result<()> {
+    if options.iter().any(|option| option == "--deployed") {
+        return deployed(options);
+    }
+    if let Some(option) = options.first() {
+        anyhow::bail!(
+            "cargo xtask bench takes no option {option:?}: only -- --deployed, for your deployed stack"
+        );
+    }
     let started = Instant::now();
     let python = ensure_python_tools()?;
     ensure_debian_programs()?;
@@ -49,4 +57,30 @@ pub fn run() -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `cargo xtask bench -- --deployed`: the latency of the stack `cargo xtask deploy` recorded, from
+/// this machine, into `book/src/measurements/yours/`. It asks before it sends anything.
+fn deployed(options: &[String]) -> Result<()> {
+    let mut command = cargo();
+    command
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--locked",
+            "-p",
+            "ch09-measure",
+            "--bin",
+            "bench-deployed",
+            "--",
+        ])
+        .arg("--record")
+        .arg(root().join("html/deployment.json"))
+        .arg("--outputs")
+        .arg(target_dir().join("deploy/outputs.json"))
+        .arg("--out")
+        .arg(root().join("book/src/measurements/yours"))
+        .args(options.iter().filter(|option| *option != "--deployed"));
+    process::run(&mut command)
 }

@@ -76,7 +76,12 @@ enum Task {
     },
     /// Measure cold starts, latency, throughput, CPU per request, sizes and cost (release builds
     /// for this machine), and write the figures into the book (book/src/measurements/).
-    Bench,
+    /// `-- --deployed`: the latency of your deployed stack from your machine instead
+    /// (`-- --deployed --help` lists its options).
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        options: Vec<String>,
+    },
     /// Install the Python tools of requirements.txt into .venv (moto for the DynamoDB chapters'
     /// examples and tests): what `cargo xtask test` does first, alone.
     Setup,
@@ -113,7 +118,7 @@ fn main() -> ExitCode {
             package::Build::Shipping
         })
         .map(drop),
-        Task::Bench => bench::run(),
+        Task::Bench { options } => bench::run(&options),
         Task::Exercises => exercises::run(),
         Task::Setup => tools::ensure_python_tools().map(drop),
         Task::Deploy { options } => demo::deploy("deploy", &options, true),

@@ -12,6 +12,7 @@ pub mod backing;
 pub mod container;
 pub mod cost;
 pub mod cpu_share;
+pub mod deployed;
 pub mod entropy;
 pub mod functions;
 pub mod keepalive;
