@@ -48,6 +48,8 @@ pub fn run(options: &[String]) -> Result<()> {
             .arg(crate::package::package_dir())
             .arg("--out")
             .arg(root().join("book/src/measurements"))
+            .arg("--targets")
+            .arg(root().join("chapters/ch09-measure/TARGETS.md"))
             .arg("--adapter")
             .arg(&adapter)
             .env("MOTO_PYTHON", &python),
@@ -81,6 +83,8 @@ fn deployed(options: &[String]) -> Result<()> {
         .arg(target_dir().join("deploy/outputs.json"))
         .arg("--out")
         .arg(root().join("book/src/measurements/yours"))
+        .arg("--template")
+        .arg(target_dir().join("deploy/assembly/ServerlessBlog.template.json"))
         .args(options.iter().filter(|option| *option != "--deployed"));
     process::run(&mut command)
 }

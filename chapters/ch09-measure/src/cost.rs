@@ -319,9 +319,70 @@ pub fn keeping_table() -> String {
 }
 // ANCHOR_END: keeping_table
 
+// ANCHOR: projection
+/// Your month at a few steady request rates, by this model with the duration your functions
+/// measured on AWS (`function_ms`, the `Duration` of their calls) in place of the model's
+/// assumed one, behind each of the stack's doors, beside the containers at `cpu_ms_per_request`.
+pub fn projection_table(function_ms: f64, cpu_ms_per_request: f64) -> String {
+    use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, FUNCTION_URL_REQUEST};
+    use std::fmt::Write as _;
+    let base = Workload {
+        function_ms,
+        ..book_workload(cpu_ms_per_request)
+    };
+    let rates = [0.1, 1.0, 10.0, 100.0];
+    let doors = [
+        ("the functions, REST API", API_GATEWAY_REST_REQUEST.dollars),
+        ("the functions, HTTP API", API_GATEWAY_HTTP_REQUEST.dollars),
+        ("one function, function URL", FUNCTION_URL_REQUEST.dollars),
+    ];
+    let at = |door: f64, rps: f64| Workload {
+        requests_per_second: rps,
+        api_gateway_per_request: door,
+        ..base
+    };
+    let mut out = String::from(
+        "| variant | 0.1 request a second | 1 | 10 | 100 | the containers cost less above |\n|---|---:|---:|---:|---:|---|\n",
+    );
+    for (name, door) in doors {
+        let _ = write!(out, "| {name} |");
+        for rps in rates {
+            let _ = write!(out, " ${:.2} |", functions_monthly(&at(door, rps)).total());
+        }
+        let crossover = match crossover(&at(door, 0.0), 10_000.0) {
+            Some(rps) => format!("{rps:.1} requests a second"),
+            None => "no rate below 10,000 a second".to_owned(),
+        };
+        let _ = writeln!(out, " {crossover} |");
+    }
+    let _ = write!(out, "| the containers |");
+    for rps in rates {
+        let _ = write!(out, " ${:.2} |", containers_monthly(&at(0.0, rps)).total());
+    }
+    out.push_str(" |\n");
+    let _ = write!(
+        out,
+        "\nMonthly, in dollars, by chapter 6's prices (us-east-1, arm64), without the table: every call \
+         {function_ms:.1} ms at {FUNCTION_MEMORY_MB} MB, the containers at {cpu_ms_per_request} ms of \
+         server CPU a request.\n"
+    );
+    out
+}
+// ANCHOR_END: projection
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_projection_from_a_measured_duration() {
+        let table = projection_table(8.0, KEEPING_CPU_MS);
+        // 8 ms rounds to a shorter bill than the model's 10: the functions' columns fall, the
+        // containers' stay.
+        let model = projection_table(10.0, KEEPING_CPU_MS);
+        assert_ne!(table, model);
+        insta::assert_snapshot!("projection", table);
+    }
 
     #[test]
     fn the_ways_to_keep_the_functions() {

@@ -97,6 +97,8 @@ pub struct Options {
     /// Reads per variant one after another, and as many again `concurrency` at a time.
     pub reads: usize,
     pub concurrency: usize,
+    /// Forced cold starts of each function of [`crate::cold_on_aws::COLD_FUNCTIONS`] (0: none).
+    pub cold_starts: usize,
     /// The most requests the run may send in all.
     pub max_requests: usize,
 }
@@ -106,6 +108,7 @@ impl Default for Options {
         Self {
             reads: 100,
             concurrency: 4,
+            cold_starts: 20,
             max_requests: 2_000,
         }
     }
@@ -184,22 +187,48 @@ impl Plan {
         2 + 2 * self.options.reads
     }
 
+    /// The functions whose cold starts the run forces: those whose variant is deployed.
+    pub fn cold_functions(&self) -> Vec<&'static str> {
+        if self.options.cold_starts == 0 {
+            return Vec::new();
+        }
+        crate::cold_on_aws::COLD_FUNCTIONS
+            .iter()
+            .filter(|(_, _, output, _)| self.targets.iter().any(|t| t.key == *output))
+            .map(|(name, ..)| *name)
+            .collect()
+    }
+
+    /// Requests for the cold starts: one each, and the post they read created and deleted.
+    pub fn cold_start_requests(&self) -> usize {
+        match self.cold_functions().len() {
+            0 => 0,
+            functions => functions * self.options.cold_starts + 2,
+        }
+    }
+
     pub fn requests(&self) -> usize {
-        self.targets.len() * self.requests_per_target()
+        self.targets.len() * self.requests_per_target() + self.cold_start_requests()
     }
 
     /// What the run costs by chapter 6's prices: each request through its door, and DynamoDB's
     /// reads and writes.
     pub fn dollars(&self) -> f64 {
         let per_target = self.requests_per_target() as f64;
-        self.targets
+        let latency: f64 = self
+            .targets
             .iter()
             .map(|target| {
                 per_target * target.door.dollars_per_request(ASSUMED_FUNCTION_MS)
                     + 2.0 * self.options.reads as f64 * DYNAMODB_READ_REQUEST.dollars
                     + 2.0 * DYNAMODB_WRITE_REQUEST.dollars
             })
-            .sum()
+            .sum();
+        // Each cold start: one request through a REST API, and its read.
+        let cold = self.cold_start_requests() as f64
+            * (Door::RestApi.dollars_per_request(ASSUMED_FUNCTION_MS)
+                + DYNAMODB_READ_REQUEST.dollars);
+        latency + cold
     }
 
     /// What the run will do, for you to confirm.
@@ -230,6 +259,21 @@ impl Plan {
             ms = ASSUMED_FUNCTION_MS,
             mb = FUNCTION_MEMORY_MB,
         );
+        let _ = writeln!(
+            out,
+            "Then CloudWatch's metrics of each door over the same minutes (waiting up to {} s for them to be published).",
+            crate::server_side::PUBLISH_LIMIT.as_secs()
+        );
+        let cold = self.cold_functions();
+        if !cold.is_empty() {
+            let _ = writeln!(
+                out,
+                "Then {} forced cold starts of each of {} (a change of one environment variable, then one read each; {} requests, counted above), read from their REPORT lines in CloudWatch Logs.",
+                self.options.cold_starts,
+                cold.join(", "),
+                self.cold_start_requests()
+            );
+        }
         out
     }
 }
@@ -271,7 +315,7 @@ pub struct Measured {
 }
 
 /// A client for `http://` and `https://` (AWS's endpoints), trusting this machine's CAs.
-fn client() -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>> {
+pub(crate) fn client() -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>> {
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()
         .context("cannot read this machine's CA certificates")?
@@ -356,7 +400,7 @@ async fn measure_one(
 }
 
 /// One request, timed from its start to the last byte of its answer.
-async fn send(
+pub(crate) async fn send(
     client: &Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
     method: Method,
     url: &str,
@@ -380,6 +424,141 @@ async fn send(
     Ok((answered, started.elapsed()))
 }
 // ANCHOR_END: measure
+
+// ANCHOR: cold_starts
+/// The run's forced cold starts on AWS: with the credentials of your environment in the stack's
+/// region, a post to read created through the functions' REST API, each function of
+/// [`crate::cold_on_aws::COLD_FUNCTIONS`] found in the stack, started cold
+/// `plan.options.cold_starts` times, and the post deleted.
+pub async fn cold_starts(
+    plan: &Plan,
+    template: &std::path::Path,
+) -> Result<Vec<crate::cold_on_aws::ColdStarts>> {
+    use crate::cold_on_aws::{DELIVERY_LIMIT, measure, resolve};
+    let template = read_template(template)?;
+    let config = aws(plan).await;
+    let functions = plan
+        .targets
+        .iter()
+        .find(|t| t.key == "FunctionsURL")
+        .context("the deployment has no FunctionsURL to create the post the cold starts read")?;
+    let client = Arc::new(client()?);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH)?.as_nanos();
+    let id = format!("cold-{nanos}");
+    let post = serde_json::json!({
+        "id": id, "title": "Read cold", "author": "cargo xtask bench --deployed",
+        "contents": "A post that exists for the length of one measurement.",
+    });
+    let collection = format!("{}blog", functions.url);
+    let (status, _) = send(&client, Method::POST, &collection, Some(post.to_string())).await?;
+    if status != 201 {
+        bail!("creating the post to read answered {status}");
+    }
+    let urls: Vec<(String, String)> = plan
+        .targets
+        .iter()
+        .map(|t| (t.key.clone(), t.url.clone()))
+        .collect();
+    let targets = resolve(
+        &aws_sdk_cloudformation::Client::new(&config),
+        &plan.recorded.stack,
+        &template,
+        &urls,
+        &id,
+    )
+    .await?;
+    let (lambda, logs) = (
+        aws_sdk_lambda::Client::new(&config),
+        aws_sdk_cloudwatchlogs::Client::new(&config),
+    );
+    let mut measured = Vec::new();
+    for target in &targets {
+        let get = |url: String| {
+            let client = Arc::clone(&client);
+            async move { Ok(send(&client, Method::GET, &url, None).await?.0) }
+        };
+        println!(
+            "{}: {} forced cold starts",
+            target.name, plan.options.cold_starts
+        );
+        measured.push(
+            measure(
+                &lambda,
+                &logs,
+                target,
+                plan.options.cold_starts,
+                DELIVERY_LIMIT,
+                get,
+            )
+            .await?,
+        );
+    }
+    send(&client, Method::DELETE, &format!("{collection}/{id}"), None).await?;
+    Ok(measured)
+}
+// ANCHOR_END: cold_starts
+
+/// The template the deploy synthesized.
+fn read_template(path: &std::path::Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("no template at {}: deploy again", path.display()))?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// The AWS SDK's configuration: your environment's credentials, the stack's region.
+async fn aws(plan: &Plan) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(plan.recorded.region.clone()))
+        .load()
+        .await
+}
+
+// ANCHOR: server_side
+/// CloudWatch's view of the latency run, which ran from `start` to `end`: the metrics of each
+/// door it measured, read until each has counted the requests the run sent through it.
+pub async fn server_side(
+    plan: &Plan,
+    template: &std::path::Path,
+    start: SystemTime,
+    end: SystemTime,
+) -> Result<Vec<crate::server_side::Observed>> {
+    use crate::server_side::{PUBLISH_LIMIT, doors, observe, stack_resources};
+    let template = read_template(template)?;
+    let config = aws(plan).await;
+    let physical = stack_resources(
+        &aws_sdk_cloudformation::Client::new(&config),
+        &plan.recorded.stack,
+    )
+    .await?;
+    let urls: Vec<(String, String)> = plan
+        .targets
+        .iter()
+        .map(|t| (t.key.clone(), t.url.clone()))
+        .collect();
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+    let mut observed = Vec::new();
+    for door in doors(&template, &urls, &physical)? {
+        println!(
+            "{}: waiting for {} to publish the run's {} requests",
+            door.key,
+            door.namespace,
+            plan.requests_per_target()
+        );
+        observed.extend(
+            observe(
+                &cloudwatch,
+                &door,
+                start,
+                end,
+                plan.requests_per_target(),
+                PUBLISH_LIMIT,
+            )
+            .await?,
+        );
+    }
+    Ok(observed)
+}
+// ANCHOR_END: server_side
 
 /// The markdown table of a run.
 pub fn latency_table(measured: &[Measured], concurrency: usize) -> String {
@@ -471,6 +650,16 @@ pub fn write(plan: &Plan, measured: &[Measured], out: &std::path::Path) -> Resul
             results["date"].as_str().unwrap_or_default()
         ),
     )?;
+    Ok(())
+}
+
+/// Adds `value` under `field` to the `results.json` that [`write`] wrote into `out` (what the run
+/// measured after the latency: the cold starts, CloudWatch's view).
+pub fn add_to_results(out: &std::path::Path, field: &str, value: serde_json::Value) -> Result<()> {
+    let path = out.join("results.json");
+    let mut results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    results[field] = value;
+    std::fs::write(&path, serde_json::to_string_pretty(&results)? + "\n")?;
     Ok(())
 }
 
@@ -571,6 +760,7 @@ mod tests {
         let options = Options {
             reads: 100,
             concurrency: 4,
+            cold_starts: 0,
             max_requests: 500,
         };
         let err = plan_from_files(
@@ -585,6 +775,30 @@ mod tests {
             err.to_string(),
             "this run would send 808 requests, above the budget of 500: raise it with --max-requests 808, or send fewer with --reads"
         );
+    }
+
+    #[test]
+    fn the_budget_counts_the_cold_starts() {
+        let dir = scratch("cold");
+        deployed_in(
+            &dir,
+            "eu-west-1",
+            "https://a.example/Prod/",
+            "http://b.example",
+        );
+        let plan = plan_from_files(
+            &dir.join("deployment.json"),
+            &dir.join("outputs.json"),
+            Some("eu-west-1"),
+            Options::default(),
+        )
+        .unwrap();
+        // Four variants of 202 requests each, and 20 cold starts of four functions, with the
+        // post they read created and deleted.
+        assert_eq!(plan.requests(), 4 * 202 + 4 * 20 + 2);
+        assert!(plan.describe().contains(
+            "20 forced cold starts of each of get-posts, get-post, all-routes, web-adapter"
+        ));
     }
 
     // ANCHOR: offline
@@ -618,6 +832,7 @@ mod tests {
         let options = Options {
             reads: 5,
             concurrency: 2,
+            cold_starts: 0,
             max_requests: 100,
         };
         let plan = plan_from_files(

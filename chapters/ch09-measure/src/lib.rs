@@ -9,6 +9,7 @@
 //! [`cost`] turns chapter 6's prices into each variant's monthly bill.
 
 pub mod backing;
+pub mod cold_on_aws;
 pub mod container;
 pub mod cost;
 pub mod cpu_share;
@@ -21,6 +22,8 @@ pub mod published;
 pub mod report;
 pub mod report_line;
 pub mod run;
+pub mod server_side;
 pub use ch03_functions::runtime_api;
 pub mod stats;
 pub mod tls;
+pub mod views;

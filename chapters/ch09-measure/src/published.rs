@@ -2,7 +2,8 @@
 //! (github.com/maxday/lambda-perf), which deploys a hello-world function per runtime and forces
 //! ten cold starts of each a day, reading `Init Duration` from each `REPORT` line. The rows this
 //! book compares (arm64, 512 MB) are kept in `published/`, with the run's date and commit, and the
-//! table below is generated from that file.
+//! table below is generated from that file. Beside them, one published comparison of latency
+//! and cost, of a Rust service on both runtimes (Yalovoy, June 2026), kept the same way.
 
 use std::fmt::Write as _;
 
@@ -64,6 +65,71 @@ pub fn cold_starts_table() -> String {
 }
 // ANCHOR_END: table
 
+/// Illya Yalovoy's measurements of one Rust service on Lambda and on Fargate (June 2026), as
+/// its public summary gives them.
+pub const YALOVOY: &str = include_str!("../published/yalovoy-2026-06.json");
+
+#[derive(Debug, Deserialize)]
+pub struct Yalovoy {
+    pub source: String,
+    pub read: String,
+    pub access: String,
+    pub workload: String,
+    pub latency: Vec<YalovoyLatency>,
+    pub cost: Vec<YalovoyCost>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct YalovoyLatency {
+    pub measure: String,
+    /// How much lower Fargate's figure was than Lambda's.
+    pub fargate_better_by: Option<String>,
+    pub lambda: Option<String>,
+    pub fargate: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct YalovoyCost {
+    pub traffic: String,
+    pub cheaper: String,
+}
+
+pub fn yalovoy() -> Yalovoy {
+    serde_json::from_str(YALOVOY).expect("the committed file is this book's summary of the post")
+}
+
+impl YalovoyLatency {
+    /// What the measure says, in words.
+    pub fn finding(&self) -> String {
+        match (&self.fargate_better_by, &self.lambda, &self.fargate) {
+            (Some(by), _, _) => format!("Fargate's {by} lower than Lambda's"),
+            (None, Some(lambda), Some(fargate)) => format!("Lambda {lambda}, Fargate {fargate}"),
+            _ => panic!("{}: neither a ratio nor both figures", self.measure),
+        }
+    }
+}
+
+// ANCHOR: latency_table
+/// The published latency and cost of one Rust service on both runtimes: a markdown table, and
+/// where the figures come from.
+pub fn latency_table() -> String {
+    let published = yalovoy();
+    let mut out = String::from("| measured on AWS | found |\n|---|---|\n");
+    for row in &published.latency {
+        let _ = writeln!(out, "| latency, {} | {} |", row.measure, row.finding());
+    }
+    for row in &published.cost {
+        let _ = writeln!(out, "| cost at {} | {} |", row.traffic, row.cheaper);
+    }
+    let _ = writeln!(
+        out,
+        "\nOn AWS: {}. From {} (read {}; {}).",
+        published.workload, published.source, published.read, published.access
+    );
+    out
+}
+// ANCHOR_END: latency_table
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +137,18 @@ mod tests {
     #[test]
     fn published_cold_starts() {
         insta::assert_snapshot!("cold_starts", cold_starts_table());
+    }
+
+    #[test]
+    fn published_latency_and_cost() {
+        insta::assert_snapshot!("latency_and_cost", latency_table());
+    }
+
+    #[test]
+    fn every_published_latency_row_says_what_it_found() {
+        for row in &yalovoy().latency {
+            assert!(!row.finding().is_empty(), "{}", row.measure);
+        }
     }
 
     #[test]

@@ -129,7 +129,7 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
     }
     assert!(point.first_random_ms.n > 0 && point.first_random_ms.p50 > 0.0);
     let out = std::env::temp_dir().join(format!("bench-smoke-{}", std::process::id()));
-    ch09_measure::report::write(&results, &out).expect("the report");
+    ch09_measure::report::write(&results, &out, &out.join("TARGETS.md")).expect("the report");
     for file in [
         "results.json",
         "functions.md",
@@ -143,7 +143,93 @@ async fn the_harness_runs_and_every_answer_is_2xx() {
         "cold-starts.svg",
         "throughput.svg",
         "cost.svg",
+        "views.md",
+        "TARGETS.md",
     ] {
         assert!(out.join(file).exists(), "no {file}");
+    }
+}
+
+/// `bench-deployed` finds what it reads on AWS through the template the deploy synthesized: the
+/// door behind each URL (for CloudWatch's metrics) and the functions it starts cold. Both are
+/// checked here against this stack's template, so a change to the stack that moves them fails
+/// here rather than in a reader's run.
+#[test]
+fn what_the_deployed_bench_reads_is_in_the_stacks_template() {
+    use std::collections::HashMap;
+
+    let template = ch06_infrastructure::template::Template::load().expect("the template");
+    let json = template.json();
+    let stack = ch06_infrastructure::template::STACK;
+    // Each resource's physical id, as CloudFormation would give it.
+    let physical: HashMap<String, String> = json["Resources"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|logical| {
+            let id = if logical.starts_with("ContainersServiceLB") {
+                format!("arn:aws:elasticloadbalancing:eu-west-1:000000000000:loadbalancer/app/{logical}/0123")
+            } else {
+                format!("{logical}-physical")
+            };
+            (logical.clone(), id)
+        })
+        .collect();
+    let urls: Vec<(String, String)> = [
+        (
+            "FunctionsURL",
+            "https://a.execute-api.eu-west-1.amazonaws.com/Prod/",
+        ),
+        (
+            "AllRoutesURL",
+            "https://b.execute-api.eu-west-1.amazonaws.com/Prod/",
+        ),
+        (
+            "WebAdapterURL",
+            "https://c.execute-api.eu-west-1.amazonaws.com/Prod/",
+        ),
+        (
+            "HttpApiURL",
+            "https://d.execute-api.eu-west-1.amazonaws.com/",
+        ),
+        (
+            "AllRoutesFunctionURL",
+            "https://e.lambda-url.eu-west-1.on.aws/",
+        ),
+        ("ContainersURL", "http://blog.eu-west-1.elb.amazonaws.com/"),
+    ]
+    .map(|(key, url)| (key.to_owned(), url.to_owned()))
+    .into();
+    let doors = ch09_measure::server_side::doors(json, &urls, &physical).unwrap();
+    let found: Vec<(&str, &str, &str)> = doors
+        .iter()
+        .map(|d| (d.key.as_str(), d.namespace, d.dimensions[0].0.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("FunctionsURL", "AWS/ApiGateway", "ApiName"),
+            ("AllRoutesURL", "AWS/ApiGateway", "ApiName"),
+            ("WebAdapterURL", "AWS/ApiGateway", "ApiName"),
+            ("HttpApiURL", "AWS/ApiGateway", "ApiId"),
+            ("AllRoutesFunctionURL", "AWS/Lambda", "FunctionName"),
+            ("ContainersURL", "AWS/ApplicationELB", "LoadBalancer"),
+        ]
+    );
+    // The REST APIs by the names the stack gives them.
+    assert_eq!(doors[0].dimensions[0].1, format!("{stack}-functions"));
+    assert_eq!(doors[0].dimensions[1].1, "Prod");
+    // Every function started cold, and its log group, under the construct path the run looks for.
+    let paths: Vec<&str> = json["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|r| r["Metadata"]["aws:cdk:path"].as_str())
+        .collect();
+    for (name, path, ..) in ch09_measure::cold_on_aws::COLD_FUNCTIONS {
+        for part in ["Function", "Logs"] {
+            let wanted = format!("{stack}/{path}/{part}/Resource");
+            assert!(paths.contains(&wanted.as_str()), "{name}: no {wanted}");
+        }
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use ch09_measure::deployed::{self, Options};
+use ch09_measure::{cold_on_aws, cost, server_side, views};
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -27,6 +28,13 @@ struct Args {
     /// How many reads at once in the second series.
     #[arg(long, default_value_t = Options::default().concurrency)]
     concurrency: usize,
+    /// Forced cold starts of each read function (0: none).
+    #[arg(long, default_value_t = Options::default().cold_starts)]
+    cold_starts: usize,
+    /// The stack's template as the deploy synthesized it (its construct paths name the
+    /// functions whose cold starts are forced).
+    #[arg(long)]
+    template: PathBuf,
     /// The most requests the run may send.
     #[arg(long, default_value_t = Options::default().max_requests)]
     max_requests: usize,
@@ -41,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
     let options = Options {
         reads: args.reads,
         concurrency: args.concurrency,
+        cold_starts: args.cold_starts,
         max_requests: args.max_requests,
     };
     let region = deployed::shell_region();
@@ -55,12 +64,53 @@ async fn main() -> anyhow::Result<()> {
             bail!("nothing sent");
         }
     }
+    let start = std::time::SystemTime::now();
     let measured = deployed::measure(&plan).await?;
+    let end = std::time::SystemTime::now();
     deployed::write(&plan, &measured, &args.out)?;
     print!(
         "{}",
         deployed::latency_table(&measured, plan.options.concurrency)
     );
+    let observed = deployed::server_side(&plan, &args.template, start, end).await?;
+    deployed::add_to_results(&args.out, "server_side", serde_json::to_value(&observed)?)?;
+    let table = server_side::table(&observed);
+    std::fs::write(
+        args.out.join("server-side.md"),
+        format!(
+            "Your deployment: stack {} in {}, the same run as CloudWatch counted it.\n\n{table}",
+            plan.recorded.stack, plan.recorded.region,
+        ),
+    )?;
+    print!("{table}");
+    if !plan.cold_functions().is_empty() {
+        let cold = deployed::cold_starts(&plan, &args.template).await?;
+        deployed::add_to_results(&args.out, "cold_starts", serde_json::to_value(&cold)?)?;
+        std::fs::write(
+            args.out.join("cold-starts.md"),
+            format!(
+                "Your deployment: stack {} in {}, forced cold starts read from CloudWatch Logs.\n\n{}",
+                plan.recorded.stack,
+                plan.recorded.region,
+                cold_on_aws::cold_starts_table(&cold)
+            ),
+        )?;
+        print!("{}", cold_on_aws::cold_starts_table(&cold));
+        if let Some(function_ms) = cold_on_aws::duration_p50(&cold, "get-post") {
+            let table = cost::projection_table(function_ms, cost::KEEPING_CPU_MS);
+            std::fs::write(
+                args.out.join("projection.md"),
+                format!(
+                    "Your deployment: stack {} in {}, `get-post`'s measured `Duration` (p50 of the calls after its cold starts).\n\n{table}",
+                    plan.recorded.stack, plan.recorded.region,
+                ),
+            )?;
+            print!("{table}");
+        }
+    }
+    if let Some(measurements) = args.out.parent() {
+        views::write(measurements)?;
+    }
     println!("written to {}", args.out.display());
     Ok(())
 }

@@ -19,6 +19,9 @@ struct Args {
     /// Where the results go (results.json, the tables, the charts).
     #[arg(long)]
     out: PathBuf,
+    /// Where the project's targets table goes (not into the book).
+    #[arg(long)]
+    targets: PathBuf,
     /// A few iterations, to check the harness works: no figure is worth reading.
     #[arg(long)]
     quick: bool,
@@ -38,7 +41,7 @@ async fn main() -> anyhow::Result<()> {
         adapter: args.adapter,
     };
     let results = ch09_measure::run::run(&options).await?;
-    ch09_measure::report::write(&results, &args.out)?;
+    ch09_measure::report::write(&results, &args.out, &args.targets)?;
     println!("{}", ch09_measure::report::summary(&results)?);
     Ok(())
 }

@@ -1,0 +1,623 @@
+//! Cold starts on AWS, of your deployed functions: `cargo xtask bench -- --deployed --cold-starts N`.
+//!
+//! Lambda starts a new execution environment for a function whose configuration changed, so the
+//! run changes one environment variable of a function (`BENCH_COLD_START`, beside the ones the
+//! stack sets), waits until Lambda has applied it, and sends one request through the function's
+//! front door: that request meets a cold start. After N of those per function, it reads the
+//! function's log group for Lambda's `REPORT` lines of the run and keeps those with an
+//! `Init Duration` (see [`crate::report_line`]).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, Result, bail};
+use aws_sdk_cloudwatchlogs::Client as LogsClient;
+use aws_sdk_lambda::Client as LambdaClient;
+use aws_sdk_lambda::types::{Environment, LastUpdateStatus};
+use serde::Serialize;
+
+use crate::report_line::{self, Report};
+
+/// The variable the run changes to force a new execution environment.
+pub const COLD_START_VARIABLE: &str = "BENCH_COLD_START";
+
+/// How long Lambda may take to apply a configuration change before the run gives up.
+pub const UPDATE_LIMIT: Duration = Duration::from_secs(120);
+
+/// One function to start cold, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColdTarget {
+    /// Its name in the book (`get-post`).
+    pub name: String,
+    /// Its name in Lambda (what CloudFormation named it).
+    pub function_name: String,
+    /// Its log group.
+    pub log_group: String,
+    /// A URL whose `GET` invokes it through its front door.
+    pub url: String,
+}
+
+/// The cold starts of one function.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColdStarts {
+    pub name: String,
+    /// One report per request that met a cold start, as Lambda wrote it.
+    #[serde(skip)]
+    pub reports: Vec<Report>,
+    pub init_ms: Vec<f64>,
+    pub duration_ms: Vec<f64>,
+    pub billed_ms: Vec<u64>,
+    pub max_memory_used_mb: Vec<u32>,
+    /// Requests sent; each should have met a cold start.
+    pub requests: usize,
+}
+
+// ANCHOR: force
+/// Changes `function`'s [`COLD_START_VARIABLE`] to `value`, keeping the rest of its environment,
+/// and waits until Lambda reports the change applied: its next invocation starts cold.
+pub async fn force_cold_start(lambda: &LambdaClient, function: &str, value: &str) -> Result<()> {
+    let current = lambda
+        .get_function_configuration()
+        .function_name(function)
+        .send()
+        .await
+        .with_context(|| format!("cannot read {function}'s configuration"))?;
+    let mut variables: HashMap<String, String> = current
+        .environment()
+        .and_then(|environment| environment.variables())
+        .cloned()
+        .unwrap_or_default();
+    variables.insert(COLD_START_VARIABLE.to_owned(), value.to_owned());
+    lambda
+        .update_function_configuration()
+        .function_name(function)
+        .environment(
+            Environment::builder()
+                .set_variables(Some(variables))
+                .build(),
+        )
+        .send()
+        .await
+        .with_context(|| format!("cannot change {function}'s configuration"))?;
+    let started = Instant::now();
+    loop {
+        let now = lambda
+            .get_function_configuration()
+            .function_name(function)
+            .send()
+            .await?;
+        match now.last_update_status() {
+            Some(LastUpdateStatus::Successful) | None => return Ok(()),
+            Some(LastUpdateStatus::Failed) => bail!(
+                "Lambda could not apply {function}'s change: {}",
+                now.last_update_status_reason().unwrap_or("no reason given")
+            ),
+            _ if started.elapsed() > UPDATE_LIMIT => {
+                bail!("{function}'s change was not applied within {UPDATE_LIMIT:?}")
+            }
+            // In progress: ask again, as the AWS CLI's `function-updated` waiter does.
+            _ => tokio::time::sleep(Duration::from_secs(1)).await,
+        }
+    }
+}
+// ANCHOR_END: force
+
+// ANCHOR: reports
+/// The `REPORT` lines `log_group` received since `since`, parsed: lines that are not `REPORT`
+/// lines are skipped, and one that cannot be read is an error.
+pub async fn reports_since(
+    logs: &LogsClient,
+    log_group: &str,
+    since: SystemTime,
+) -> Result<Vec<Report>> {
+    let start = since.duration_since(UNIX_EPOCH)?.as_millis() as i64;
+    let mut reports = Vec::new();
+    let mut token = None;
+    loop {
+        let page = logs
+            .filter_log_events()
+            .log_group_name(log_group)
+            .start_time(start)
+            .filter_pattern("REPORT")
+            .set_next_token(token)
+            .send()
+            .await
+            .with_context(|| format!("cannot read the log group {log_group}"))?;
+        for event in page.events() {
+            let message = event.message().unwrap_or_default();
+            if message.starts_with("REPORT ") {
+                reports.push(report_line::parse(message)?);
+            }
+        }
+        match page.next_token() {
+            Some(next) => token = Some(next.to_owned()),
+            None => return Ok(reports),
+        }
+    }
+}
+// ANCHOR_END: reports
+
+/// The functions whose cold starts the run measures, by construct path under the stack (their
+/// function and log group), and the path below each output's URL that one `GET` invokes them by
+/// (`{id}`: a post the run creates first). Create and delete are left out: each call would write.
+pub const COLD_FUNCTIONS: [(&str, &str, &str, &str); 4] = [
+    ("get-posts", "Functions/get-posts", "FunctionsURL", "blog"),
+    (
+        "get-post",
+        "Functions/get-post",
+        "FunctionsURL",
+        "blog/{id}",
+    ),
+    (
+        "all-routes",
+        "OneFunction/all-routes",
+        "AllRoutesURL",
+        "blog/{id}",
+    ),
+    (
+        "web-adapter",
+        "WebAdapter/web-adapter",
+        "WebAdapterURL",
+        "blog/{id}",
+    ),
+];
+
+// ANCHOR: resolve
+/// The [`ColdTarget`]s of the stack `stack`: CloudFormation's names for the functions and log
+/// groups of [`COLD_FUNCTIONS`], found through the template's construct paths (`aws:cdk:path`)
+/// and the stack's resources; their URLs from `urls` (output key, base URL) with `id` in place.
+pub async fn resolve(
+    cloudformation: &aws_sdk_cloudformation::Client,
+    stack: &str,
+    template: &serde_json::Value,
+    urls: &[(String, String)],
+    id: &str,
+) -> Result<Vec<ColdTarget>> {
+    let logical_of = |path: &str| -> Option<String> {
+        template["Resources"]
+            .as_object()?
+            .iter()
+            .find(|(_, resource)| resource["Metadata"]["aws:cdk:path"] == path)
+            .map(|(logical, _)| logical.clone())
+    };
+    let resources = cloudformation
+        .describe_stack_resources()
+        .stack_name(stack)
+        .send()
+        .await
+        .with_context(|| format!("cannot list the resources of the stack {stack}"))?;
+    let physical_of = |logical: &str| -> Option<String> {
+        resources
+            .stack_resources()
+            .iter()
+            .find(|r| r.logical_resource_id() == Some(logical))
+            .and_then(|r| r.physical_resource_id())
+            .map(str::to_owned)
+    };
+    let mut targets = Vec::new();
+    for (name, path, output, below) in COLD_FUNCTIONS {
+        let Some(base) = urls
+            .iter()
+            .find(|(key, _)| key == output)
+            .map(|(_, url)| url)
+        else {
+            continue;
+        };
+        let physical = |part: &str| {
+            let path = format!("{stack}/{path}/{part}/Resource");
+            logical_of(&path)
+                .and_then(|logical| physical_of(&logical))
+                .with_context(|| {
+                    format!(
+                        "the stack {stack} has no {path}: deploy again, with `cargo xtask deploy`"
+                    )
+                })
+        };
+        let base = if base.ends_with('/') {
+            base.clone()
+        } else {
+            format!("{base}/")
+        };
+        targets.push(ColdTarget {
+            name: name.to_owned(),
+            function_name: physical("Function")?,
+            log_group: physical("Logs")?,
+            url: format!("{base}{}", below.replace("{id}", id)),
+        });
+    }
+    Ok(targets)
+}
+// ANCHOR_END: resolve
+
+/// How long CloudWatch Logs may take to deliver a run's `REPORT` lines.
+pub const DELIVERY_LIMIT: Duration = Duration::from_secs(180);
+
+/// The cold starts' reports since `since`: read until `wanted` have arrived (CloudWatch Logs
+/// delivers a function's lines some seconds after the invocation), or until `limit`, after which
+/// the run reports how many it found.
+pub async fn cold_reports(
+    logs: &LogsClient,
+    log_group: &str,
+    since: SystemTime,
+    wanted: usize,
+    limit: Duration,
+) -> Result<Vec<Report>> {
+    let started = Instant::now();
+    loop {
+        let cold: Vec<Report> = reports_since(logs, log_group, since)
+            .await?
+            .into_iter()
+            .filter(Report::is_cold_start)
+            .collect();
+        if cold.len() >= wanted || started.elapsed() > limit {
+            return Ok(cold);
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// Forces `times` cold starts of `target`, each met by one `GET` of its URL through `get`, then
+/// reads Lambda's reports of them, waiting up to `delivery_limit` for them to arrive. `get`
+/// answers the status of the request.
+pub async fn measure<F, Fut>(
+    lambda: &LambdaClient,
+    logs: &LogsClient,
+    target: &ColdTarget,
+    times: usize,
+    delivery_limit: Duration,
+    get: F,
+) -> Result<ColdStarts>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<u16>>,
+{
+    let since = SystemTime::now() - Duration::from_secs(1);
+    let run = since.duration_since(UNIX_EPOCH)?.as_millis();
+    for n in 0..times {
+        force_cold_start(lambda, &target.function_name, &format!("{run}-{n}")).await?;
+        let status = get(target.url.clone()).await?;
+        if !(200..300).contains(&status) {
+            bail!("{} answered {status} through {}", target.name, target.url);
+        }
+    }
+    let reports = cold_reports(logs, &target.log_group, since, times, delivery_limit).await?;
+    Ok(ColdStarts {
+        name: target.name.clone(),
+        init_ms: reports.iter().filter_map(|r| r.init_duration_ms).collect(),
+        duration_ms: reports.iter().map(|r| r.duration_ms).collect(),
+        billed_ms: reports.iter().map(|r| r.billed_duration_ms).collect(),
+        max_memory_used_mb: reports.iter().map(|r| r.max_memory_used_mb).collect(),
+        requests: times,
+        reports,
+    })
+}
+
+/// The p50 of the `Duration` Lambda reported for `name`'s calls, if the run read any.
+pub fn duration_p50(measured: &[ColdStarts], name: &str) -> Option<f64> {
+    let mut durations = measured
+        .iter()
+        .find(|m| m.name == name)?
+        .duration_ms
+        .clone();
+    durations.sort_by(f64::total_cmp);
+    (!durations.is_empty()).then(|| crate::stats::percentile(&durations, 50.0))
+}
+
+/// The markdown table of the cold starts a run read.
+pub fn cold_starts_table(measured: &[ColdStarts]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "| function | cold starts read | Init Duration p50 / max | Duration p50 | Billed Duration p50 | Max Memory Used |\n|---|---:|---|---:|---:|---:|\n",
+    );
+    for m in measured {
+        let sorted = |values: Vec<f64>| {
+            let mut values = values;
+            values.sort_by(f64::total_cmp);
+            values
+        };
+        let init = sorted(m.init_ms.clone());
+        let duration = sorted(m.duration_ms.clone());
+        let billed = sorted(m.billed_ms.iter().map(|&ms| ms as f64).collect());
+        let memory = m.max_memory_used_mb.iter().max().copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "| {} | {}/{} | {:.1} / {:.1} ms | {:.1} ms | {:.0} ms | {memory} MB |",
+            m.name,
+            init.len(),
+            m.requests,
+            crate::stats::percentile(&init, 50.0),
+            init.last().copied().unwrap_or(f64::NAN),
+            crate::stats::percentile(&duration, 50.0),
+            crate::stats::percentile(&billed, 50.0),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Against moto (Lambda, CloudWatch Logs, IAM), with a front door on this machine that
+    //! answers as Lambda would and writes the `REPORT` line Lambda would write: with an
+    //! `Init Duration` when the function's configuration changed since its last request.
+
+    use std::convert::Infallible;
+    use std::sync::{Arc, Mutex};
+
+    use aws_credential_types::Credentials;
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use aws_sdk_lambda::primitives::Blob;
+    use aws_sdk_lambda::types::{FunctionCode, Runtime};
+    use ch02_dynamodb::local::LocalDynamo;
+    use hyper::Method;
+
+    use super::*;
+
+    async fn moto() -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(LocalDynamo::shared().endpoint())
+            .credentials_provider(Credentials::new("local", "local", None, None, "moto"))
+            .load()
+            .await
+    }
+
+    /// The smallest valid zip (no entries): moto stores a function's code without running it.
+    const EMPTY_ZIP: [u8; 22] = [
+        0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
+    /// The line Lambda writes after an invocation, in its documented format.
+    fn report_line(n: usize, cold: bool) -> String {
+        let init = if cold {
+            "\tInit Duration: 12.34 ms"
+        } else {
+            ""
+        };
+        format!(
+            "REPORT RequestId: 00000000-0000-0000-0000-{n:012}\tDuration: 2.50 ms\tBilled Duration: 15 ms\tMemory Size: 512 MB\tMax Memory Used: 20 MB{init}\t"
+        )
+    }
+
+    // ANCHOR: moto
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_configuration_change_forces_a_cold_start_and_its_report_is_read() {
+        let config = moto().await;
+        let (lambda, logs) = (LambdaClient::new(&config), LogsClient::new(&config));
+        let iam = aws_sdk_iam::Client::new(&config);
+        let unique = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let role = iam
+            .create_role()
+            .role_name(format!("bench-{unique}"))
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+        let function_name = format!("get-post-{unique}");
+        lambda
+            .create_function()
+            .function_name(&function_name)
+            .runtime(Runtime::Providedal2023)
+            .handler("bootstrap")
+            .role(role.role().unwrap().arn())
+            .code(
+                FunctionCode::builder()
+                    .zip_file(Blob::new(EMPTY_ZIP))
+                    .build(),
+            )
+            .environment(
+                Environment::builder()
+                    .variables("TABLE_NAME", "ServerlessBlog")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let log_group = format!("/aws/lambda/{function_name}");
+        logs.create_log_group()
+            .log_group_name(&log_group)
+            .send()
+            .await
+            .unwrap();
+        logs.create_log_stream()
+            .log_group_name(&log_group)
+            .log_stream_name("environment")
+            .send()
+            .await
+            .unwrap();
+
+        // The front door: each request reads the function's configuration as Lambda would; a
+        // change since the last request means a new execution environment.
+        let last: Arc<Mutex<Option<String>>> = Arc::default();
+        let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/Prod/blog/hello", listener.local_addr().unwrap());
+        let (door_lambda, door_logs) = (lambda.clone(), logs.clone());
+        let (door_function, door_group) = (function_name.clone(), log_group.clone());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (lambda, logs, last, served) = (
+                    door_lambda.clone(),
+                    door_logs.clone(),
+                    Arc::clone(&last),
+                    Arc::clone(&served),
+                );
+                let (function, group) = (door_function.clone(), door_group.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |_request| {
+                        let (lambda, logs, last, served) = (
+                            lambda.clone(),
+                            logs.clone(),
+                            Arc::clone(&last),
+                            Arc::clone(&served),
+                        );
+                        let (function, group) = (function.clone(), group.clone());
+                        async move {
+                            let configuration = lambda
+                                .get_function_configuration()
+                                .function_name(&function)
+                                .send()
+                                .await
+                                .unwrap();
+                            let now = configuration
+                                .environment()
+                                .and_then(|e| e.variables())
+                                .and_then(|v| v.get(COLD_START_VARIABLE))
+                                .cloned();
+                            let cold = {
+                                let mut last = last.lock().unwrap();
+                                let cold = *last != now;
+                                *last = now;
+                                cold
+                            };
+                            let n = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            let at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+                            logs.put_log_events()
+                                .log_group_name(&group)
+                                .log_stream_name("environment")
+                                .log_events(
+                                    InputLogEvent::builder()
+                                        .timestamp(at.as_millis() as i64)
+                                        .message(report_line(n, cold))
+                                        .build()
+                                        .unwrap(),
+                                )
+                                .send()
+                                .await
+                                .unwrap();
+                            Ok::<_, Infallible>(hyper::Response::new(http_body_util::Full::new(
+                                bytes::Bytes::from_static(b"{}"),
+                            )))
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+
+        let target = ColdTarget {
+            name: "get-post".to_owned(),
+            function_name: function_name.clone(),
+            log_group,
+            url,
+        };
+        let client = Arc::new(crate::deployed::client().unwrap());
+        let get = |url: String| {
+            let client = Arc::clone(&client);
+            async move {
+                let (status, _) = crate::deployed::send(&client, Method::GET, &url, None).await?;
+                Ok(status)
+            }
+        };
+        let cold = measure(&lambda, &logs, &target, 3, Duration::from_secs(10), get)
+            .await
+            .unwrap();
+
+        assert_eq!(cold.requests, 3);
+        assert_eq!(cold.init_ms, vec![12.34; 3]);
+        assert_eq!(cold.billed_ms, vec![15; 3]);
+        insta::assert_snapshot!("moto_cold_starts", cold_starts_table(&[cold]));
+        // The stack's own variables are kept beside the run's.
+        let variables = lambda
+            .get_function_configuration()
+            .function_name(&function_name)
+            .send()
+            .await
+            .unwrap()
+            .environment()
+            .and_then(|e| e.variables())
+            .cloned()
+            .unwrap();
+        assert_eq!(variables["TABLE_NAME"], "ServerlessBlog");
+        assert!(variables.contains_key(COLD_START_VARIABLE));
+    }
+    // ANCHOR_END: moto
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_functions_and_log_groups_are_found_through_the_template_paths() {
+        let config = moto().await;
+        let cloudformation = aws_sdk_cloudformation::Client::new(&config);
+        let unique = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let stack = format!("Blog{unique}");
+        // Resources under construct paths as the CDK writes them, with generated logical ids
+        // (log groups all: moto creates them without code or roles).
+        let path =
+            |function: &str, part: &str| format!("{stack}/Functions/{function}/{part}/Resource");
+        let template = serde_json::json!({ "Resources": {
+            "FunctionsgetpostsLogsAAAA": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-posts", "Logs") } },
+            "FunctionsgetpostsFunctionBBBB": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-posts", "Function") } },
+            "FunctionsgetpostLogs1234": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-post", "Logs") } },
+            "FunctionsgetpostFunction5678": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-post", "Function") } },
+        }});
+        cloudformation
+            .create_stack()
+            .stack_name(&stack)
+            .template_body(template.to_string())
+            .send()
+            .await
+            .unwrap();
+        let urls = vec![(
+            "FunctionsURL".to_owned(),
+            "https://api.example/Prod".to_owned(),
+        )];
+        let targets = resolve(&cloudformation, &stack, &template, &urls, "post-1")
+            .await
+            .unwrap();
+        let resources = cloudformation
+            .describe_stack_resources()
+            .stack_name(&stack)
+            .send()
+            .await
+            .unwrap();
+        let physical = |logical: &str| {
+            resources
+                .stack_resources()
+                .iter()
+                .find(|r| r.logical_resource_id() == Some(logical))
+                .and_then(|r| r.physical_resource_id())
+                .unwrap()
+                .to_owned()
+        };
+        // Only the functions behind FunctionsURL: the other outputs are not in `urls`.
+        assert_eq!(
+            targets,
+            vec![
+                ColdTarget {
+                    name: "get-posts".to_owned(),
+                    function_name: physical("FunctionsgetpostsFunctionBBBB"),
+                    log_group: physical("FunctionsgetpostsLogsAAAA"),
+                    url: "https://api.example/Prod/blog".to_owned(),
+                },
+                ColdTarget {
+                    name: "get-post".to_owned(),
+                    function_name: physical("FunctionsgetpostFunction5678"),
+                    log_group: physical("FunctionsgetpostLogs1234"),
+                    url: "https://api.example/Prod/blog/post-1".to_owned(),
+                },
+            ]
+        );
+        // A stack without one of them is an error that names what is missing.
+        let urls = vec![(
+            "AllRoutesURL".to_owned(),
+            "https://api.example/Prod/".to_owned(),
+        )];
+        let err = resolve(&cloudformation, &stack, &template, &urls, "post-1")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the stack {stack} has no {stack}/OneFunction/all-routes/Function/Resource: deploy again, with `cargo xtask deploy`"
+            )
+        );
+    }
+}

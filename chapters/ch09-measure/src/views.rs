@@ -1,0 +1,279 @@
+//! One table, three sources, for the questions a reader chooses on: this machine's harness
+//! (`book/src/measurements/results.json`), what others measured on AWS ([`crate::published`]),
+//! and your own deployment (`book/src/measurements/yours/results.json`, written by
+//! `cargo xtask bench -- --deployed`), each where it exists. `cargo xtask bench` and
+//! `bench-deployed` both rewrite it, so it always agrees with the figures beside it.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use ch06_infrastructure::settings::FUNCTION_MEMORY_MB;
+use serde_json::Value;
+
+use crate::published::{lambda_perf, yalovoy};
+
+/// What a cell says where its source has no figure.
+const NONE: &str = "—";
+
+/// The Rust row of lambda-perf's table: a zip on `provided.al2023`.
+fn published_rust_init() -> String {
+    let published = lambda_perf();
+    let row = published
+        .rows
+        .iter()
+        .find(|row| row.runtime.starts_with("rust") && row.package == "zip")
+        .expect("lambda-perf's file has a Rust zip row");
+    let mean = row.init_ms.iter().sum::<f64>() / row.init_ms.len() as f64;
+    format!(
+        "{mean:.1} ms (lambda-perf, {} MB, {})",
+        row.memory_mb, row.architecture
+    )
+}
+
+fn f(value: &Value, path: &[&str]) -> Option<f64> {
+    path.iter()
+        .try_fold(value, |v, key| v.get(key))
+        .and_then(Value::as_f64)
+}
+
+/// This machine's `get-post` at the stack's memory size, init at that size's CPU share.
+fn this_init_at_stack_size(this: &Value) -> Option<f64> {
+    this["memory_curve"]
+        .as_array()?
+        .iter()
+        .find(|point| point["memory_mb"] == FUNCTION_MEMORY_MB)
+        .and_then(|point| f(point, &["init_at_share", "init_ms", "p50"]))
+}
+
+/// Your `Init Duration` p50 of `name`.
+fn your_init(yours: &Value, name: &str) -> Option<(f64, usize)> {
+    let cold = yours["cold_starts"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == name)?;
+    let mut init: Vec<f64> = cold["init_ms"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    init.sort_by(f64::total_cmp);
+    (!init.is_empty()).then(|| (crate::stats::percentile(&init, 50.0), init.len()))
+}
+
+/// Your one-at-a-time latency `stat` through the output `key`.
+fn your_latency(yours: &Value, key: &str, stat: &str) -> Option<f64> {
+    yours["variants"]
+        .as_array()?
+        .iter()
+        .find(|v| v["key"] == key)
+        .and_then(|variant| f(variant, &["sequential", stat]))
+}
+
+// ANCHOR: views
+/// The table: `this` is this machine's `results.json`, `yours` your deployment's, if measured.
+pub fn views(this: &Value, yours: Option<&Value>) -> String {
+    let none = || NONE.to_owned();
+    let ms =
+        |value: Option<f64>, note: &str| value.map_or_else(none, |v| format!("{v:.1} ms ({note})"));
+    let published = yalovoy();
+    let finding = |measure: &str| {
+        published
+            .latency
+            .iter()
+            .find(|row| row.measure == measure)
+            .map_or_else(none, |row| format!("{} (Yalovoy)", row.finding()))
+    };
+    let yours_or = |cell: Option<String>| {
+        cell.unwrap_or_else(|| {
+            if yours.is_some() {
+                NONE.to_owned()
+            } else {
+                "run `cargo xtask bench -- --deployed`".to_owned()
+            }
+        })
+    };
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    rows.push([
+        "a hello-world Rust function's init".to_owned(),
+        ms(
+            f(this, &["hello_function", "init_ms", "p50"]),
+            "the process alone, a whole core",
+        ),
+        published_rust_init(),
+        NONE.to_owned(),
+    ]);
+    rows.push([
+        "`get-post`'s init, p50".to_owned(),
+        ms(
+            this_init_at_stack_size(this),
+            &format!("{FUNCTION_MEMORY_MB} MB's share of a core, TLS connection opened"),
+        ),
+        NONE.to_owned(),
+        yours_or(
+            yours
+                .and_then(|y| your_init(y, "get-post"))
+                .map(|(p50, n)| format!("{p50:.1} ms (`Init Duration`, {n} cold starts)")),
+        ),
+    ]);
+    let ratio = yours.and_then(|y| {
+        let functions = your_latency(y, "FunctionsURL", "p50")?;
+        let container = your_latency(y, "ContainersURL", "p50")?;
+        Some(format!(
+            "{:.1}× ({functions:.1} ms against {container:.1} ms)",
+            functions / container
+        ))
+    });
+    rows.push([
+        "latency p50, the functions' over the container's".to_owned(),
+        "not measured here: no API Gateway or load balancer on this machine".to_owned(),
+        finding("p50"),
+        yours_or(ratio),
+    ]);
+    let slowest = yours.and_then(|y| {
+        let functions = your_latency(y, "FunctionsURL", "max")?;
+        let container = your_latency(y, "ContainersURL", "max")?;
+        Some(format!(
+            "max: functions {functions:.1} ms, container {container:.1} ms"
+        ))
+    });
+    rows.push([
+        "the slowest requests".to_owned(),
+        NONE.to_owned(),
+        finding("above p99.9"),
+        yours_or(slowest),
+    ]);
+    rows.push([
+        "the container's start to its first `200`".to_owned(),
+        ms(
+            f(this, &["container", "start_to_health_ms", "p50"]),
+            "the process alone",
+        ),
+        NONE.to_owned(),
+        NONE.to_owned(),
+    ]);
+    let mut out =
+        String::from("| | this machine | published, on AWS | yours, on AWS |\n|---|---|---|---|\n");
+    for [what, here, published, yours] in rows {
+        let _ = writeln!(out, "| {what} | {here} | {published} | {yours} |");
+    }
+    let where_yours = yours.map_or_else(
+        || "no deployment of yours measured yet".to_owned(),
+        |y| {
+            format!(
+                "stack {} in {}, on {}",
+                y["stack"].as_str().unwrap_or_default(),
+                y["region"].as_str().unwrap_or_default(),
+                y["date"].as_str().unwrap_or_default()
+            )
+        },
+    );
+    let _ = writeln!(
+        out,
+        "\nThis machine: {}. Yours: {where_yours}.",
+        this["machine"]["date"].as_str().map_or_else(
+            || "chapter 9's harness".to_owned(),
+            |date| format!("chapter 9's harness, run on {date}")
+        ),
+    );
+    out
+}
+// ANCHOR_END: views
+
+/// Rewrites `views.md` in `measurements` from the `results.json` there and, if present, the one
+/// in `measurements/yours`.
+pub fn write(measurements: &Path) -> Result<()> {
+    let read = |path: &Path| -> Result<Value> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+    };
+    let this = read(&measurements.join("results.json"))?;
+    let yours_path = measurements.join("yours").join("results.json");
+    let yours = yours_path.exists().then(|| read(&yours_path)).transpose()?;
+    std::fs::write(measurements.join("views.md"), views(&this, yours.as_ref()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The parts of this machine's `results.json` the table reads.
+    fn this() -> Value {
+        json!({
+            "machine": { "date": "2026-12-01" },
+            "hello_function": { "init_ms": { "p50": 1.8 } },
+            "memory_curve": [
+                { "memory_mb": 128, "init_at_share": { "init_ms": { "p50": 400.0 } } },
+                { "memory_mb": FUNCTION_MEMORY_MB, "init_at_share": { "init_ms": { "p50": 110.5 } } },
+            ],
+            "container": { "start_to_health_ms": { "p50": 3.7 } },
+        })
+    }
+
+    /// The parts of your `results.json` the table reads, as `bench-deployed` writes it.
+    fn yours() -> Value {
+        let latency = |p50: f64, max: f64| json!({ "n": 100, "p50": p50, "p95": p50, "p99": max, "max": max });
+        json!({
+            "stack": "ServerlessBlog",
+            "region": "eu-west-1",
+            "date": "2026-12-02",
+            "variants": [
+                { "key": "FunctionsURL", "sequential": latency(42.0, 480.0) },
+                { "key": "ContainersURL", "sequential": latency(14.0, 60.0) },
+            ],
+            "cold_starts": [
+                { "name": "get-post", "init_ms": [31.0, 29.0, 35.0], "requests": 3 },
+            ],
+        })
+    }
+
+    #[test]
+    fn before_you_measure_the_table_says_how() {
+        let table = views(&this(), None);
+        assert!(table.contains("110.5 ms"), "{table}");
+        insta::assert_snapshot!("without_yours", table);
+    }
+
+    #[test]
+    fn your_figures_fill_the_last_column() {
+        let table = views(&this(), Some(&yours()));
+        assert!(
+            table.contains("31.0 ms (`Init Duration`, 3 cold starts)"),
+            "{table}"
+        );
+        assert!(table.contains("3.0× (42.0 ms against 14.0 ms)"), "{table}");
+        insta::assert_snapshot!("with_yours", table);
+    }
+
+    #[test]
+    fn the_books_table_agrees_with_the_results_beside_it() {
+        let measurements =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/src/measurements");
+        let scratch = std::env::temp_dir().join(format!("views-{}", std::process::id()));
+        std::fs::create_dir_all(scratch.join("yours")).unwrap();
+        std::fs::copy(
+            measurements.join("results.json"),
+            scratch.join("results.json"),
+        )
+        .unwrap();
+        let yours = measurements.join("yours/results.json");
+        if yours.exists() {
+            std::fs::copy(&yours, scratch.join("yours/results.json")).unwrap();
+        }
+        write(&scratch).unwrap();
+        if std::env::var_os("UPDATE_VIEWS").is_some() {
+            // After a change to this table's code: rewrite the book's from the same results.
+            std::fs::copy(scratch.join("views.md"), measurements.join("views.md")).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(scratch.join("views.md")).unwrap(),
+            std::fs::read_to_string(measurements.join("views.md")).unwrap(),
+            "book/src/measurements/views.md is not what the results beside it give: run `cargo xtask bench`"
+        );
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+}
