@@ -99,6 +99,9 @@ pub struct Options {
     pub concurrency: usize,
     /// Forced cold starts of each function of [`crate::cold_on_aws::COLD_FUNCTIONS`] (0: none).
     pub cold_starts: usize,
+    /// New deployments of the container's service, each timed to its new task's healthy target
+    /// (0: none).
+    pub task_starts: usize,
     /// The most requests the run may send in all.
     pub max_requests: usize,
 }
@@ -109,6 +112,7 @@ impl Default for Options {
             reads: 100,
             concurrency: 4,
             cold_starts: 20,
+            task_starts: 3,
             max_requests: 2_000,
         }
     }
@@ -264,6 +268,13 @@ impl Plan {
             "Then CloudWatch's metrics of each door over the same minutes (waiting up to {} s for them to be published).",
             crate::server_side::PUBLISH_LIMIT.as_secs()
         );
+        if self.options.task_starts > 0 && self.targets.iter().any(|t| t.key == "ContainersURL") {
+            let _ = writeln!(
+                out,
+                "Then {} new deployments of the container's service (the same image, a new task each), each timed until the load balancer reports the new task healthy (no requests; each new task runs beside the old one for a few minutes).",
+                self.options.task_starts
+            );
+        }
         let cold = self.cold_functions();
         if !cold.is_empty() {
             let _ = writeln!(
@@ -513,6 +524,38 @@ async fn aws(plan: &Plan) -> aws_config::SdkConfig {
         .await
 }
 
+// ANCHOR: task_starts
+/// The container's new tasks: `plan.options.task_starts` new deployments of its service, each
+/// timed from the request to the new task's first healthy target.
+pub async fn task_starts(
+    plan: &Plan,
+    template: &std::path::Path,
+) -> Result<Vec<crate::task_start::TaskStart>> {
+    use crate::task_start::{HEALTHY_LIMIT, new_task, resolve};
+    let template = read_template(template)?;
+    let config = aws(plan).await;
+    let physical = crate::server_side::stack_resources(
+        &aws_sdk_cloudformation::Client::new(&config),
+        &plan.recorded.stack,
+    )
+    .await?;
+    let service = resolve(&template, &physical)?;
+    let (ecs, elb) = (
+        aws_sdk_ecs::Client::new(&config),
+        aws_sdk_elasticloadbalancingv2::Client::new(&config),
+    );
+    let mut starts = Vec::new();
+    for n in 1..=plan.options.task_starts {
+        println!(
+            "the container: new task {n} of {}",
+            plan.options.task_starts
+        );
+        starts.push(new_task(&ecs, &elb, &service, HEALTHY_LIMIT).await?);
+    }
+    Ok(starts)
+}
+// ANCHOR_END: task_starts
+
 // ANCHOR: server_side
 /// CloudWatch's view of the latency run, which ran from `start` to `end`: the metrics of each
 /// door it measured, read until each has counted the requests the run sent through it.
@@ -761,6 +804,7 @@ mod tests {
             reads: 100,
             concurrency: 4,
             cold_starts: 0,
+            task_starts: 0,
             max_requests: 500,
         };
         let err = plan_from_files(
@@ -799,6 +843,11 @@ mod tests {
         assert!(plan.describe().contains(
             "20 forced cold starts of each of get-posts, get-post, all-routes, web-adapter"
         ));
+        // The container's new tasks send no requests, and are said before they are started.
+        assert!(
+            plan.describe()
+                .contains("Then 3 new deployments of the container's service")
+        );
     }
 
     // ANCHOR: offline
@@ -833,6 +882,7 @@ mod tests {
             reads: 5,
             concurrency: 2,
             cold_starts: 0,
+            task_starts: 0,
             max_requests: 100,
         };
         let plan = plan_from_files(

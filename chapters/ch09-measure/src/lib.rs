@@ -25,5 +25,6 @@ pub mod run;
 pub mod server_side;
 pub use ch03_functions::runtime_api;
 pub mod stats;
+pub mod task_start;
 pub mod tls;
 pub mod views;

@@ -70,6 +70,23 @@ fn your_latency(yours: &Value, key: &str, stat: &str) -> Option<f64> {
         .and_then(|variant| f(variant, &["sequential", stat]))
 }
 
+/// Your new tasks' p50, from asking ECS to the load balancer's healthy target.
+fn your_task_start(yours: &Value) -> Option<String> {
+    let mut seconds: Vec<f64> = yours["task_starts"]
+        .as_array()?
+        .iter()
+        .filter_map(|s| s["seconds"].as_f64())
+        .collect();
+    seconds.sort_by(f64::total_cmp);
+    (!seconds.is_empty()).then(|| {
+        format!(
+            "{:.0} s (a new task, asked to healthy behind the load balancer, {} deployments)",
+            crate::stats::percentile(&seconds, 50.0),
+            seconds.len()
+        )
+    })
+}
+
 // ANCHOR: views
 /// The table: `this` is this machine's `results.json`, `yours` your deployment's, if measured.
 pub fn views(this: &Value, yours: Option<&Value>) -> String {
@@ -144,13 +161,13 @@ pub fn views(this: &Value, yours: Option<&Value>) -> String {
         yours_or(slowest),
     ]);
     rows.push([
-        "the container's start to its first `200`".to_owned(),
+        "the container's start: to its first `200` here, to a healthy target on AWS".to_owned(),
         ms(
             f(this, &["container", "start_to_health_ms", "p50"]),
             "the process alone",
         ),
         NONE.to_owned(),
-        NONE.to_owned(),
+        yours_or(yours.and_then(your_task_start)),
     ]);
     let mut out =
         String::from("| | this machine | published, on AWS | yours, on AWS |\n|---|---|---|---|\n");
@@ -228,6 +245,10 @@ mod tests {
             "cold_starts": [
                 { "name": "get-post", "init_ms": [31.0, 29.0, 35.0], "requests": 3 },
             ],
+            "task_starts": [
+                { "seconds": 75.2, "target": "10.0.1.7" },
+                { "seconds": 81.9, "target": "10.0.2.9" },
+            ],
         })
     }
 
@@ -246,6 +267,7 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("3.0× (42.0 ms against 14.0 ms)"), "{table}");
+        assert!(table.contains("75 s (a new task"), "{table}");
         insta::assert_snapshot!("with_yours", table);
     }
 

@@ -219,6 +219,17 @@ fn what_the_deployed_bench_reads_is_in_the_stacks_template() {
     // The REST APIs by the names the stack gives them.
     assert_eq!(doors[0].dimensions[0].1, format!("{stack}-functions"));
     assert_eq!(doors[0].dimensions[1].1, "Prod");
+    // The container's cluster, service and target group, each found once.
+    let service = ch09_measure::task_start::resolve(json, &physical).unwrap();
+    assert!(
+        service.cluster.starts_with("ContainersCluster"),
+        "{service:?}"
+    );
+    assert!(
+        service.service.starts_with("ContainersService"),
+        "{service:?}"
+    );
+    assert!(service.target_group.contains("ECSGroup"), "{service:?}");
     // Every function started cold, and its log group, under the construct path the run looks for.
     let paths: Vec<&str> = json["Resources"]
         .as_object()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use ch09_measure::deployed::{self, Options};
-use ch09_measure::{cold_on_aws, cost, server_side, views};
+use ch09_measure::{cold_on_aws, cost, server_side, task_start, views};
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -31,6 +31,10 @@ struct Args {
     /// Forced cold starts of each read function (0: none).
     #[arg(long, default_value_t = Options::default().cold_starts)]
     cold_starts: usize,
+    /// New deployments of the container's service, each timed to its new task's healthy target
+    /// (0: none).
+    #[arg(long, default_value_t = Options::default().task_starts)]
+    task_starts: usize,
     /// The stack's template as the deploy synthesized it (its construct paths name the
     /// functions whose cold starts are forced).
     #[arg(long)]
@@ -50,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
         reads: args.reads,
         concurrency: args.concurrency,
         cold_starts: args.cold_starts,
+        task_starts: args.task_starts,
         max_requests: args.max_requests,
     };
     let region = deployed::shell_region();
@@ -107,6 +112,19 @@ async fn main() -> anyhow::Result<()> {
             )?;
             print!("{table}");
         }
+    }
+    if plan.options.task_starts > 0 && plan.targets.iter().any(|t| t.key == "ContainersURL") {
+        let starts = deployed::task_starts(&plan, &args.template).await?;
+        deployed::add_to_results(&args.out, "task_starts", serde_json::to_value(&starts)?)?;
+        let table = task_start::table(&starts);
+        std::fs::write(
+            args.out.join("task-starts.md"),
+            format!(
+                "Your deployment: stack {} in {}, new tasks of the container's service.\n\n{table}",
+                plan.recorded.stack, plan.recorded.region,
+            ),
+        )?;
+        print!("{table}");
     }
     if let Some(measurements) = args.out.parent() {
         views::write(measurements)?;
