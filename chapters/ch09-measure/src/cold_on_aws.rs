@@ -21,6 +21,9 @@ use crate::report_line::{self, Report};
 /// The variable the run changes to force a new execution environment.
 pub const COLD_START_VARIABLE: &str = "BENCH_COLD_START";
 
+/// How far before the run its reports are looked for: this machine's clock and AWS's may differ.
+pub const CLOCK_MARGIN: Duration = Duration::from_secs(60);
+
 /// How long Lambda may take to apply a configuration change before the run gives up.
 pub const UPDATE_LIMIT: Duration = Duration::from_secs(120);
 
@@ -53,9 +56,14 @@ pub struct ColdStarts {
 }
 
 // ANCHOR: force
-/// Changes `function`'s [`COLD_START_VARIABLE`] to `value`, keeping the rest of its environment,
-/// and waits until Lambda reports the change applied: its next invocation starts cold.
-pub async fn force_cold_start(lambda: &LambdaClient, function: &str, value: &str) -> Result<()> {
+/// Sets `function`'s [`COLD_START_VARIABLE`] to `value` (`None`: removes it, as the stack left
+/// it), keeping the rest of its environment, and waits until Lambda reports the change applied:
+/// after a change, its next invocation starts cold.
+pub async fn force_cold_start(
+    lambda: &LambdaClient,
+    function: &str,
+    value: Option<&str>,
+) -> Result<()> {
     let current = lambda
         .get_function_configuration()
         .function_name(function)
@@ -67,7 +75,10 @@ pub async fn force_cold_start(lambda: &LambdaClient, function: &str, value: &str
         .and_then(|environment| environment.variables())
         .cloned()
         .unwrap_or_default();
-    variables.insert(COLD_START_VARIABLE.to_owned(), value.to_owned());
+    match value {
+        Some(value) => variables.insert(COLD_START_VARIABLE.to_owned(), value.to_owned()),
+        None => variables.remove(COLD_START_VARIABLE),
+    };
     lambda
         .update_function_configuration()
         .function_name(function)
@@ -103,8 +114,9 @@ pub async fn force_cold_start(lambda: &LambdaClient, function: &str, value: &str
 // ANCHOR_END: force
 
 // ANCHOR: reports
-/// The `REPORT` lines `log_group` received since `since`, parsed: lines that are not `REPORT`
-/// lines are skipped, and one that cannot be read is an error.
+/// The `REPORT` lines `log_group` received since `since`, parsed and in the order they were
+/// written: lines that are not `REPORT` lines are skipped, and one that cannot be read is an
+/// error.
 pub async fn reports_since(
     logs: &LogsClient,
     log_group: &str,
@@ -126,12 +138,16 @@ pub async fn reports_since(
         for event in page.events() {
             let message = event.message().unwrap_or_default();
             if message.starts_with("REPORT ") {
-                reports.push(report_line::parse(message)?);
+                reports.push((event.timestamp().unwrap_or(0), report_line::parse(message)?));
             }
         }
         match page.next_token() {
             Some(next) => token = Some(next.to_owned()),
-            None => return Ok(reports),
+            None => {
+                // In the order Lambda wrote them, across the group's streams.
+                reports.sort_by_key(|(timestamp, _)| *timestamp);
+                return Ok(reports.into_iter().map(|(_, report)| report).collect());
+            }
         }
     }
 }
@@ -180,20 +196,8 @@ pub async fn resolve(
             .find(|(_, resource)| resource["Metadata"]["aws:cdk:path"] == path)
             .map(|(logical, _)| logical.clone())
     };
-    let resources = cloudformation
-        .describe_stack_resources()
-        .stack_name(stack)
-        .send()
-        .await
-        .with_context(|| format!("cannot list the resources of the stack {stack}"))?;
-    let physical_of = |logical: &str| -> Option<String> {
-        resources
-            .stack_resources()
-            .iter()
-            .find(|r| r.logical_resource_id() == Some(logical))
-            .and_then(|r| r.physical_resource_id())
-            .map(str::to_owned)
-    };
+    let resources = crate::server_side::stack_resources(cloudformation, stack).await?;
+    let physical_of = |logical: &str| resources.get(logical).cloned();
     let mut targets = Vec::new();
     for (name, path, output, below) in COLD_FUNCTIONS {
         let Some(base) = urls
@@ -232,9 +236,9 @@ pub async fn resolve(
 /// How long CloudWatch Logs may take to deliver a run's `REPORT` lines.
 pub const DELIVERY_LIMIT: Duration = Duration::from_secs(180);
 
-/// The cold starts' reports since `since`: read until `wanted` have arrived (CloudWatch Logs
-/// delivers a function's lines some seconds after the invocation), or until `limit`, after which
-/// the run reports how many it found.
+/// The latest `wanted` cold starts' reports since `since`: read until they have arrived
+/// (CloudWatch Logs delivers a function's lines some seconds after the invocation), or until
+/// `limit`, after which the run reports how many it found.
 pub async fn cold_reports(
     logs: &LogsClient,
     log_group: &str,
@@ -244,13 +248,15 @@ pub async fn cold_reports(
 ) -> Result<Vec<Report>> {
     let started = Instant::now();
     loop {
-        let cold: Vec<Report> = reports_since(logs, log_group, since)
+        let mut cold: Vec<Report> = reports_since(logs, log_group, since)
             .await?
             .into_iter()
             .filter(Report::is_cold_start)
             .collect();
         if cold.len() >= wanted || started.elapsed() > limit {
-            return Ok(cold);
+            // The run's own are the latest: `since` reaches a little before the run.
+            let earlier = cold.len().saturating_sub(wanted);
+            return Ok(cold.split_off(earlier));
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
@@ -271,15 +277,26 @@ where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<u16>>,
 {
-    let since = SystemTime::now() - Duration::from_secs(1);
-    let run = since.duration_since(UNIX_EPOCH)?.as_millis();
-    for n in 0..times {
-        force_cold_start(lambda, &target.function_name, &format!("{run}-{n}")).await?;
-        let status = get(target.url.clone()).await?;
-        if !(200..300).contains(&status) {
-            bail!("{} answered {status} through {}", target.name, target.url);
+    // A minute early, in case this machine's clock runs ahead of AWS's: the run keeps only the
+    // latest cold starts, its own.
+    let since = SystemTime::now() - CLOCK_MARGIN;
+    let run = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
+    let forced = async {
+        for n in 0..times {
+            let value = format!("{run}-{n}");
+            force_cold_start(lambda, &target.function_name, Some(&value)).await?;
+            let status = get(target.url.clone()).await?;
+            if !(200..300).contains(&status) {
+                bail!("{} answered {status} through {}", target.name, target.url);
+            }
         }
+        Ok(())
     }
+    .await;
+    // The function's environment back as the stack set it, whatever happened.
+    let restored = force_cold_start(lambda, &target.function_name, None).await;
+    forced?;
+    restored?;
     let reports = cold_reports(logs, &target.log_group, since, times, delivery_limit).await?;
     Ok(ColdStarts {
         name: target.name.clone(),
@@ -290,17 +307,6 @@ where
         requests: times,
         reports,
     })
-}
-
-/// The p50 of the `Duration` Lambda reported for `name`'s calls, if the run read any.
-pub fn duration_p50(measured: &[ColdStarts], name: &str) -> Option<f64> {
-    let mut durations = measured
-        .iter()
-        .find(|m| m.name == name)?
-        .duration_ms
-        .clone();
-    durations.sort_by(f64::total_cmp);
-    (!durations.is_empty()).then(|| crate::stats::percentile(&durations, 50.0))
 }
 
 /// The markdown table of the cold starts a run read.
@@ -319,6 +325,10 @@ pub fn cold_starts_table(measured: &[ColdStarts]) -> String {
         let duration = sorted(m.duration_ms.clone());
         let billed = sorted(m.billed_ms.iter().map(|&ms| ms as f64).collect());
         let memory = m.max_memory_used_mb.iter().max().copied().unwrap_or(0);
+        if init.is_empty() {
+            let _ = writeln!(out, "| {} | 0/{} | — | — | — | — |", m.name, m.requests);
+            continue;
+        }
         let _ = writeln!(
             out,
             "| {} | {}/{} | {:.1} / {:.1} ms | {:.1} ms | {:.0} ms | {memory} MB |",
@@ -523,7 +533,8 @@ mod tests {
         assert_eq!(cold.init_ms, vec![12.34; 3]);
         assert_eq!(cold.billed_ms, vec![15; 3]);
         insta::assert_snapshot!("moto_cold_starts", cold_starts_table(&[cold]));
-        // The stack's own variables are kept beside the run's.
+        // The stack's own variables are kept, and the run's is gone: the function is as the stack
+        // left it.
         let variables = lambda
             .get_function_configuration()
             .function_name(&function_name)
@@ -535,7 +546,10 @@ mod tests {
             .cloned()
             .unwrap();
         assert_eq!(variables["TABLE_NAME"], "ServerlessBlog");
-        assert!(variables.contains_key(COLD_START_VARIABLE));
+        assert!(
+            !variables.contains_key(COLD_START_VARIABLE),
+            "{variables:?}"
+        );
     }
     // ANCHOR_END: moto
 

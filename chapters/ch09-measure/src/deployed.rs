@@ -265,24 +265,24 @@ impl Plan {
         );
         let _ = writeln!(
             out,
-            "Then CloudWatch's metrics of each door over the same minutes (waiting up to {} s for them to be published).",
+            "Then CloudWatch's metrics of each door over the same minutes, and get-post's Duration, which prices a month (waiting up to {} s for them to be published).",
             crate::server_side::PUBLISH_LIMIT.as_secs()
         );
+        let cold = self.cold_functions();
+        if !cold.is_empty() {
+            let _ = writeln!(
+                out,
+                "Then {} forced cold starts of each of {} (a change of one environment variable, then one read each, the variable removed after; {} requests, counted above), read from their REPORT lines in CloudWatch Logs.",
+                self.options.cold_starts,
+                cold.join(", "),
+                self.cold_start_requests()
+            );
+        }
         if self.options.task_starts > 0 && self.targets.iter().any(|t| t.key == "ContainersURL") {
             let _ = writeln!(
                 out,
                 "Then {} new deployments of the container's service (the same image, a new task each), each timed until the load balancer reports the new task healthy (no requests; each new task runs beside the old one for a few minutes).",
                 self.options.task_starts
-            );
-        }
-        let cold = self.cold_functions();
-        if !cold.is_empty() {
-            let _ = writeln!(
-                out,
-                "Then {} forced cold starts of each of {} (a change of one environment variable, then one read each; {} requests, counted above), read from their REPORT lines in CloudWatch Logs.",
-                self.options.cold_starts,
-                cold.join(", "),
-                self.cold_start_requests()
             );
         }
         out
@@ -371,32 +371,41 @@ async fn measure_one(
     answers += 1;
     expected += usize::from(status == 201);
 
-    let mut sequential = Vec::with_capacity(options.reads);
-    for _ in 0..options.reads {
-        let (status, took) = send(client, Method::GET, &item, None).await?;
-        answers += 1;
-        expected += usize::from(status == 200);
-        sequential.push(took);
-    }
+    // The reads; whatever happens to them, the post is deleted after.
+    let reads = async {
+        let (mut answers, mut expected) = (0, 0);
+        let mut sequential = Vec::with_capacity(options.reads);
+        for _ in 0..options.reads {
+            let (status, took) = send(client, Method::GET, &item, None).await?;
+            answers += 1;
+            expected += usize::from(status == 200);
+            sequential.push(took);
+        }
 
-    let gate = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
-    let mut running = tokio::task::JoinSet::new();
-    for _ in 0..options.reads {
-        let (client, item, gate) = (Arc::clone(client), item.clone(), Arc::clone(&gate));
-        running.spawn(async move {
-            let _turn = gate.acquire_owned().await?;
-            send(&client, Method::GET, &item, None).await
-        });
+        let gate = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+        let mut running = tokio::task::JoinSet::new();
+        for _ in 0..options.reads {
+            let (client, item, gate) = (Arc::clone(client), item.clone(), Arc::clone(&gate));
+            running.spawn(async move {
+                let _turn = gate.acquire_owned().await?;
+                send(&client, Method::GET, &item, None).await
+            });
+        }
+        let mut concurrent = Vec::with_capacity(options.reads);
+        while let Some(done) = running.join_next().await {
+            let (status, took) = done??;
+            answers += 1;
+            expected += usize::from(status == 200);
+            concurrent.push(took);
+        }
+        Ok::<_, anyhow::Error>((sequential, concurrent, answers, expected))
     }
-    let mut concurrent = Vec::with_capacity(options.reads);
-    while let Some(done) = running.join_next().await {
-        let (status, took) = done??;
-        answers += 1;
-        expected += usize::from(status == 200);
-        concurrent.push(took);
-    }
-
-    let (status, _) = send(client, Method::DELETE, &item, None).await?;
+    .await;
+    let deleted = send(client, Method::DELETE, &item, None).await;
+    let (sequential, concurrent, read_answers, read_expected) = reads?;
+    answers += read_answers;
+    expected += read_expected;
+    let (status, _) = deleted?;
     answers += 1;
     expected += usize::from(status == 204);
 
@@ -470,42 +479,47 @@ pub async fn cold_starts(
         .iter()
         .map(|t| (t.key.clone(), t.url.clone()))
         .collect();
-    let targets = resolve(
-        &aws_sdk_cloudformation::Client::new(&config),
-        &plan.recorded.stack,
-        &template,
-        &urls,
-        &id,
-    )
-    .await?;
     let (lambda, logs) = (
         aws_sdk_lambda::Client::new(&config),
         aws_sdk_cloudwatchlogs::Client::new(&config),
     );
-    let mut measured = Vec::new();
-    for target in &targets {
-        let get = |url: String| {
-            let client = Arc::clone(&client);
-            async move { Ok(send(&client, Method::GET, &url, None).await?.0) }
-        };
-        println!(
-            "{}: {} forced cold starts",
-            target.name, plan.options.cold_starts
-        );
-        measured.push(
-            measure(
-                &lambda,
-                &logs,
-                target,
-                plan.options.cold_starts,
-                DELIVERY_LIMIT,
-                get,
-            )
-            .await?,
-        );
+    // Whatever happens to the cold starts, the post is deleted after.
+    let measured = async {
+        let targets = resolve(
+            &aws_sdk_cloudformation::Client::new(&config),
+            &plan.recorded.stack,
+            &template,
+            &urls,
+            &id,
+        )
+        .await?;
+        let mut measured = Vec::new();
+        for target in &targets {
+            let get = |url: String| {
+                let client = Arc::clone(&client);
+                async move { Ok(send(&client, Method::GET, &url, None).await?.0) }
+            };
+            println!(
+                "{}: {} forced cold starts",
+                target.name, plan.options.cold_starts
+            );
+            measured.push(
+                measure(
+                    &lambda,
+                    &logs,
+                    target,
+                    plan.options.cold_starts,
+                    DELIVERY_LIMIT,
+                    get,
+                )
+                .await?,
+            );
+        }
+        Ok::<_, anyhow::Error>(measured)
     }
+    .await;
     send(&client, Method::DELETE, &format!("{collection}/{id}"), None).await?;
-    Ok(measured)
+    measured
 }
 // ANCHOR_END: cold_starts
 
@@ -558,46 +572,49 @@ pub async fn task_starts(
 
 // ANCHOR: server_side
 /// CloudWatch's view of the latency run, which ran from `start` to `end`: the metrics of each
-/// door it measured, read until each has counted the requests the run sent through it.
+/// door it measured, and the `Duration` of `get-post`, the function its reads invoked through the
+/// functions' REST API, each read until it has counted the run's requests (all of them within
+/// one [`PUBLISH_LIMIT`](crate::server_side::PUBLISH_LIMIT)).
 pub async fn server_side(
     plan: &Plan,
     template: &std::path::Path,
     start: SystemTime,
     end: SystemTime,
 ) -> Result<Vec<crate::server_side::Observed>> {
-    use crate::server_side::{PUBLISH_LIMIT, doors, observe, stack_resources};
+    use crate::server_side::{PUBLISH_LIMIT, doors, function_duration, observe, stack_resources};
     let template = read_template(template)?;
     let config = aws(plan).await;
-    let physical = stack_resources(
-        &aws_sdk_cloudformation::Client::new(&config),
-        &plan.recorded.stack,
-    )
-    .await?;
+    let stack = &plan.recorded.stack;
+    let physical = stack_resources(&aws_sdk_cloudformation::Client::new(&config), stack).await?;
     let urls: Vec<(String, String)> = plan
         .targets
         .iter()
         .map(|t| (t.key.clone(), t.url.clone()))
         .collect();
+    let mut wanted: Vec<(crate::server_side::Door, usize)> = doors(&template, &urls, &physical)?
+        .into_iter()
+        .map(|door| (door, plan.requests_per_target()))
+        .collect();
+    if urls.iter().any(|(key, _)| key == "FunctionsURL") {
+        let door = function_duration(
+            &template,
+            &physical,
+            stack,
+            "get-post",
+            "Functions/get-post",
+        )?;
+        wanted.push((door, 2 * plan.options.reads));
+    }
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+    let deadline = std::time::Instant::now() + PUBLISH_LIMIT;
     let mut observed = Vec::new();
-    for door in doors(&template, &urls, &physical)? {
+    for (door, requests) in wanted {
         println!(
-            "{}: waiting for {} to publish the run's {} requests",
-            door.key,
-            door.namespace,
-            plan.requests_per_target()
+            "{}: waiting for {} to publish the run's {requests} requests",
+            door.key, door.namespace,
         );
-        observed.extend(
-            observe(
-                &cloudwatch,
-                &door,
-                start,
-                end,
-                plan.requests_per_target(),
-                PUBLISH_LIMIT,
-            )
-            .await?,
-        );
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        observed.extend(observe(&cloudwatch, &door, start, end, requests, left).await?);
     }
     Ok(observed)
 }

@@ -118,35 +118,73 @@ pub fn doors(
                 _ => None,
             }
         });
-        if let Some(door) = found {
-            doors.push(door);
-        }
+        doors.push(found.with_context(|| {
+            format!(
+                "the template's output {key} is built from no API, load balancer or function URL this run can read"
+            )
+        })?);
     }
     Ok(doors)
 }
 // ANCHOR_END: doors
 
-/// The stack's resources: logical id to physical id.
+/// The stack's resources: logical id to physical id. `ListStackResources`, page by page:
+/// `DescribeStackResources` stops at 100 resources, and this stack has more.
 pub async fn stack_resources(
     cloudformation: &aws_sdk_cloudformation::Client,
     stack: &str,
 ) -> Result<HashMap<String, String>> {
-    let resources = cloudformation
-        .describe_stack_resources()
-        .stack_name(stack)
-        .send()
-        .await
-        .with_context(|| format!("cannot list the resources of the stack {stack}"))?;
-    Ok(resources
-        .stack_resources()
-        .iter()
-        .filter_map(|r| {
-            Some((
-                r.logical_resource_id()?.to_owned(),
-                r.physical_resource_id()?.to_owned(),
-            ))
+    let mut resources = HashMap::new();
+    let mut token = None;
+    loop {
+        let page = cloudformation
+            .list_stack_resources()
+            .stack_name(stack)
+            .set_next_token(token)
+            .send()
+            .await
+            .with_context(|| format!("cannot list the resources of the stack {stack}"))?;
+        for r in page.stack_resource_summaries() {
+            if let (Some(logical), Some(physical)) =
+                (r.logical_resource_id(), r.physical_resource_id())
+            {
+                resources.insert(logical.to_owned(), physical.to_owned());
+            }
+        }
+        match page.next_token() {
+            Some(next) => token = Some(next.to_owned()),
+            None => return Ok(resources),
+        }
+    }
+}
+
+/// Where Lambda publishes the `Duration` of the function at `path` (under the stack): the
+/// duration the run prices a month with.
+pub fn function_duration(
+    template: &Value,
+    physical: &HashMap<String, String>,
+    stack: &str,
+    name: &str,
+    path: &str,
+) -> Result<Door> {
+    let path = format!("{stack}/{path}/Function/Resource");
+    let function = template["Resources"]
+        .as_object()
+        .and_then(|resources| {
+            resources
+                .iter()
+                .find(|(_, r)| r["Metadata"]["aws:cdk:path"] == path.as_str())
         })
-        .collect())
+        .and_then(|(logical, _)| physical.get(logical))
+        .with_context(|| {
+            format!("the stack {stack} has no {path}: deploy again, with `cargo xtask deploy`")
+        })?;
+    Ok(Door {
+        key: name.to_owned(),
+        namespace: "AWS/Lambda",
+        dimensions: vec![("FunctionName".into(), function.clone())],
+        metrics: vec![("Duration", 1.0)],
+    })
 }
 
 // ANCHOR: observe
@@ -219,6 +257,10 @@ pub fn table(observed: &[Observed]) -> String {
         "| variant | metric | requests counted | average | max |\n|---|---|---:|---:|---:|\n",
     );
     for o in observed {
+        if o.requests == 0.0 {
+            let _ = writeln!(out, "| {} | {} | 0 | — | — |", o.key, o.metric);
+            continue;
+        }
         let _ = writeln!(
             out,
             "| {} | {} | {:.0} | {:.1} ms | {:.1} ms |",
@@ -313,6 +355,14 @@ mod tests {
         .map(|(l, p)| (l.to_owned(), p.to_owned()))
         .collect();
         let doors = doors(&template("ServerlessBlog-functions"), &urls, &physical).unwrap();
+        // An output the run cannot trace is said, not skipped.
+        let unknown = [("ExportURL".to_owned(), "https://f.example/".to_owned())];
+        assert_eq!(
+            super::doors(&template("x"), &unknown, &physical)
+                .unwrap_err()
+                .to_string(),
+            "the template's output ExportURL is built from no API, load balancer or function URL this run can read"
+        );
         type Named<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
         let named: Vec<Named> = doors
             .iter()

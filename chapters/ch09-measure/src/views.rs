@@ -26,8 +26,10 @@ fn published_rust_init() -> String {
         .expect("lambda-perf's file has a Rust zip row");
     let mean = row.init_ms.iter().sum::<f64>() / row.init_ms.len() as f64;
     format!(
-        "{mean:.1} ms (lambda-perf, {} MB, {})",
-        row.memory_mb, row.architecture
+        "{mean:.1} ms, mean of {} (lambda-perf, {} MB, {})",
+        row.init_ms.len(),
+        row.memory_mb,
+        row.architecture
     )
 }
 
@@ -150,8 +152,9 @@ pub fn views(this: &Value, yours: Option<&Value>) -> String {
     let slowest = yours.and_then(|y| {
         let functions = your_latency(y, "FunctionsURL", "max")?;
         let container = your_latency(y, "ContainersURL", "max")?;
+        let reads = your_latency(y, "FunctionsURL", "n")?;
         Some(format!(
-            "max: functions {functions:.1} ms, container {container:.1} ms"
+            "the slowest of {reads:.0} reads one at a time: functions {functions:.1} ms, container {container:.1} ms"
         ))
     });
     rows.push([

@@ -219,6 +219,19 @@ fn what_the_deployed_bench_reads_is_in_the_stacks_template() {
     // The REST APIs by the names the stack gives them.
     assert_eq!(doors[0].dimensions[0].1, format!("{stack}-functions"));
     assert_eq!(doors[0].dimensions[1].1, "Prod");
+    // The function whose Duration prices the month.
+    let duration = ch09_measure::server_side::function_duration(
+        json,
+        &physical,
+        stack,
+        "get-post",
+        "Functions/get-post",
+    )
+    .unwrap();
+    assert!(
+        duration.dimensions[0].1.starts_with("Functionsgetpost"),
+        "{duration:?}"
+    );
     // The container's cluster, service and target group, each found once.
     let service = ch09_measure::task_start::resolve(json, &physical).unwrap();
     assert!(

@@ -88,6 +88,20 @@ async fn main() -> anyhow::Result<()> {
         ),
     )?;
     print!("{table}");
+    let get_post = observed
+        .iter()
+        .find(|o| o.key == "get-post" && o.metric == "Duration" && o.requests > 0.0);
+    if let Some(get_post) = get_post {
+        let table = cost::projection_table(get_post.average_ms, cost::KEEPING_CPU_MS);
+        std::fs::write(
+            args.out.join("projection.md"),
+            format!(
+                "Your deployment: stack {} in {}, with `get-post`'s average `Duration` over the run's {:.0} reads, from CloudWatch.\n\n{table}",
+                plan.recorded.stack, plan.recorded.region, get_post.requests,
+            ),
+        )?;
+        print!("{table}");
+    }
     if !plan.cold_functions().is_empty() {
         let cold = deployed::cold_starts(&plan, &args.template).await?;
         deployed::add_to_results(&args.out, "cold_starts", serde_json::to_value(&cold)?)?;
@@ -101,17 +115,6 @@ async fn main() -> anyhow::Result<()> {
             ),
         )?;
         print!("{}", cold_on_aws::cold_starts_table(&cold));
-        if let Some(function_ms) = cold_on_aws::duration_p50(&cold, "get-post") {
-            let table = cost::projection_table(function_ms, cost::KEEPING_CPU_MS);
-            std::fs::write(
-                args.out.join("projection.md"),
-                format!(
-                    "Your deployment: stack {} in {}, `get-post`'s measured `Duration` (p50 of the calls after its cold starts).\n\n{table}",
-                    plan.recorded.stack, plan.recorded.region,
-                ),
-            )?;
-            print!("{table}");
-        }
     }
     if plan.options.task_starts > 0 && plan.targets.iter().any(|t| t.key == "ContainersURL") {
         let starts = deployed::task_starts(&plan, &args.template).await?;

@@ -483,8 +483,12 @@ async fn a_stream_past_200_mb_is_cut_where_lambda_stops_reading() {
     assert!(!received.complete, "the client sees the answer cut");
     let [delivery] = door.deliveries().try_into().expect("one delivery");
     assert_eq!(delivery.ended, Ended::OverLimit);
+    // Cut at the limit: within the last megabyte the function sent before it, never past it.
     assert!(delivery.body_bytes <= LAMBDA_MAX_STREAMED_RESPONSE_BYTES);
-    assert_eq!(received.body.len(), delivery.body_bytes);
+    assert!(delivery.body_bytes > LAMBDA_MAX_STREAMED_RESPONSE_BYTES - 1024 * 1024);
+    // The client reads what arrived before the connection was cut; bytes still in flight when
+    // it was reset may be lost, never added.
+    assert!(received.body.len() <= delivery.body_bytes);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
