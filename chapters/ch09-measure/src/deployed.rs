@@ -685,7 +685,36 @@ pub fn shell_region() -> Option<String> {
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
 }
 
-/// Writes a run's figures into `out`: `results.json` and `latency.md`.
+/// The chart of a run: per variant, the reads one at a time up to their p50, p95, p99 and
+/// slowest.
+pub fn latency_chart(measured: &[Measured], path: &std::path::Path) -> Result<()> {
+    use crate::report::{BLUE, Bar, ORANGE, bar_chart};
+    use plotters::style::RGBColor;
+    let bars: Vec<Bar> = measured
+        .iter()
+        .map(|m| {
+            let l = &m.sequential;
+            (
+                format!("{} ({})", m.key, m.door.name()),
+                vec![
+                    (0.0, l.p50, BLUE),
+                    (l.p50, l.p95, RGBColor(120, 170, 220)),
+                    (l.p95, l.p99, ORANGE),
+                    (l.p99, l.max, RGBColor(200, 80, 60)),
+                ],
+            )
+        })
+        .collect();
+    bar_chart(
+        path,
+        "Your reads one at a time: p50, p95, p99, slowest (ms)",
+        "milliseconds",
+        260,
+        &bars,
+    )
+}
+
+/// Writes a run's figures into `out`: `results.json`, `latency.md` and `latency.svg`.
 pub fn write(plan: &Plan, measured: &[Measured], out: &std::path::Path) -> Result<()> {
     std::fs::create_dir_all(out)?;
     let results = serde_json::json!({
@@ -701,10 +730,12 @@ pub fn write(plan: &Plan, measured: &[Measured], out: &std::path::Path) -> Resul
         serde_json::to_string_pretty(&results)? + "\n",
     )?;
     let table = latency_table(measured, plan.options.concurrency);
+    latency_chart(measured, &out.join("latency.svg"))?;
+    // The chart's path as the chapter, which includes this file, sees it.
     std::fs::write(
         out.join("latency.md"),
         format!(
-            "Your deployment: stack {} in {}, measured from your machine on {}.\n\n{table}",
+            "Your deployment: stack {} in {}, measured from your machine on {}.\n\n{table}\n![Your reads one at a time: p50, p95, p99 and the slowest, per variant](measurements/yours/latency.svg)\n",
             plan.recorded.stack,
             plan.recorded.region,
             results["date"].as_str().unwrap_or_default()
@@ -919,6 +950,18 @@ mod tests {
             assert_eq!((m.sequential.n, m.concurrent.n), (5, 5));
         }
         let written = std::fs::read_to_string(dir.join("out/latency.md")).unwrap();
+        let chart = std::fs::read_to_string(dir.join("out/latency.svg")).unwrap();
+        assert!(
+            chart.starts_with("<svg"),
+            "{}",
+            &chart[..chart.len().min(80)]
+        );
+        assert!(chart.contains("FunctionsURL (REST API)"));
+        assert!(
+            written.ends_with("](measurements/yours/latency.svg)\n"),
+            "{written}"
+        );
+        let table_of = |text: &str| text.split("\n![").next().unwrap_or_default().to_owned();
         // The ports and the figures change from run to run; the shape does not.
         insta::with_settings!({ filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>")] }, {
             insta::assert_snapshot!("offline_plan", plan.describe());
@@ -927,7 +970,8 @@ mod tests {
             (r"\d+\.\d", "_._"),
             (r"on \d{4}-\d{2}-\d{2}", "on <date>"),
         ]}, {
-            insta::assert_snapshot!("offline_latency", written);
+            // The table; the chart's link under it is checked above.
+            insta::assert_snapshot!("offline_latency", table_of(&written));
         });
     }
     // ANCHOR_END: offline

@@ -708,14 +708,14 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
     Ok(out)
 }
 
-const BLUE: RGBColor = RGBColor(70, 110, 170);
-const ORANGE: RGBColor = RGBColor(230, 150, 60);
+pub(crate) const BLUE: RGBColor = RGBColor(70, 110, 170);
+pub(crate) const ORANGE: RGBColor = RGBColor(230, 150, 60);
 
 /// One bar of a horizontal bar chart: its label, and its segments `(from, to, colour)`.
-type Bar = (String, Vec<(f64, f64, RGBColor)>);
+pub(crate) type Bar = (String, Vec<(f64, f64, RGBColor)>);
 
 /// A horizontal bar chart, one labelled bar a row, each bar made of coloured segments.
-fn bar_chart(
+pub(crate) fn bar_chart(
     path: &Path,
     caption: &str,
     x_desc: &str,
