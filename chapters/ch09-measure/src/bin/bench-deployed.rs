@@ -47,9 +47,19 @@ struct Args {
     yes: bool,
 }
 
+/// A refusal or a failure is one line on standard error (with its causes), not a backtrace.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+async fn main() -> std::process::ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("bench-deployed: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     let options = Options {
         reads: args.reads,
         concurrency: args.concurrency,
