@@ -182,22 +182,13 @@ pub const COLD_FUNCTIONS: [(&str, &str, &str, &str); 4] = [
 /// The [`ColdTarget`]s of the stack `stack`: CloudFormation's names for the functions and log
 /// groups of [`COLD_FUNCTIONS`], found through the template's construct paths (`aws:cdk:path`)
 /// and the stack's resources; their URLs from `urls` (output key, base URL) with `id` in place.
-pub async fn resolve(
-    cloudformation: &aws_sdk_cloudformation::Client,
+pub fn resolve(
+    resources: &HashMap<String, String>,
     stack: &str,
     template: &serde_json::Value,
     urls: &[(String, String)],
     id: &str,
 ) -> Result<Vec<ColdTarget>> {
-    let logical_of = |path: &str| -> Option<String> {
-        template["Resources"]
-            .as_object()?
-            .iter()
-            .find(|(_, resource)| resource["Metadata"]["aws:cdk:path"] == path)
-            .map(|(logical, _)| logical.clone())
-    };
-    let resources = crate::server_side::stack_resources(cloudformation, stack).await?;
-    let physical_of = |logical: &str| resources.get(logical).cloned();
     let mut targets = Vec::new();
     for (name, path, output, below) in COLD_FUNCTIONS {
         let Some(base) = urls
@@ -209,8 +200,8 @@ pub async fn resolve(
         };
         let physical = |part: &str| {
             let path = format!("{stack}/{path}/{part}/Resource");
-            logical_of(&path)
-                .and_then(|logical| physical_of(&logical))
+            crate::server_side::logical_at(template, &path)
+                .and_then(|logical| resources.get(logical).cloned())
                 .with_context(|| {
                     format!(
                         "the stack {stack} has no {path}: deploy again, with `cargo xtask deploy`"
@@ -311,19 +302,15 @@ where
 
 /// The markdown table of the cold starts a run read.
 pub fn cold_starts_table(measured: &[ColdStarts]) -> String {
+    use crate::stats::sorted;
     use std::fmt::Write as _;
     let mut out = String::from(
         "| function | cold starts read | Init Duration p50 / max | Duration p50 | Billed Duration p50 | Max Memory Used |\n|---|---:|---|---:|---:|---:|\n",
     );
     for m in measured {
-        let sorted = |values: Vec<f64>| {
-            let mut values = values;
-            values.sort_by(f64::total_cmp);
-            values
-        };
-        let init = sorted(m.init_ms.clone());
-        let duration = sorted(m.duration_ms.clone());
-        let billed = sorted(m.billed_ms.iter().map(|&ms| ms as f64).collect());
+        let init = sorted(m.init_ms.iter().copied());
+        let duration = sorted(m.duration_ms.iter().copied());
+        let billed = sorted(m.billed_ms.iter().map(|&ms| ms as f64));
         let memory = m.max_memory_used_mb.iter().max().copied().unwrap_or(0);
         if init.is_empty() {
             let _ = writeln!(out, "| {} | 0/{} | — | — | — | — |", m.name, m.requests);
@@ -353,23 +340,12 @@ mod tests {
     use std::convert::Infallible;
     use std::sync::{Arc, Mutex};
 
-    use aws_credential_types::Credentials;
     use aws_sdk_cloudwatchlogs::types::InputLogEvent;
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{FunctionCode, Runtime};
-    use ch02_dynamodb::local::LocalDynamo;
     use hyper::Method;
 
     use super::*;
-
-    async fn moto() -> aws_config::SdkConfig {
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(LocalDynamo::shared().endpoint())
-            .credentials_provider(Credentials::new("local", "local", None, None, "moto"))
-            .load()
-            .await
-    }
 
     /// The smallest valid zip (no entries): moto stores a function's code without running it.
     const EMPTY_ZIP: [u8; 22] = [
@@ -391,7 +367,7 @@ mod tests {
     // ANCHOR: moto
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_configuration_change_forces_a_cold_start_and_its_report_is_read() {
-        let config = moto().await;
+        let config = crate::moto_config().await;
         let (lambda, logs) = (LambdaClient::new(&config), LogsClient::new(&config));
         let iam = aws_sdk_iam::Client::new(&config);
         let unique = SystemTime::now()
@@ -555,7 +531,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_functions_and_log_groups_are_found_through_the_template_paths() {
-        let config = moto().await;
+        let config = crate::moto_config().await;
         let cloudformation = aws_sdk_cloudformation::Client::new(&config);
         let unique = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -583,9 +559,16 @@ mod tests {
             "FunctionsURL".to_owned(),
             "https://api.example/Prod".to_owned(),
         )];
-        let targets = resolve(&cloudformation, &stack, &template, &urls, "post-1")
-            .await
-            .unwrap();
+        let targets = resolve(
+            &crate::server_side::stack_resources(&cloudformation, &stack)
+                .await
+                .unwrap(),
+            &stack,
+            &template,
+            &urls,
+            "post-1",
+        )
+        .unwrap();
         let resources = cloudformation
             .describe_stack_resources()
             .stack_name(&stack)
@@ -624,9 +607,16 @@ mod tests {
             "AllRoutesURL".to_owned(),
             "https://api.example/Prod/".to_owned(),
         )];
-        let err = resolve(&cloudformation, &stack, &template, &urls, "post-1")
-            .await
-            .unwrap_err();
+        let err = resolve(
+            &crate::server_side::stack_resources(&cloudformation, &stack)
+                .await
+                .unwrap(),
+            &stack,
+            &template,
+            &urls,
+            "post-1",
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(

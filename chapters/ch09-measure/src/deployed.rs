@@ -301,8 +301,7 @@ pub struct Latency {
 
 impl Latency {
     pub fn of(durations: &[Duration]) -> Self {
-        let mut ms: Vec<f64> = durations.iter().map(|d| d.as_secs_f64() * 1e3).collect();
-        ms.sort_by(f64::total_cmp);
+        let ms = crate::stats::sorted(durations.iter().map(|d| d.as_secs_f64() * 1e3));
         Self {
             n: ms.len(),
             p50: percentile(&ms, 50.0),
@@ -450,13 +449,8 @@ pub(crate) async fn send(
 /// region, a post to read created through the functions' REST API, each function of
 /// [`crate::cold_on_aws::COLD_FUNCTIONS`] found in the stack, started cold
 /// `plan.options.cold_starts` times, and the post deleted.
-pub async fn cold_starts(
-    plan: &Plan,
-    template: &std::path::Path,
-) -> Result<Vec<crate::cold_on_aws::ColdStarts>> {
+pub async fn cold_starts(plan: &Plan, aws: &OnAws) -> Result<Vec<crate::cold_on_aws::ColdStarts>> {
     use crate::cold_on_aws::{DELIVERY_LIMIT, measure, resolve};
-    let template = read_template(template)?;
-    let config = aws(plan).await;
     let functions = plan
         .targets
         .iter()
@@ -480,19 +474,18 @@ pub async fn cold_starts(
         .map(|t| (t.key.clone(), t.url.clone()))
         .collect();
     let (lambda, logs) = (
-        aws_sdk_lambda::Client::new(&config),
-        aws_sdk_cloudwatchlogs::Client::new(&config),
+        aws_sdk_lambda::Client::new(&aws.config),
+        aws_sdk_cloudwatchlogs::Client::new(&aws.config),
     );
     // Whatever happens to the cold starts, the post is deleted after.
     let measured = async {
         let targets = resolve(
-            &aws_sdk_cloudformation::Client::new(&config),
+            &aws.resources,
             &plan.recorded.stack,
-            &template,
+            &aws.template,
             &urls,
             &id,
-        )
-        .await?;
+        )?;
         let mut measured = Vec::new();
         for target in &targets {
             let get = |url: String| {
@@ -523,40 +516,47 @@ pub async fn cold_starts(
 }
 // ANCHOR_END: cold_starts
 
-/// The template the deploy synthesized.
-fn read_template(path: &std::path::Path) -> Result<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("no template at {}: deploy again", path.display()))?;
-    Ok(serde_json::from_str(&text)?)
+/// What the steps on AWS share, read once: the SDK's configuration (your environment's
+/// credentials, the stack's region), the template the deploy synthesized, and the stack's
+/// resources (logical id to physical id).
+#[derive(Debug)]
+pub struct OnAws {
+    pub config: aws_config::SdkConfig,
+    pub template: serde_json::Value,
+    pub resources: std::collections::HashMap<String, String>,
 }
 
-/// The AWS SDK's configuration: your environment's credentials, the stack's region.
-async fn aws(plan: &Plan) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(plan.recorded.region.clone()))
-        .load()
-        .await
+impl OnAws {
+    /// Reads the template at `template` and lists the stack's resources.
+    pub async fn connect(plan: &Plan, template: &std::path::Path) -> Result<Self> {
+        let text = std::fs::read_to_string(template)
+            .with_context(|| format!("no template at {}: deploy again", template.display()))?;
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(plan.recorded.region.clone()))
+            .load()
+            .await;
+        let resources = crate::server_side::stack_resources(
+            &aws_sdk_cloudformation::Client::new(&config),
+            &plan.recorded.stack,
+        )
+        .await?;
+        Ok(Self {
+            config,
+            template: serde_json::from_str(&text)?,
+            resources,
+        })
+    }
 }
 
 // ANCHOR: task_starts
 /// The container's new tasks: `plan.options.task_starts` new deployments of its service, each
 /// timed from the request to the new task's first healthy target.
-pub async fn task_starts(
-    plan: &Plan,
-    template: &std::path::Path,
-) -> Result<Vec<crate::task_start::TaskStart>> {
+pub async fn task_starts(plan: &Plan, aws: &OnAws) -> Result<Vec<crate::task_start::TaskStart>> {
     use crate::task_start::{HEALTHY_LIMIT, new_task, resolve};
-    let template = read_template(template)?;
-    let config = aws(plan).await;
-    let physical = crate::server_side::stack_resources(
-        &aws_sdk_cloudformation::Client::new(&config),
-        &plan.recorded.stack,
-    )
-    .await?;
-    let service = resolve(&template, &physical)?;
+    let service = resolve(&aws.template, &aws.resources)?;
     let (ecs, elb) = (
-        aws_sdk_ecs::Client::new(&config),
-        aws_sdk_elasticloadbalancingv2::Client::new(&config),
+        aws_sdk_ecs::Client::new(&aws.config),
+        aws_sdk_elasticloadbalancingv2::Client::new(&aws.config),
     );
     let mut starts = Vec::new();
     for n in 1..=plan.options.task_starts {
@@ -577,35 +577,26 @@ pub async fn task_starts(
 /// one [`PUBLISH_LIMIT`](crate::server_side::PUBLISH_LIMIT)).
 pub async fn server_side(
     plan: &Plan,
-    template: &std::path::Path,
+    aws: &OnAws,
     start: SystemTime,
     end: SystemTime,
 ) -> Result<Vec<crate::server_side::Observed>> {
-    use crate::server_side::{PUBLISH_LIMIT, doors, function_duration, observe, stack_resources};
-    let template = read_template(template)?;
-    let config = aws(plan).await;
-    let stack = &plan.recorded.stack;
-    let physical = stack_resources(&aws_sdk_cloudformation::Client::new(&config), stack).await?;
+    use crate::server_side::{PUBLISH_LIMIT, doors, function_duration, observe};
+    let (template, physical, stack) = (&aws.template, &aws.resources, &plan.recorded.stack);
     let urls: Vec<(String, String)> = plan
         .targets
         .iter()
         .map(|t| (t.key.clone(), t.url.clone()))
         .collect();
-    let mut wanted: Vec<(crate::server_side::Door, usize)> = doors(&template, &urls, &physical)?
+    let mut wanted: Vec<(crate::server_side::Door, usize)> = doors(template, &urls, physical)?
         .into_iter()
         .map(|door| (door, plan.requests_per_target()))
         .collect();
     if urls.iter().any(|(key, _)| key == "FunctionsURL") {
-        let door = function_duration(
-            &template,
-            &physical,
-            stack,
-            "get-post",
-            "Functions/get-post",
-        )?;
+        let door = function_duration(template, physical, stack, "get-post", "Functions/get-post")?;
         wanted.push((door, 2 * plan.options.reads));
     }
-    let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&aws.config);
     let deadline = std::time::Instant::now() + PUBLISH_LIMIT;
     let mut observed = Vec::new();
     for (door, requests) in wanted {

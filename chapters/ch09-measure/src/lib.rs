@@ -28,3 +28,18 @@ pub mod stats;
 pub mod task_start;
 pub mod tls;
 pub mod views;
+
+/// The AWS SDK's configuration for the tests' moto server (chapter 2's, shared by the run):
+/// fixed dummy credentials and region, nothing read from the environment, so a test can never
+/// reach AWS.
+#[cfg(test)]
+pub(crate) async fn moto_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(ch02_dynamodb::local::LocalDynamo::shared().endpoint())
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "local", "local", None, None, "moto",
+        ))
+        .load()
+        .await
+}

@@ -158,6 +158,15 @@ pub async fn stack_resources(
     }
 }
 
+/// The logical id of the resource at construct path `path` (`aws:cdk:path`) in `template`.
+pub fn logical_at<'a>(template: &'a Value, path: &str) -> Option<&'a String> {
+    template["Resources"]
+        .as_object()?
+        .iter()
+        .find(|(_, resource)| resource["Metadata"]["aws:cdk:path"] == path)
+        .map(|(logical, _)| logical)
+}
+
 /// Where Lambda publishes the `Duration` of the function at `path` (under the stack): the
 /// duration the run prices a month with.
 pub fn function_duration(
@@ -168,14 +177,8 @@ pub fn function_duration(
     path: &str,
 ) -> Result<Door> {
     let path = format!("{stack}/{path}/Function/Resource");
-    let function = template["Resources"]
-        .as_object()
-        .and_then(|resources| {
-            resources
-                .iter()
-                .find(|(_, r)| r["Metadata"]["aws:cdk:path"] == path.as_str())
-        })
-        .and_then(|(logical, _)| physical.get(logical))
+    let function = logical_at(template, &path)
+        .and_then(|logical| physical.get(logical))
         .with_context(|| {
             format!("the stack {stack} has no {path}: deploy again, with `cargo xtask deploy`")
         })?;
@@ -277,21 +280,10 @@ mod tests {
 
     use std::time::UNIX_EPOCH;
 
-    use aws_credential_types::Credentials;
     use aws_sdk_cloudwatch::types::{MetricDatum, StandardUnit};
-    use ch02_dynamodb::local::LocalDynamo;
     use serde_json::json;
 
     use super::*;
-
-    async fn moto() -> aws_config::SdkConfig {
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(LocalDynamo::shared().endpoint())
-            .credentials_provider(Credentials::new("local", "local", None, None, "moto"))
-            .load()
-            .await
-    }
 
     fn unique() -> u128 {
         SystemTime::now()
@@ -425,7 +417,7 @@ mod tests {
     // ANCHOR: moto
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn what_the_doors_published_over_the_run_is_read_back() {
-        let cloudwatch = CloudWatchClient::new(&moto().await);
+        let cloudwatch = CloudWatchClient::new(&crate::moto_config().await);
         let api = format!("Blog{}-functions", unique());
         let rest = Door {
             key: "FunctionsURL".into(),
@@ -486,7 +478,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_stacks_resources_are_listed_by_logical_id() {
-        let cloudformation = aws_sdk_cloudformation::Client::new(&moto().await);
+        let cloudformation = aws_sdk_cloudformation::Client::new(&crate::moto_config().await);
         let stack = format!("Blog{}", unique());
         let template = json!({ "Resources": {
             "AccessLogsAAAA": { "Type": "AWS::Logs::LogGroup" },

@@ -24,10 +24,16 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// `values` in ascending order, for [`percentile`].
+pub fn sorted(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
+    let mut values: Vec<f64> = values.into_iter().collect();
+    values.sort_by(f64::total_cmp);
+    values
+}
+
 /// Summarizes durations, in milliseconds.
 pub fn summarize(durations: &[Duration]) -> Summary {
-    let mut ms: Vec<f64> = durations.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
-    ms.sort_by(f64::total_cmp);
+    let ms = sorted(durations.iter().map(|d| d.as_secs_f64() * 1000.0));
     Summary {
         n: ms.len(),
         p50: percentile(&ms, 50.0),

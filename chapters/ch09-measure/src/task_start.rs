@@ -151,8 +151,7 @@ pub async fn new_task(
 
 /// The markdown table of a run's new tasks.
 pub fn table(starts: &[TaskStart]) -> String {
-    let mut seconds: Vec<f64> = starts.iter().map(|s| s.seconds).collect();
-    seconds.sort_by(f64::total_cmp);
+    let seconds = crate::stats::sorted(starts.iter().map(|s| s.seconds));
     let mut out = String::from(
         "| the container's service | new tasks | asked to healthy, p50 | max |\n|---|---:|---:|---:|\n",
     );
@@ -175,22 +174,11 @@ mod tests {
 
     use std::time::{SystemTime, UNIX_EPOCH};
 
-    use aws_credential_types::Credentials;
     use aws_sdk_elasticloadbalancingv2::types::TargetDescription;
-    use ch02_dynamodb::local::LocalDynamo;
     use serde_json::json;
 
     use super::*;
     use crate::server_side::stack_resources;
-
-    async fn moto() -> aws_config::SdkConfig {
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(LocalDynamo::shared().endpoint())
-            .credentials_provider(Credentials::new("local", "local", None, None, "moto"))
-            .load()
-            .await
-    }
 
     /// The container's half of a stack, as the CDK names its parts.
     fn template(stack: &str) -> Value {
@@ -255,10 +243,9 @@ mod tests {
             .to_owned()
     }
 
-    // ANCHOR: moto
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn each_new_deployment_is_timed_to_its_new_tasks_healthy_target() {
-        let config = moto().await;
+    /// The container's half of a new stack on moto, and the clients to reach it.
+    async fn service_on_moto() -> (EcsClient, LoadBalancingClient, Service) {
+        let config = crate::moto_config().await;
         let (cloudformation, ecs, elb) = (
             aws_sdk_cloudformation::Client::new(&config),
             EcsClient::new(&config),
@@ -282,6 +269,13 @@ mod tests {
             &stack_resources(&cloudformation, &stack).await.unwrap(),
         )
         .unwrap();
+        (ecs, elb, service)
+    }
+
+    // ANCHOR: moto
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_new_deployment_is_timed_to_its_new_tasks_healthy_target() {
+        let (ecs, elb, service) = service_on_moto().await;
         // The task that runs before the measurement.
         register(&elb, &service.target_group, "10.0.0.1", true).await;
         // ECS's part: a new task's target for each new deployment, the old one taken out.
@@ -329,30 +323,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_task_that_never_becomes_healthy_is_reported() {
-        let config = moto().await;
-        let (cloudformation, ecs, elb) = (
-            aws_sdk_cloudformation::Client::new(&config),
-            EcsClient::new(&config),
-            LoadBalancingClient::new(&config),
-        );
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let stack = format!("Blog{nanos}");
-        let template = template(&stack);
-        cloudformation
-            .create_stack()
-            .stack_name(&stack)
-            .template_body(template.to_string())
-            .send()
-            .await
-            .unwrap();
-        let service = resolve(
-            &template,
-            &stack_resources(&cloudformation, &stack).await.unwrap(),
-        )
-        .unwrap();
+        let (ecs, elb, service) = service_on_moto().await;
         let err = new_task(&ecs, &elb, &service, Duration::ZERO)
             .await
             .unwrap_err();

@@ -54,12 +54,7 @@ fn your_init(yours: &Value, name: &str) -> Option<(f64, usize)> {
         .as_array()?
         .iter()
         .find(|c| c["name"] == name)?;
-    let mut init: Vec<f64> = cold["init_ms"]
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_f64)
-        .collect();
-    init.sort_by(f64::total_cmp);
+    let init = crate::stats::sorted(cold["init_ms"].as_array()?.iter().filter_map(Value::as_f64));
     (!init.is_empty()).then(|| (crate::stats::percentile(&init, 50.0), init.len()))
 }
 
@@ -74,12 +69,12 @@ fn your_latency(yours: &Value, key: &str, stat: &str) -> Option<f64> {
 
 /// Your new tasks' p50, from asking ECS to the load balancer's healthy target.
 fn your_task_start(yours: &Value) -> Option<String> {
-    let mut seconds: Vec<f64> = yours["task_starts"]
-        .as_array()?
-        .iter()
-        .filter_map(|s| s["seconds"].as_f64())
-        .collect();
-    seconds.sort_by(f64::total_cmp);
+    let seconds = crate::stats::sorted(
+        yours["task_starts"]
+            .as_array()?
+            .iter()
+            .filter_map(|s| s["seconds"].as_f64()),
+    );
     (!seconds.is_empty()).then(|| {
         format!(
             "{:.0} s (a new task, asked to healthy behind the load balancer, {} deployments)",

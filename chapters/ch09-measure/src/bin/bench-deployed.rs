@@ -87,15 +87,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "{}",
         deployed::latency_table(&measured, plan.options.concurrency)
     );
-    let observed = deployed::server_side(&plan, &args.template, start, end).await?;
+    let aws = deployed::OnAws::connect(&plan, &args.template).await?;
+    let observed = deployed::server_side(&plan, &aws, start, end).await?;
     deployed::add_to_results(&args.out, "server_side", serde_json::to_value(&observed)?)?;
     let table = server_side::table(&observed);
-    std::fs::write(
-        args.out.join("server-side.md"),
-        format!(
-            "Your deployment: stack {} in {}, the same run as CloudWatch counted it.\n\n{table}",
-            plan.recorded.stack, plan.recorded.region,
-        ),
+    write_yours(
+        &args.out,
+        "server-side.md",
+        &plan,
+        "the same run as CloudWatch counted it",
+        &table,
     )?;
     print!("{table}");
     let get_post = observed
@@ -103,45 +104,48 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .find(|o| o.key == "get-post" && o.metric == "Duration" && o.requests > 0.0);
     if let Some(get_post) = get_post {
         let table = cost::projection_table(get_post.average_ms, cost::KEEPING_CPU_MS);
-        std::fs::write(
-            args.out.join("projection.md"),
-            format!(
-                "Your deployment: stack {} in {}, with `get-post`'s average `Duration` over the run's {:.0} reads, from CloudWatch.\n\n{table}",
-                plan.recorded.stack, plan.recorded.region, get_post.requests,
-            ),
-        )?;
+        let what = format!(
+            "with `get-post`'s average `Duration` over the run's {:.0} reads, from CloudWatch",
+            get_post.requests
+        );
+        write_yours(&args.out, "projection.md", &plan, &what, &table)?;
         print!("{table}");
     }
     if !plan.cold_functions().is_empty() {
-        let cold = deployed::cold_starts(&plan, &args.template).await?;
+        let cold = deployed::cold_starts(&plan, &aws).await?;
         deployed::add_to_results(&args.out, "cold_starts", serde_json::to_value(&cold)?)?;
-        std::fs::write(
-            args.out.join("cold-starts.md"),
-            format!(
-                "Your deployment: stack {} in {}, forced cold starts read from CloudWatch Logs.\n\n{}",
-                plan.recorded.stack,
-                plan.recorded.region,
-                cold_on_aws::cold_starts_table(&cold)
-            ),
-        )?;
-        print!("{}", cold_on_aws::cold_starts_table(&cold));
+        let table = cold_on_aws::cold_starts_table(&cold);
+        let what = "forced cold starts read from CloudWatch Logs";
+        write_yours(&args.out, "cold-starts.md", &plan, what, &table)?;
+        print!("{table}");
     }
     if plan.options.task_starts > 0 && plan.targets.iter().any(|t| t.key == "ContainersURL") {
-        let starts = deployed::task_starts(&plan, &args.template).await?;
+        let starts = deployed::task_starts(&plan, &aws).await?;
         deployed::add_to_results(&args.out, "task_starts", serde_json::to_value(&starts)?)?;
         let table = task_start::table(&starts);
-        std::fs::write(
-            args.out.join("task-starts.md"),
-            format!(
-                "Your deployment: stack {} in {}, new tasks of the container's service.\n\n{table}",
-                plan.recorded.stack, plan.recorded.region,
-            ),
-        )?;
+        let what = "new tasks of the container's service";
+        write_yours(&args.out, "task-starts.md", &plan, what, &table)?;
         print!("{table}");
     }
     if let Some(measurements) = args.out.parent() {
         views::write(measurements)?;
     }
     println!("written to {}", args.out.display());
+    Ok(())
+}
+
+/// Writes one of your tables into `out`, under a line that says whose deployment it is and what.
+fn write_yours(
+    out: &std::path::Path,
+    file: &str,
+    plan: &deployed::Plan,
+    what: &str,
+    table: &str,
+) -> anyhow::Result<()> {
+    let heading = format!(
+        "Your deployment: stack {} in {}, {what}.",
+        plan.recorded.stack, plan.recorded.region
+    );
+    std::fs::write(out.join(file), format!("{heading}\n\n{table}"))?;
     Ok(())
 }
