@@ -85,6 +85,15 @@ function logCall(backend, method, path, response, elapsed) {
   who.textContent = backend.kind;
   const outcome = response ? `${response.status}` : 'no answer';
   item.append(who, ` ${method} ${path} → ${outcome} in ${Math.round(elapsed)} ms`);
+  // The id to search the backend's logs for (chapter 12): on every answer our code gives.
+  const requestId = response ? response.headers.get('x-request-id') : null;
+  if (requestId) {
+    const id = document.createElement('code');
+    id.className = 'request-id';
+    id.textContent = requestId;
+    item.append(' · id ', id);
+    item.dataset.requestId = requestId;
+  }
   if (!response || !response.ok) {
     item.classList.add('failed');
   }

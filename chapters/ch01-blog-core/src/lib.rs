@@ -17,6 +17,8 @@ mod store;
 
 #[cfg(feature = "test-support")]
 pub mod contract;
+#[cfg(feature = "logs")]
+pub mod logs;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 #[cfg(feature = "test-support")]
@@ -25,7 +27,8 @@ pub mod test_support;
 pub use api::{
     ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_ORIGIN_ENV, DEFAULT_LIMIT,
     EVERY_RESPONSE_HEADERS, ErrorBody, ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES,
-    PREFLIGHT_MAX_AGE, PostPage, allowed_origin, escaped_json_len, preflight,
+    PREFLIGHT_MAX_AGE, PostPage, REQUEST_ID_HEADER, RequestInfo, allowed_origin, escaped_json_len,
+    preflight,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;

@@ -27,7 +27,8 @@ pub fn description() -> Value {
             "summary": "The blog API both backends of this book answer alike: four Lambda \
                         functions behind API Gateway, and one hyper server on Fargate.",
             "description": format!(
-                "Every response carries the CORS headers and `X-Content-Type-Options: nosniff`. \
+                "Every response carries the CORS headers and `X-Content-Type-Options: nosniff`, \
+                 and every answer of the backend's code its request's `X-Request-Id`. \
                  A request body is at most {MAX_BODY_BYTES} bytes (`413 payload_too_large`); \
                  the limits on fields are in characters. A page of `GET /blog` holds at most \
                  `limit` posts and at most {MAX_PAGE_BYTES} bytes of JSON (as a Lambda proxy \
@@ -194,6 +195,7 @@ fn responses<const N: usize>(
         for (name, _) in EVERY_RESPONSE_HEADERS.iter() {
             response["headers"][header_title(name)] = header_ref(&header_title(name));
         }
+        response["headers"]["X-Request-Id"] = header_ref("X-Request-Id");
         for name in *headers {
             response["headers"][*name] = header_ref(name);
         }
@@ -261,6 +263,10 @@ fn headers() -> Value {
     headers.insert(
         "Access-Control-Max-Age".into(),
         json!({ "description": "How long a browser may keep the preflight's answer, in seconds.", "schema": { "type": "string", "const": PREFLIGHT_MAX_AGE } }),
+    );
+    headers.insert(
+        "X-Request-Id".into(),
+        json!({ "description": "The id of the request, also the `request_id` of its line in the backend's log: API Gateway's request id on the functions, the load balancer's trace id on the container. On every answer the backend's code gives; an answer API Gateway gives itself (a REST API's preflight, its own errors) carries its `x-amzn-RequestId` instead.", "schema": { "type": "string" } }),
     );
     headers.insert(
         "Location".into(),

@@ -2,7 +2,7 @@
 
 use ch01_blog_core::http::Method;
 use ch01_blog_core::{
-    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, StoreOperation, preflight,
+    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, RequestInfo, StoreOperation, preflight,
 };
 use ch02_dynamodb::{Connection, StoreChoice};
 use lambda_http::aws_lambda_events::apigw::{
@@ -12,7 +12,7 @@ use lambda_http::request::LambdaRequest;
 use lambda_http::tower::Service;
 use lambda_http::{Adapter, Body, Context, Error, LambdaEvent, Request, Response, service_fn};
 
-use crate::translate::{to_api_request, to_lambda_response};
+use crate::translate::{request_id, to_api_request, to_lambda_response};
 
 // ANCHOR: endpoint
 /// One Lambda function per endpoint, as API Gateway routes to them.
@@ -111,13 +111,17 @@ pub fn function(
     service_fn(move |request: Request| {
         let blog = blog.clone();
         async move {
-            let response = endpoint.call(&blog, &to_api_request(&request)).await;
-            tracing::info!(
-                function = endpoint.function_name(),
-                method = %request.method(),
-                status = response.status.as_u16(),
-                "handled"
-            );
+            let api_request = to_api_request(&request);
+            let info = RequestInfo {
+                request_id: &request_id(&request),
+                method: request.method(),
+                route: endpoint.route().1,
+            };
+            let response = blog
+                .observe(info, |blog| async move {
+                    endpoint.call(&blog, &api_request).await
+                })
+                .await;
             Ok(to_lambda_response(response))
         }
     })

@@ -1,22 +1,13 @@
 //! Structured logs: one JSON object per line, which CloudWatch Logs can filter by field.
 
-use tracing_subscriber::filter::LevelFilter;
-
-/// JSON logs at the level `AWS_LAMBDA_LOG_LEVEL` (set by Lambda's logging configuration) or
-/// `RUST_LOG` names, `info` by default. Lambda adds its own timestamp to every line, so ours is
-/// left out. (A plain level, not `EnvFilter`'s directives: that keeps the regex engine out of
-/// the function's binary.)
+// ANCHOR: init
+/// The functions' logs: chapter 1's JSON lines on standard output, at the level Lambda's logging
+/// configuration sets (`AWS_LAMBDA_LOG_LEVEL`), else `RUST_LOG`, else `info`. Lambda sends every
+/// line to the function's log group; with its JSON log format it also filters them by their
+/// `level`.
 pub fn init_json_logs() {
-    let level = ["AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok())
-        .and_then(|value| value.parse::<LevelFilter>().ok())
-        .unwrap_or(LevelFilter::INFO);
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(level)
-        .without_time()
-        .with_target(false)
-        .with_current_span(false)
-        .init();
+    use ch01_blog_core::logs::{json_lines, level_from_env};
+    tracing::subscriber::set_global_default(json_lines(level_from_env(), std::io::stdout))
+        .expect("logs are set up once, at init");
 }
+// ANCHOR_END: init

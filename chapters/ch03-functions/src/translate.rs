@@ -4,6 +4,7 @@
 
 use ch01_blog_core::ApiRequest;
 use lambda_http::http::header::CONTENT_TYPE;
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 
 // ANCHOR: to_api_request
@@ -46,6 +47,26 @@ pub fn to_api_request(request: &Request) -> ApiRequest {
 // ANCHOR: to_lambda_response
 /// Builds the response `lambda_http` turns into the proxy response JSON. A REST API expects
 /// headers in `multiValueHeaders`; lambda_http puts them there.
+// ANCHOR: request_id
+/// The id of the request: API Gateway's `requestContext.requestId`, the id it also writes in its
+/// access log (and, on a REST API, returns in `x-amzn-RequestId`). An event without one (a test's
+/// hand-made request) falls back to Lambda's id for the invocation.
+pub fn request_id(request: &Request) -> String {
+    let from_gateway = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.request_id.clone(),
+        Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
+        _ => None,
+    };
+    from_gateway
+        .or_else(|| {
+            request
+                .lambda_context_ref()
+                .map(|context| context.request_id.clone())
+        })
+        .unwrap_or_default()
+}
+// ANCHOR_END: request_id
+
 pub fn to_lambda_response(response: ch01_blog_core::ApiResponse) -> Response<Body> {
     response.into_http().map(|body| {
         if body.is_empty() {

@@ -57,15 +57,20 @@ async fn main() -> ExitCode {
 }
 // ANCHOR_END: main
 
-/// JSON lines on AWS (ECS sets `AWS_EXECUTION_ENV`), readable text on your machine.
+/// On AWS (ECS sets `AWS_EXECUTION_ENV`) chapter 1's JSON lines, the same as the functions'; on
+/// your machine readable text (`LOG_FORMAT=json` asks for the JSON here too).
 fn init_logs() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if std::env::var_os("AWS_EXECUTION_ENV").is_some() {
-        logs.json().with_current_span(false).init();
+    let json = std::env::var_os("AWS_EXECUTION_ENV").is_some()
+        || std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
+    if json {
+        use ch01_blog_core::logs::{json_lines, level_from_env};
+        tracing::subscriber::set_global_default(json_lines(level_from_env(), std::io::stderr))
+            .expect("logs are set up once, at start-up");
     } else {
-        logs.init();
+        let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
     }
 }

@@ -1,12 +1,12 @@
 //! Routing in code, and the one translation layer between hyper and chapter 1.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use ch01_blog_core::http::header::CONTENT_LENGTH;
-use ch01_blog_core::http::{Method, Request, Response, StatusCode};
+use ch01_blog_core::http::{HeaderMap, Method, Request, Response, StatusCode};
 use ch01_blog_core::{
-    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, MAX_BODY_BYTES, preflight,
+    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, MAX_BODY_BYTES, RequestInfo, preflight,
 };
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Body;
@@ -35,6 +35,16 @@ pub enum Route {
 pub const HEALTH_PATH: &str = "/health";
 
 impl Route {
+    /// The route as a log line names it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Blog(path) if path.id().is_some() => BlogPath::ITEM,
+            Self::Blog(_) => BlogPath::COLLECTION,
+            Self::Health => HEALTH_PATH,
+            Self::Unknown => "(none)",
+        }
+    }
+
     pub fn of(path: &str) -> Self {
         match BlogPath::parse(path) {
             Some(path) => Self::Blog(path),
@@ -46,47 +56,49 @@ impl Route {
 // ANCHOR_END: routes
 
 // ANCHOR: handle
-/// Answers one request and writes one access log line for it.
+/// Answers one request. Requests to the blog go through chapter 1's [`Blog::observe`], which
+/// writes their one log line and tags the answer with the request's id; the load balancer's
+/// health checks (every few seconds, forever) are answered without a line.
 pub async fn handle<B>(app: &App, request: Request<B>) -> Response<Full<Bytes>>
 where
     B: Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
-    let started = Instant::now();
+    let route = Route::of(request.uri().path());
+    if route == Route::Health {
+        return to_hyper(health(request.method()));
+    }
+    let request_id = request_id(request.headers());
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let response = answer(app, request).await;
-    tracing::info!(
-        %method,
-        path,
-        status = response.status.as_u16(),
-        latency_ms = started.elapsed().as_micros() as f64 / 1000.0,
-        "request"
-    );
+    let info = RequestInfo {
+        request_id: &request_id,
+        method: &method,
+        route: route.name(),
+    };
+    let body_timeout = app.body_timeout;
+    let response = app
+        .blog
+        .observe(info, |blog| answer(blog, body_timeout, route, request))
+        .await;
     to_hyper(response)
 }
 
-async fn answer<B>(app: &App, request: Request<B>) -> ApiResponse
+async fn answer<B>(
+    blog: Blog,
+    body_timeout: Duration,
+    route: Route,
+    request: Request<B>,
+) -> ApiResponse
 where
     B: Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
-    match Route::of(request.uri().path()) {
-        Route::Blog(path) => match to_api_request(request, path, app.body_timeout).await {
-            Ok(api_request) => app.blog.handle(&api_request).await,
+    match route {
+        Route::Blog(path) => match to_api_request(request, path, body_timeout).await {
+            Ok(api_request) => blog.handle(&api_request).await,
             Err(err) => err.into(),
         },
-        Route::Health => match *request.method() {
-            Method::GET | Method::HEAD => {
-                ApiResponse::json(StatusCode::OK, &serde_json::json!({ "status": "ok" }))
-            }
-            Method::OPTIONS => preflight(),
-            ref method => BlogError::MethodNotAllowed {
-                method: method.to_string(),
-                allow: "GET, OPTIONS",
-            }
-            .into(),
-        },
+        Route::Health => health(request.method()),
         Route::Unknown => BlogError::NotFound(format!(
             "nothing is served at {}; the API is at /blog",
             request.uri().path()
@@ -94,6 +106,55 @@ where
         .into(),
     }
 }
+
+fn health(method: &Method) -> ApiResponse {
+    match *method {
+        Method::GET | Method::HEAD => {
+            ApiResponse::json(StatusCode::OK, &serde_json::json!({ "status": "ok" }))
+        }
+        Method::OPTIONS => preflight(),
+        ref method => BlogError::MethodNotAllowed {
+            method: method.to_string(),
+            allow: "GET, OPTIONS",
+        }
+        .into(),
+    }
+}
+// ANCHOR_END: handle
+
+// ANCHOR: request_id
+/// The id of a request: the `Root` of the trace id the load balancer adds to every request it
+/// forwards (`X-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678`), the id its own access
+/// log and X-Ray use. A client may send a `Root` of its own, which the load balancer keeps, so
+/// only one of the documented shape is taken: anything else (or none, as on your machine) gets a
+/// new random id instead of whatever the client wrote into our logs.
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get(TRACE_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .split(';')
+                .filter_map(|field| field.trim().strip_prefix("Root="))
+                .find(|root| is_trace_root(root))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+/// The header the load balancer adds.
+pub const TRACE_ID_HEADER: &str = "x-amzn-trace-id";
+
+/// `1-` then 8 hex digits (the time) `-` then 24 hex digits: the documented shape of a root.
+fn is_trace_root(root: &str) -> bool {
+    let hex =
+        |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit());
+    match root.split('-').collect::<Vec<_>>()[..] {
+        ["1", time, id] => hex(time, 8) && hex(id, 24),
+        _ => false,
+    }
+}
+// ANCHOR_END: request_id
 // ANCHOR_END: handle
 
 // ANCHOR: to_api_request

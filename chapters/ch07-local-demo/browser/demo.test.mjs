@@ -86,6 +86,7 @@ async function lastCall(page) {
   return {
     backend: await line.getAttribute('data-backend'),
     status: await line.getAttribute('data-status'),
+    requestId: await line.getAttribute('data-request-id'),
     text: await line.textContent(),
   };
 }
@@ -99,7 +100,7 @@ test('a post added through the functions is seen and deleted through the contain
   await post.waitFor();
   // The list reloads after the create; the create itself is the call before it.
   const calls = await page.locator('#call-log li').allTextContents();
-  assert.ok(calls.some((line) => /functions POST \/blog → 201 in \d+ ms/.test(line)), calls.join('\n'));
+  assert.ok(calls.some((line) => /functions POST \/blog → 201 in \d+ ms · id local-\d{8}$/.test(line)), calls.join('\n'));
 
   await useBackend(page, 'ContainersURL');
   await page.locator('#call-log li[data-backend="containers"]').first().waitFor();
@@ -112,7 +113,10 @@ test('a post added through the functions is seen and deleted through the contain
   const deleted = await lastCall(page);
   assert.equal(deleted.backend, 'containers');
   assert.equal(deleted.status, '204');
-  assert.match(deleted.text, /DELETE \/blog\/.+ → 204 in \d+ ms/);
+  assert.match(deleted.text, /DELETE \/blog\/.+ → 204 in \d+ ms · id /);
+  // The container on your machine has no load balancer to give it an id: it makes a random one.
+  assert.match(deleted.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.ok(deleted.text.endsWith(deleted.requestId), deleted.text);
 
   await useBackend(page, 'FunctionsURL');
   await page.locator('#call-log li[data-backend="functions"][data-status="200"]').first().waitFor();

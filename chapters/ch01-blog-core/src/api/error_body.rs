@@ -20,15 +20,7 @@ pub struct ErrorBody {
 
 impl From<BlogError> for ApiResponse {
     fn from(err: BlogError) -> Self {
-        // Details of server-side failures go to the log, never to the client.
-        match &err {
-            BlogError::StoreUnavailable { detail } => {
-                tracing::warn!(%detail, "store unavailable")
-            }
-            BlogError::Internal { detail } => tracing::error!(%detail, "internal error"),
-            _ => {}
-        }
-        let response = Self::json(
+        let mut response = Self::json(
             err.status(),
             &ErrorBody {
                 code: err.code().to_owned(),
@@ -38,6 +30,11 @@ impl From<BlogError> for ApiResponse {
         match err {
             BlogError::MethodNotAllowed { allow, .. } => {
                 response.with_header(ALLOW, HeaderValue::from_static(allow))
+            }
+            // Details of server-side failures go to the request's log line, never to the client.
+            BlogError::StoreUnavailable { detail } | BlogError::Internal { detail } => {
+                response.detail = Some(detail);
+                response
             }
             _ => response,
         }

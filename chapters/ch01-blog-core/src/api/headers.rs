@@ -20,7 +20,8 @@ pub const EVERY_RESPONSE_HEADERS: [(&str, &str); 5] = [
     ("access-control-allow-origin", "*"),
     ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
     ("access-control-allow-headers", "content-type"),
-    ("access-control-expose-headers", "location"),
+    // What a page's script may read: where a new post is, and the id to look the request up by.
+    ("access-control-expose-headers", "location, x-request-id"),
     ("x-content-type-options", "nosniff"),
 ];
 

@@ -29,6 +29,9 @@ pub struct ApiResponse {
     pub headers: HeaderMap,
     /// JSON, or empty for `204 No Content`.
     pub body: Vec<u8>,
+    /// What went wrong on the server side (a `500` or `503`): for the request's log line, never
+    /// for the client.
+    pub(crate) detail: Option<String>,
 }
 // ANCHOR_END: request
 
@@ -67,6 +70,7 @@ impl ApiResponse {
             status,
             headers: standard_headers().json.clone(),
             body,
+            detail: None,
         }
     }
 
@@ -77,6 +81,7 @@ impl ApiResponse {
             status,
             headers: standard_headers().empty.clone(),
             body: Vec::new(),
+            detail: None,
         }
     }
 

@@ -11,6 +11,7 @@ mod error_body;
 mod headers;
 mod limits;
 mod message;
+mod observe;
 mod operations;
 mod page;
 mod routing;
@@ -23,4 +24,5 @@ pub use headers::{
 };
 pub use limits::{DEFAULT_LIMIT, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES};
 pub use message::{ApiRequest, ApiResponse};
+pub use observe::{REQUEST_ID_HEADER, RequestInfo};
 pub use page::{PostPage, escaped_json_len};

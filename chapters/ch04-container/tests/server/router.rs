@@ -216,3 +216,58 @@ impl hyper::body::Body for Chunks {
         )))))
     }
 }
+
+/// The id of a request is the `Root` of the load balancer's trace id, when it has the documented
+/// shape; anything else a client wrote there is replaced by a random id, never logged as sent.
+#[test]
+fn the_request_id_is_the_load_balancers_trace_root() {
+    use ch01_blog_core::http::HeaderMap;
+    use ch04_container::router::request_id;
+    let with = |value: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-amzn-trace-id", value.parse().unwrap());
+        request_id(&headers)
+    };
+    let root = "1-67891233-abcdef012345678912345678";
+    assert_eq!(with(&format!("Root={root}")), root);
+    // A client's own Root is kept by the load balancer, which adds `Self` in front.
+    assert_eq!(
+        with(&format!(
+            "Self=1-67891234-12456789abcdef012345678;Root={root}"
+        )),
+        root
+    );
+    assert_eq!(
+        with(&format!("Root={root};Parent=53995c3f42cd8ad8;Sampled=1")),
+        root
+    );
+    let random = |id: String| uuid::Uuid::parse_str(&id).is_ok();
+    assert!(random(with("Root=1-67891233-abcdef\"}{injected")));
+    assert!(random(with("Root=2-67891233-abcdef012345678912345678")));
+    assert!(random(request_id(&HeaderMap::new())));
+}
+
+/// Every answer of the blog carries its request's id; the health check's does not need one.
+#[tokio::test]
+async fn every_answer_of_the_blog_carries_its_request_id() {
+    let app = app();
+    let root = "1-67891233-abcdef012345678912345678";
+    for (method, uri) in [
+        ("GET", "/blog"),
+        ("GET", "/blog/missing"),
+        ("PUT", "/blog"),
+        ("GET", "/nowhere"),
+    ] {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("x-amzn-trace-id", format!("Root={root}"))
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let response = handle(&app, request).await;
+        assert_eq!(response.headers()["x-request-id"], root, "{method} {uri}");
+    }
+    let (health, _) = call(&app, "GET", "/health", None, b"").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(health.headers().get("x-request-id").is_none());
+}

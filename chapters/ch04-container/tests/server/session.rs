@@ -1,8 +1,8 @@
 //! A short session with the real server, written the way `curl -i` shows it. The book includes
 //! this snapshot instead of a typed transcript. Each step is described once: the `curl` command
-//! shown and the request sent are both made from it. The `date` header and `created_at` change
-//! on every run and are replaced by placeholders (insta filters); everything else is byte for
-//! byte what the server sent.
+//! shown and the request sent are both made from it. The `date` header, `created_at` and the
+//! request ids (random here, with no load balancer in front) change on every run and are replaced
+//! by placeholders (insta filters); everything else is byte for byte what the server sent.
 
 use std::fmt::Write as _;
 
@@ -94,6 +94,7 @@ async fn a_curl_session() {
     }
     insta::with_settings!({filters => vec![
         (r"(?m)^date: .*$", "date: <date>"),
+        (r"(?m)^x-request-id: [0-9a-f-]{36}$", "x-request-id: <random id>"),
         (r#""created_at":"[^"]*""#, r#""created_at":"<created_at>""#),
     ]}, {
         insta::assert_snapshot!(transcript);

@@ -1,0 +1,172 @@
+//! One log line per request, the same on both backends, and the request id that ties it to the
+//! answer: what a person reads in CloudWatch Logs to follow one request from the page to the
+//! store and back.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use http::{HeaderName, HeaderValue, Method};
+
+use super::{ApiResponse, Blog, ErrorBody};
+use crate::store::{Cursor, Page, PostStore, StoreOperation};
+use crate::{BlogError, Post};
+
+// ANCHOR: request_line
+/// The header every answer of the blog carries its request's id in. The same id is the
+/// `request_id` of the request's log line.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// What a backend knows about a request before the blog answers it.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestInfo<'a> {
+    /// API Gateway's request id on the functions, the load balancer's trace id on the container.
+    pub request_id: &'a str,
+    pub method: &'a Method,
+    /// The route, not the path: `/blog/{id}`, so that a query can group by it.
+    pub route: &'a str,
+}
+
+impl Blog {
+    /// Answers one request with `answer`, given a blog whose store calls are timed, then writes
+    /// the request's one log line and tags the answer with its id.
+    pub async fn observe<F, Fut>(&self, info: RequestInfo<'_>, answer: F) -> ApiResponse
+    where
+        F: FnOnce(Blog) -> Fut,
+        Fut: Future<Output = ApiResponse>,
+    {
+        let started = Instant::now();
+        let store = Arc::new(TimedStore {
+            inner: Arc::clone(&self.store),
+            took: Mutex::new(None),
+        });
+        let blog = Blog {
+            store: Arc::clone(&store) as Arc<dyn PostStore>,
+            ..self.clone()
+        };
+        let response = answer(blog).await;
+        let took = *store
+            .took
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        log_request(&info, &response, started.elapsed(), took);
+        match HeaderValue::try_from(info.request_id) {
+            Ok(id) => response.with_header(HeaderName::from_static(REQUEST_ID_HEADER), id),
+            Err(_) => response,
+        }
+    }
+}
+
+/// The request's line: the same fields, in the same order, on both backends. A field with
+/// nothing to say (`store_op` when the store was not asked, `code` on a success) is left out.
+fn log_request(
+    info: &RequestInfo<'_>,
+    response: &ApiResponse,
+    took: Duration,
+    store: Option<(StoreOperation, Duration)>,
+) {
+    let status = response.status.as_u16();
+    let code = (status >= 400)
+        .then(|| serde_json::from_slice::<ErrorBody>(&response.body).ok())
+        .flatten()
+        .map(|body| body.code);
+    let duration_ms = millis(took);
+    let store_op = store.map(|(operation, _)| operation.name());
+    let store_ms = store.map(|(_, took)| millis(took));
+    let detail = response.detail.as_deref();
+    let (request_id, route, method) = (info.request_id, info.route, info.method.as_str());
+    if response.status.is_server_error() {
+        tracing::error!(
+            request_id,
+            method,
+            route,
+            status,
+            duration_ms,
+            store_op,
+            store_ms,
+            code,
+            detail,
+            "request"
+        );
+    } else {
+        tracing::info!(
+            request_id,
+            method,
+            route,
+            status,
+            duration_ms,
+            store_op,
+            store_ms,
+            code,
+            "request"
+        );
+    }
+}
+// ANCHOR_END: request_line
+
+/// Milliseconds with three decimals: what a person reads, and what a query can sum.
+fn millis(took: Duration) -> f64 {
+    took.as_micros() as f64 / 1000.0
+}
+
+impl StoreOperation {
+    /// The operation's name in a log line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Get => "get",
+            Self::List => "list",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// A store that remembers which operation it was asked for and how long the store took: one
+/// per request, around the process's one store.
+struct TimedStore {
+    inner: Arc<dyn PostStore>,
+    took: Mutex<Option<(StoreOperation, Duration)>>,
+}
+
+impl TimedStore {
+    async fn timed<T>(
+        &self,
+        operation: StoreOperation,
+        call: impl Future<Output = Result<T, BlogError>>,
+    ) -> Result<T, BlogError> {
+        let started = Instant::now();
+        let span = tracing::info_span!("store", op = operation.name());
+        let result = tracing::Instrument::instrument(call, span).await;
+        let took = started.elapsed();
+        let mut slot = self
+            .took
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = slot.map_or(Duration::ZERO, |(_, before)| before);
+        *slot = Some((operation, before + took));
+        result
+    }
+}
+
+#[async_trait]
+impl PostStore for TimedStore {
+    async fn create(&self, post: &Post) -> Result<Post, BlogError> {
+        self.timed(StoreOperation::Create, self.inner.create(post))
+            .await
+    }
+
+    async fn get(&self, id: &str) -> Result<Post, BlogError> {
+        self.timed(StoreOperation::Get, self.inner.get(id)).await
+    }
+
+    async fn list(&self, limit: usize, after: Option<&Cursor>) -> Result<Page, BlogError> {
+        self.timed(StoreOperation::List, self.inner.list(limit, after))
+            .await
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), BlogError> {
+        self.timed(StoreOperation::Delete, self.inner.delete(id))
+            .await
+    }
+}

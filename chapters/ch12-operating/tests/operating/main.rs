@@ -1,0 +1,3 @@
+//! Chapter 12's tests: the one log shape of both variants.
+
+mod logs;
