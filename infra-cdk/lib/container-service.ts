@@ -50,6 +50,8 @@ export interface ContainerServiceProps {
 export class ContainerService extends Construct {
   readonly vpc: ec2.Vpc;
   readonly service: ecsPatterns.ApplicationLoadBalancedFargateService;
+  /** The server's log group: one JSON line per request (chapter 12). */
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
@@ -73,10 +75,10 @@ export class ContainerService extends Construct {
       memoryLimitMiB: description.memoryMiB,
       runtimePlatform: { cpuArchitecture: platform.cpu, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
+    const logGroup = (this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
-    });
+    }));
     taskDefinition.addContainer('Server', {
       image: props.containerImage
         ? this.imageInRegistry(props.containerImage)

@@ -46,6 +46,70 @@ export interface BlogDeployment {
   readonly unsupportedMediaTypeBody: string;
   readonly container: ContainerDescription;
   readonly package: PackageDescription;
+  /** Chapter 12: the functions' logging, the alarms, and the saved Logs Insights queries. */
+  readonly operating: OperatingDescription;
+}
+
+/** Which part of the deployment an alarm or a query watches. */
+export type Watches = 'functions' | 'containers' | 'table';
+
+/** The signals the alarms read; the stack turns each into its resources' CloudWatch metrics. */
+export const SIGNALS = [
+  'gatewayErrorRate',
+  'gatewayLatency',
+  'functionErrors',
+  'functionThrottles',
+  'initDuration',
+  'loadBalancerErrorRate',
+  'targetResponseTime',
+  'healthyTasks',
+  'taskCpu',
+  'taskMemory',
+  'tableThrottles',
+] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+export interface AlarmDescription {
+  readonly id: string;
+  readonly watches: Watches;
+  readonly signal: Signal;
+  /** `Average`, `Sum`, `Minimum`, `Maximum`, or a percentile such as `p99`. */
+  readonly statistic: string;
+  /** In the signal's unit: a share from 0 to 1, milliseconds, seconds, a count or percent. */
+  readonly threshold: number;
+  readonly comparison: 'GreaterThanThreshold' | 'LessThanThreshold';
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  /** Whether a period without data (no traffic) counts as fine. */
+  readonly missingDataIsFine: boolean;
+  /** What it means when it fires and what to do first: the alarm's description. */
+  readonly means: string;
+}
+
+export interface QueryDescription {
+  /** Its name in the console (`serverless-blog/errors by code`). */
+  readonly name: string;
+  readonly logGroups: Watches[];
+  readonly query: string;
+}
+
+export interface OperatingDescription {
+  readonly functionLogging: {
+    readonly format: 'JSON' | 'Text';
+    readonly applicationLevel: string;
+    readonly systemLevel: string;
+  };
+  /** A metric filter on each function's log group that publishes the cold starts' init. */
+  readonly initDurationMetric: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly filterPattern: string;
+    readonly metricValue: string;
+    readonly unit: 'Milliseconds';
+  };
+  readonly alarms: AlarmDescription[];
+  readonly queries: QueryDescription[];
 }
 
 export type AttributeType = 'S' | 'N' | 'B';
@@ -272,6 +336,11 @@ function readDeployment(d: Fields): BlogDeployment {
   const headers = d.object('headers');
   const container = d.object('container');
   const pkg = d.object('package');
+  const operating = d.object('operating');
+  const logging = operating.object('functionLogging');
+  const initMetric = operating.object('initDurationMetric');
+  const watches = ['functions', 'containers', 'table'] as const;
+  const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
   return {
     stage: d.string('stage'),
     table: {
@@ -369,6 +438,38 @@ function readDeployment(d: Fields): BlogDeployment {
       layerZip: pkg.string('layerZip'),
       imageContext: pkg.string('imageContext'),
       command: pkg.string('command'),
+    },
+    operating: {
+      functionLogging: {
+        format: logging.oneOf('format', ['JSON', 'Text'] as const),
+        applicationLevel: logging.oneOf('applicationLevel', levels),
+        systemLevel: logging.oneOf('systemLevel', ['DEBUG', 'INFO', 'WARN'] as const),
+      },
+      initDurationMetric: {
+        namespace: initMetric.string('namespace'),
+        metricName: initMetric.string('metricName'),
+        filterPattern: initMetric.string('filterPattern'),
+        metricValue: initMetric.matching('metricValue', /^\$\.[A-Za-z.]+$/, 'a JSON path such as $.record.metrics.initDurationMs'),
+        unit: initMetric.oneOf('unit', ['Milliseconds'] as const),
+      },
+      alarms: operating.array('alarms').map((a) => ({
+        id: a.matching('id', /^[A-Za-z][A-Za-z0-9]*$/, 'a construct id such as FunctionsErrorRate'),
+        watches: a.oneOf('watches', watches),
+        signal: a.oneOf('signal', SIGNALS),
+        statistic: a.matching('statistic', /^(Average|Sum|Minimum|Maximum|p\d{1,2}(\.\d+)?)$/, 'Average, Sum, Minimum, Maximum or a percentile such as p99'),
+        threshold: a.real('threshold'),
+        comparison: a.oneOf('comparison', ['GreaterThanThreshold', 'LessThanThreshold'] as const),
+        periodSeconds: a.number('periodSeconds'),
+        evaluationPeriods: a.number('evaluationPeriods'),
+        datapointsToAlarm: a.number('datapointsToAlarm'),
+        missingDataIsFine: a.boolean('missingDataIsFine'),
+        means: a.string('means'),
+      })),
+      queries: operating.array('queries').map((q) => ({
+        name: q.string('name'),
+        logGroups: q.oneOfList('logGroups', ['functions', 'containers'] as const),
+        query: q.string('query'),
+      })),
     },
   };
 }
@@ -571,6 +672,31 @@ class Fields {
       this.fail(this.path(key), `must be a positive whole number, found ${describe(value)}`);
     }
     return value as number;
+  }
+
+  /** Any finite number of zero or more (a threshold: 0.01, 0, 1000). */
+  real(key: string): number {
+    const value = this.required(key);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      this.fail(this.path(key), `must be a number of zero or more, found ${describe(value)}`);
+    }
+    return value as number;
+  }
+
+  boolean(key: string): boolean {
+    const value = this.required(key);
+    if (typeof value !== 'boolean') this.fail(this.path(key), `must be true or false, found ${describe(value)}`);
+    return value as boolean;
+  }
+
+  /** A non-empty array, each item one of `options`. */
+  oneOfList<T extends string>(key: string, options: readonly T[]): T[] {
+    return this.list(key).map((item, i) => {
+      if (typeof item !== 'string' || !(options as readonly string[]).includes(item)) {
+        this.fail(`${this.path(key)}[${i}]`, `must be one of ${options.join(', ')}, found ${describe(item)}`);
+      }
+      return item as T;
+    });
   }
 
   oneOf<T extends string>(key: string, options: readonly T[]): T {

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgePublicMethods, blogRestApi, LogsRoleSource, staticHeaders } from './blog-rest-api';
 import { BlogTable } from './blog-table';
-import { BlogDeployment, DynamoDbPermission, FunctionsDescription } from './description';
+import { BlogDeployment, DynamoDbPermission, FunctionsDescription, OperatingDescription } from './description';
 import { PackageFolder } from './package-folder';
 
 /** The one content type the mock integrations (preflight, 405) map; any other body is a 415. */
@@ -59,6 +59,7 @@ export class FunctionsApi extends Construct {
     for (const description of deployment.functions.each) {
       this.functions[description.name] = new BlogFunction(this, description.name, {
         common: deployment.functions,
+        logging: deployment.operating.functionLogging,
         route: `${description.method} ${description.resource}`,
         dynamodb: description.dynamodb,
         table,
@@ -129,6 +130,7 @@ export class FunctionsApi extends Construct {
     const exported = deployment.export;
     this.exportFunction = new BlogFunction(this, exported.name, {
       common: deployment.functions,
+      logging: deployment.operating.functionLogging,
       route: `${exported.method} ${exported.resource} (streamed)`,
       dynamodb: exported.dynamodb,
       table,
@@ -175,6 +177,8 @@ export interface BlogFunctionProps {
   readonly layers?: lambda.ILayerVersion[];
   /** Settings of this function only, added to the common environment. */
   readonly environment?: Record<string, string>;
+  /** Lambda's logging configuration: the log format and the levels (chapter 12). */
+  readonly logging: OperatingDescription['functionLogging'];
 }
 
 /**
@@ -224,6 +228,11 @@ export class BlogFunction extends Construct {
       layers: props.layers,
       role: this.role,
       logGroup: this.logGroup,
+      // JSON: the platform's records (platform.report, with a cold start's initDurationMs) are
+      // JSON objects like the handler's own lines, and Lambda filters both by their level.
+      loggingFormat: props.logging.format === 'JSON' ? lambda.LoggingFormat.JSON : lambda.LoggingFormat.TEXT,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.logging.applicationLevel as keyof typeof lambda.ApplicationLogLevel],
+      systemLogLevelV2: lambda.SystemLogLevel[props.logging.systemLevel as keyof typeof lambda.SystemLogLevel],
     });
     // ANCHOR_END: function
   }

@@ -69,6 +69,7 @@ export class OneFunctionApi extends Construct {
       logRetention: props.logRetention,
       layers: this.adapterLayer && [this.adapterLayer],
       environment: 'environment' in shape ? shape.environment : undefined,
+      logging: props.deployment.operating.functionLogging,
     });
     this.api = blogRestApi(this, 'Api', {
       ...props,

@@ -10,6 +10,7 @@ import { LogsRoleSource } from './blog-rest-api';
 import { FunctionsApi } from './functions-api';
 import { OneFunctionApi } from './one-function-api';
 import { addFunctionUrl, HttpApiDoor } from './other-doors';
+import { Operations } from './operations';
 import { PackageFolder } from './package-folder';
 
 /**
@@ -49,6 +50,11 @@ export const CONTEXT = {
    * deploy's preflight found one), and changes nothing.
    */
   apiGatewayLogsRole: 'apiGatewayLogsRole',
+  /**
+   * An e-mail address the alarms write to (chapter 12). AWS sends it a confirmation first.
+   * Default: none (the alarms still change state on the dashboard and the topic).
+   */
+  alarmEmail: 'alarmEmail',
 } as const;
 
 /** The default description, relative to infra-cdk/ where `cdk` runs: the repository root's openapi.json. */
@@ -70,6 +76,8 @@ export class ServerlessBlogStack extends Stack {
   readonly containers: ContainerService;
   readonly oneFunction: OneFunctionApi;
   readonly webAdapter: OneFunctionApi;
+  /** Alarms, the dashboard and the saved queries, for the functions and the container (chapter 12). */
+  readonly operations: Operations;
   /** The four functions behind an HTTP API; absent when `allowedCidr` is set (it cannot be limited). */
   readonly httpApi?: HttpApiDoor;
   /** Chapter 11's export behind its own streaming function URL; absent when `allowedCidr` is set. */
@@ -136,6 +144,14 @@ export class ServerlessBlogStack extends Stack {
       apiDescription: "The serverless blog as the container's server on Lambda, through the Lambda Web Adapter",
     });
 
+    this.operations = new Operations(this, 'Operations', {
+      description: deployment.operating,
+      functions: this.functions,
+      containers: this.containers,
+      table: this.table,
+      alarmEmail: checkedEmail(this.context(CONTEXT.alarmEmail)),
+    });
+
     // ANCHOR: other_doors
     // Two more front doors, which cost nothing while idle. Neither takes a resource policy that
     // could limit it to `allowedCidr` (an HTTP API has none; a NONE function URL is public), so
@@ -179,6 +195,14 @@ export class ServerlessBlogStack extends Stack {
         value: this.oneFunctionUrl.url,
       });
     }
+    new CfnOutput(this, 'DashboardName', {
+      description: 'The CloudWatch dashboard with both variants side by side (chapter 12)',
+      value: this.operations.dashboard.dashboardName,
+    });
+    new CfnOutput(this, 'AlarmTopic', {
+      description: 'The SNS topic every alarm writes to; subscribe to it for alarms (or deploy with -c alarmEmail=you@example.com)',
+      value: this.operations.topic.topicArn,
+    });
     if (this.exportFunctionUrl) {
       new CfnOutput(this, 'ExportFunctionURL', {
         description: "Every post as JSON lines, streamed, from chapter 11's function behind its own function URL (the same export is at export under FunctionsURL and ContainersURL)",
@@ -239,5 +263,14 @@ function checkedCidr(value: string | undefined): string | undefined {
   if (prefix < 1 || prefix > 32) fail('the prefix length must be 1 to 32');
   const address = octets.reduce((a, n) => a * 256 + n, 0);
   if (address % 2 ** (32 - prefix) !== 0) fail(`bits are set past the /${prefix} prefix`);
+  return value;
+}
+
+/** An e-mail address: something@domain.tld, no spaces. AWS checks the rest by asking it to confirm. */
+function checkedEmail(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    throw new Error(`Context ${CONTEXT.alarmEmail} is "${value}": expected an e-mail address such as you@example.com`);
+  }
   return value;
 }

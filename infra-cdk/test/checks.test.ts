@@ -96,22 +96,24 @@ describe('cdk-nag', () => {
 });
 
 describe('the template', () => {
-  test('holds every resource under Table, Functions, Containers, OneFunction or WebAdapter (and the CDK metadata)', () => {
+  test('holds every resource under Table, Functions, Containers, OneFunction, WebAdapter or Operations (and the CDK metadata)', () => {
     const counts: Record<string, number> = {};
     for (const resource of Object.values(templateJson().Resources)) {
       const top = (resource.Metadata?.['aws:cdk:path'] as string).split('/')[1];
       counts[top] = (counts[top] ?? 0) + 1;
     }
-    expect(Object.keys(counts).sort()).toEqual(['CDKMetadata', 'Containers', 'Functions', 'OneFunction', 'Table', 'WebAdapter']);
+    expect(Object.keys(counts).sort()).toEqual(['CDKMetadata', 'Containers', 'Functions', 'OneFunction', 'Operations', 'Table', 'WebAdapter']);
     expect(counts.Table).toBe(1);
     expect(counts.CDKMetadata).toBe(1);
   });
 
-  test('has exactly the seven outputs the deploy step reads (four without the other doors, under -c allowedCidr)', () => {
+  test('has exactly the seven URLs the deploy step reads (four without the other doors, under -c allowedCidr), and the dashboard and alarm topic', () => {
     expect(Object.keys(templateJson().Outputs).sort()).toEqual([
+      'AlarmTopic',
       'AllRoutesFunctionURL',
       'AllRoutesURL',
       'ContainersURL',
+      'DashboardName',
       'ExportFunctionURL',
       'FunctionsURL',
       'HttpApiURL',

@@ -43,9 +43,14 @@ describe.each(d.functions.each.map((f) => [f.name, f] as const))('the function %
     });
   });
 
-  test('logs to its own log group, kept for a week', () => {
+  test('logs JSON to its own log group, kept for a week', () => {
     const logsId = logicalIdAt(`ServerlessBlog/Functions/${name}/Logs/Resource`);
-    expect(resourceAt(functionPath(name)).Properties!.LoggingConfig).toEqual({ LogGroup: ref(logsId) });
+    expect(resourceAt(functionPath(name)).Properties!.LoggingConfig).toEqual({
+      LogGroup: ref(logsId),
+      LogFormat: 'JSON',
+      ApplicationLogLevel: 'INFO',
+      SystemLogLevel: 'INFO',
+    });
     expect(templateJson().Resources[logsId].Properties).toEqual({ RetentionInDays: 7 });
   });
 

@@ -135,6 +135,8 @@ pub fn deployment() -> Value {
             "dynamodb": [grant_json(grant_for(StoreOperation::List))],
             "functionUrl": { "authType": "NONE", "invokeMode": "RESPONSE_STREAM" },
         },
+        // Chapter 12: what the stack watches, and how the functions log.
+        "operating": ch12_operating::description(),
         "resources": resources,
         "headers": {
             "everyResponse": every_response,

@@ -38,6 +38,8 @@ pub enum Half {
     WebAdapter,
     /// The Fargate service, its load balancer and its network.
     Containers,
+    /// Chapter 12's alarms, their topic, the dashboard and the saved queries, for both variants.
+    Operations,
     /// The CDK's own bookkeeping (`AWS::CDK::Metadata`).
     Other,
 }
@@ -50,6 +52,7 @@ impl Half {
             Self::OneFunction => "one function",
             Self::WebAdapter => "web adapter",
             Self::Containers => "containers",
+            Self::Operations => "operating both",
             Self::Other => "CDK metadata",
         }
     }
@@ -64,6 +67,7 @@ impl Resource {
             Some("OneFunction") => Half::OneFunction,
             Some("WebAdapter") => Half::WebAdapter,
             Some("Containers") => Half::Containers,
+            Some("Operations") => Half::Operations,
             _ => Half::Other,
         }
     }

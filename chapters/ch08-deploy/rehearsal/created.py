@@ -46,6 +46,7 @@ def main(endpoint, stack, template_path):
     apigw, awslambda, iam, logs = client("apigateway"), client("lambda"), client("iam"), client("logs")
     scaling, dynamodb = client("application-autoscaling"), client("dynamodb")
     apigw2 = client("apigatewayv2")
+    sns, cloudwatch = client("sns"), client("cloudwatch")
     # The stack has more than one REST API: each API Gateway resource names its own (RestApiId).
     api = lambda p: ref(p["RestApiId"])  # noqa: E731
     cluster = next((physical[l] for l, r in template.items() if r["Type"] == "AWS::ECS::Cluster"), "")
@@ -230,6 +231,24 @@ def main(endpoint, stack, template_path):
         "AWS::ApplicationAutoScaling::ScalingPolicy": (
             "DescribeScalingPolicies",
             lambda l, p: scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"],
+        ),
+        "AWS::SNS::Topic": ("GetTopicAttributes", lambda l, p: sns.get_topic_attributes(TopicArn=physical[l])["Attributes"]),
+        "AWS::SNS::TopicPolicy": (
+            "GetTopicAttributes (Policy)",
+            lambda l, p: "SecureTransport" in sns.get_topic_attributes(TopicArn=ref(p["Topics"][0]))["Attributes"].get("Policy", ""),
+        ),
+        "AWS::CloudWatch::Dashboard": ("GetDashboard", lambda l, p: cloudwatch.get_dashboard(DashboardName=physical[l])),
+        "AWS::CloudWatch::Alarm": (
+            "DescribeAlarms",
+            lambda l, p: physical.get(l) and cloudwatch.describe_alarms(AlarmNames=[physical[l]])["MetricAlarms"],
+        ),
+        "AWS::Logs::MetricFilter": (
+            "DescribeMetricFilters",
+            lambda l, p: logs.describe_metric_filters(logGroupName=ref(p["LogGroupName"]))["metricFilters"],
+        ),
+        "AWS::Logs::QueryDefinition": (
+            "DescribeQueryDefinitions",
+            lambda l, p: logs.describe_query_definitions(queryDefinitionNamePrefix=p["Name"])["queryDefinitions"],
         ),
     }
 

@@ -30,6 +30,8 @@ pub struct StackOptions {
     pub container_image: Option<String>,
     /// Where API Gateway's CloudWatch role comes from (the preflight decides).
     pub logs_role: LogsRole,
+    /// An e-mail address the alarms write to (chapter 12).
+    pub alarm_email: Option<String>,
 }
 
 /// Where the API's stage gets API Gateway's CloudWatch role, which it needs to write access logs
@@ -62,6 +64,7 @@ impl StackOptions {
             ("allowedCidr", &self.allowed_cidr),
             ("tableRemoval", &self.table_removal),
             ("containerImage", &self.container_image),
+            ("alarmEmail", &self.alarm_email),
         ] {
             if let Some(value) = value {
                 args.push(format!("{name}={value}"));
@@ -173,6 +176,32 @@ impl Cdk {
     pub fn bootstrap(&self, app: &Path) -> Result<()> {
         self.run(&["bootstrap"], &["--app".into(), app.display().to_string()])
     }
+
+    // ANCHOR: diff
+    /// What deploying the synthesized assembly `app` would change in the deployed stack, as
+    /// `cdk diff` prints it (resources added `[+]`, removed `[-]`, changed `[~]`, and whether a
+    /// change replaces a resource): printed, and returned for the caller to show or keep.
+    pub fn diff(&self, app: &Path, extra: &[&str]) -> Result<String> {
+        let mut args = vec!["--app".to_owned(), app.display().to_string()];
+        args.extend(extra.iter().map(|arg| arg.to_string()));
+        let mut command = self.command(&["diff", "ServerlessBlog"]);
+        command.args(&args);
+        let shown = format!("npx cdk diff ServerlessBlog {}", args.join(" "));
+        println!("$ {shown}");
+        self.ran.lock().expect("not poisoned").push(shown.clone());
+        let output = command
+            .output()
+            .with_context(|| format!("cannot run {shown} (is Node.js installed?)"))?;
+        // The CLI writes the diff to standard error and its summary to standard output.
+        let text = String::from_utf8_lossy(&output.stderr).into_owned()
+            + &String::from_utf8_lossy(&output.stdout);
+        print!("{text}");
+        if !output.status.success() {
+            bail!("{shown} failed with {}", output.status);
+        }
+        Ok(text)
+    }
+    // ANCHOR_END: diff
 
     /// Deploys the synthesized assembly `app` and writes its outputs to `outputs`.
     pub fn deploy(&self, app: &Path, outputs: &Path, extra: &[&str]) -> Result<()> {

@@ -38,7 +38,7 @@ impl Subject<'_> {
 
 // ANCHOR: requirements
 /// Every rule, one per resource type.
-pub const REQUIREMENTS: [Requirement; 12] = [
+pub const REQUIREMENTS: [Requirement; 17] = [
     Requirement {
         resource_type: "AWS::ApiGateway::Stage",
         requires: "a stage that writes access logs needs the region's API Gateway CloudWatch role, \
@@ -102,6 +102,32 @@ pub const REQUIREMENTS: [Requirement; 12] = [
         requires: "a public (NONE) URL's function lets anyone call lambda:InvokeFunctionUrl and, since \
                    October 2025, lambda:InvokeFunction through the URL, or every request is a 403",
         check: public_function_url_may_be_invoked,
+    },
+    Requirement {
+        resource_type: "AWS::CloudWatch::Alarm",
+        requires: "each metric's period is 10, 20, 30 or a multiple of 60 seconds and its periods last at most \
+                   a day, a percentile is an ExtendedStatistic, and its actions name a topic of the stack",
+        check: alarm_is_one_cloudwatch_accepts,
+    },
+    Requirement {
+        resource_type: "AWS::Logs::MetricFilter",
+        requires: "the log group it filters is one of the stack's, and its value is a number or a $. selector",
+        check: metric_filter_reads_a_log_group_of_the_stack,
+    },
+    Requirement {
+        resource_type: "AWS::Logs::QueryDefinition",
+        requires: "a name of 1 to 255 characters, a query of at most 10,000, on log groups of the stack",
+        check: query_definition_is_within_limits,
+    },
+    Requirement {
+        resource_type: "AWS::CloudWatch::Dashboard",
+        requires: "its body is a JSON object with a widgets array, every widget placed and sized",
+        check: dashboard_body_is_json_with_widgets,
+    },
+    Requirement {
+        resource_type: "AWS::SNS::TopicPolicy",
+        requires: "every topic it names is a topic of the stack",
+        check: topic_policy_names_topics_of_the_stack,
     },
 ];
 // ANCHOR_END: requirements
@@ -491,4 +517,195 @@ fn route_table_reaches_the_internet(subject: &Subject<'_>) -> Result<(), String>
             "{table} has no route from 0.0.0.0/0 to an internet gateway"
         ))
     }
+}
+
+/// A period CloudWatch accepts for an alarm: 10, 20 or 30 seconds (high resolution), or a multiple
+/// of 60 (PutMetricAlarm's `Period`).
+fn alarm_period_is_valid(period: u64) -> bool {
+    [10, 20, 30].contains(&period) || (period > 0 && period.is_multiple_of(60))
+}
+
+fn alarm_is_one_cloudwatch_accepts(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    let evaluation_periods = properties["EvaluationPeriods"].as_u64().unwrap_or(0);
+    if properties["DatapointsToAlarm"]
+        .as_u64()
+        .is_some_and(|datapoints| datapoints > evaluation_periods)
+    {
+        return Err("its DatapointsToAlarm is more than its EvaluationPeriods".to_owned());
+    }
+    let (periods, statistics): (Vec<u64>, Vec<String>) = match properties["Metrics"].as_array() {
+        Some(metrics) => {
+            let returned = metrics.iter().filter(|m| m["ReturnData"] != false).count();
+            if returned != 1 {
+                return Err(format!("{returned} of its metrics return data, not one"));
+            }
+            metrics
+                .iter()
+                .filter(|m| m["MetricStat"].is_object())
+                .map(|m| {
+                    let stat = &m["MetricStat"];
+                    (
+                        stat["Period"].as_u64().unwrap_or(0),
+                        stat["Stat"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .unzip()
+        }
+        None => {
+            let statistic = properties["Statistic"].as_str();
+            if statistic.is_some_and(|s| s.starts_with('p')) {
+                return Err(format!(
+                    "its Statistic {:?} is a percentile, which goes in ExtendedStatistic",
+                    statistic.unwrap_or_default()
+                ));
+            }
+            let statistic = statistic
+                .or_else(|| properties["ExtendedStatistic"].as_str())
+                .unwrap_or_default();
+            (
+                vec![properties["Period"].as_u64().unwrap_or(0)],
+                vec![statistic.to_owned()],
+            )
+        }
+    };
+    let known = |s: &str| {
+        ["SampleCount", "Average", "Sum", "Minimum", "Maximum"].contains(&s)
+            || s.strip_prefix('p')
+                .is_some_and(|n| n.parse::<f64>().is_ok_and(|n| (0.0..=100.0).contains(&n)))
+    };
+    if let Some(unknown) = statistics.iter().find(|s| !known(s)) {
+        return Err(format!(
+            "its statistic {unknown:?} is not one CloudWatch knows"
+        ));
+    }
+    for period in periods {
+        if !alarm_period_is_valid(period) {
+            return Err(format!(
+                "a period of {period} s is not 10, 20, 30 or a multiple of 60"
+            ));
+        }
+        if period < 3_600 && period * evaluation_periods > 86_400 {
+            return Err(format!(
+                "{evaluation_periods} periods of {period} s last more than a day"
+            ));
+        }
+    }
+    let actions = ["AlarmActions", "OKActions", "InsufficientDataActions"]
+        .iter()
+        .flat_map(|key| properties[*key].as_array().into_iter().flatten());
+    for action in actions {
+        let is_topic = target(action)
+            .and_then(|id| subject.resources.get(id))
+            .is_some_and(|r| r["Type"] == "AWS::SNS::Topic");
+        if !is_topic {
+            return Err(format!("its action {action} is not a topic of the stack"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `value` is a `Ref` to a log group of the template.
+fn is_log_group_of_the_stack(resources: &Resources, value: &Value) -> bool {
+    target(value)
+        .and_then(|id| resources.get(id))
+        .is_some_and(|r| r["Type"] == "AWS::Logs::LogGroup")
+}
+
+fn metric_filter_reads_a_log_group_of_the_stack(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    if !is_log_group_of_the_stack(subject.resources, &properties["LogGroupName"]) {
+        return Err("its LogGroupName is not a log group of the stack".to_owned());
+    }
+    for transformation in properties["MetricTransformations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let value = transformation["MetricValue"].as_str().unwrap_or_default();
+        if !(value.starts_with("$.") || value.parse::<f64>().is_ok()) {
+            return Err(format!(
+                "its MetricValue {value:?} is neither a number nor a $. selector"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn query_definition_is_within_limits(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    let name = properties["Name"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .count();
+    if !(1..=255).contains(&name) {
+        return Err(format!("its Name has {name} characters, not 1 to 255"));
+    }
+    let query = properties["QueryString"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .count();
+    if query == 0 || query > 10_000 {
+        return Err(format!(
+            "its QueryString has {query} characters, not 1 to 10,000"
+        ));
+    }
+    let groups = properties["LogGroupNames"].as_array().into_iter().flatten();
+    for group in groups {
+        if !is_log_group_of_the_stack(subject.resources, group) {
+            return Err(format!(
+                "it names {group}, which is not a log group of the stack"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn topic_policy_names_topics_of_the_stack(subject: &Subject<'_>) -> Result<(), String> {
+    for topic in subject.properties()["Topics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let is_topic = target(topic)
+            .and_then(|id| subject.resources.get(id))
+            .is_some_and(|r| r["Type"] == "AWS::SNS::Topic");
+        if !is_topic {
+            return Err(format!(
+                "it names {topic}, which is not a topic of the stack"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn dashboard_body_is_json_with_widgets(subject: &Subject<'_>) -> Result<(), String> {
+    // The body as CloudFormation will join it, each reference standing in for its value (they sit
+    // inside JSON strings).
+    let body = &subject.properties()["DashboardBody"];
+    let text = match body {
+        Value::String(text) => text.clone(),
+        _ => body["Fn::Join"][1]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|part| part.as_str().unwrap_or("token").to_owned())
+            .collect(),
+    };
+    let parsed: Value =
+        serde_json::from_str(&text).map_err(|err| format!("its body is not JSON: {err}"))?;
+    let widgets = parsed["widgets"]
+        .as_array()
+        .ok_or("its body has no widgets array")?;
+    for (i, widget) in widgets.iter().enumerate() {
+        let placed = ["x", "y", "width", "height"]
+            .iter()
+            .all(|key| widget[*key].as_u64().is_some());
+        if !placed || !widget["type"].is_string() {
+            return Err(format!("widget {i} has no type, place or size"));
+        }
+    }
+    Ok(())
 }

@@ -102,7 +102,7 @@ impl Deploy {
             let mut template = template;
             let patched = rehearsal::patch_for_moto(&mut template);
             println!(
-                "rehearsal: gave {} MOCK integrations and function URL outputs what moto needs",
+                "rehearsal: gave {} MOCK integrations, function URL outputs and dashboards what moto needs",
                 patched.len()
             );
             std::fs::write(&path, serde_json::to_string(&template)?)?;
@@ -115,13 +115,15 @@ impl Deploy {
 
     // ANCHOR: deploy
     /// Checks the template against what the account has, creates the service-linked roles it
-    /// lacks, records where the stack goes, bootstraps, deploys the synthesized assembly, and
-    /// writes `urls.js` from its outputs.
+    /// lacks, records where the stack goes, bootstraps, shows what changes when the stack is
+    /// already deployed (and stops unless `approve` approves the diff), deploys the synthesized
+    /// assembly, and writes `urls.js` from its outputs.
     pub async fn deploy(
         &self,
         aws: &SdkConfig,
         account: &AccountState,
         template: Template,
+        approve: impl FnOnce(&str) -> Result<()>,
     ) -> Result<Deployed> {
         let problems = fresh_account::problems(template.json(), Some(account));
         if !problems.is_empty() {
@@ -145,6 +147,12 @@ impl Deploy {
         }
         .write(&self.record_path())?;
         self.cdk.bootstrap(&self.assembly())?;
+        // A stack that is already there: show what this deploy changes, and go on only if the
+        // caller approves it.
+        if stack_exists(aws).await? {
+            let diff = self.diff()?;
+            approve(&diff)?;
+        }
         #[cfg(feature = "rehearsal")]
         let method: &[&str] = if self.rehearsal {
             // moto's change sets ignore DependsOn; direct deployment does not.
@@ -168,6 +176,40 @@ impl Deploy {
         })
     }
     // ANCHOR_END: deploy
+
+    /// What deploying the synthesized assembly would change in the deployed stack (`cdk diff`).
+    pub fn diff(&self) -> Result<String> {
+        #[cfg(feature = "rehearsal")]
+        if self.rehearsal {
+            // moto has the deployed template; a change set would ignore DependsOn, as above.
+            return self.cdk.diff(&self.assembly(), &["--method", "template"]);
+        }
+        self.cdk.diff(&self.assembly(), &[])
+    }
+}
+
+/// Whether the stack is deployed in the account and region (in any state but deleted).
+pub async fn stack_exists(aws: &SdkConfig) -> Result<bool> {
+    let found = aws_sdk_cloudformation::Client::new(aws)
+        .describe_stacks()
+        .stack_name(STACK)
+        .send()
+        .await;
+    match found {
+        Ok(_) => Ok(true),
+        // CloudFormation answers a missing stack with a ValidationError naming it.
+        Err(err)
+            if err
+                .as_service_error()
+                .and_then(|e| e.meta().message())
+                .is_some_and(|message| message.contains("does not exist")) =>
+        {
+            Ok(false)
+        }
+        Err(err) => Err(anyhow::Error::new(err).context(format!(
+            "cannot tell whether {STACK} is deployed (cloudformation:DescribeStacks)"
+        ))),
+    }
 }
 
 // ANCHOR: logs_role_for

@@ -68,6 +68,13 @@ struct DeployOptions {
     /// Run this image (already in a registry) instead of building the package's.
     #[arg(long)]
     container_image: Option<String>,
+    /// Where the alarms send an e-mail (chapter 12); AWS asks the address to confirm first.
+    #[arg(long, value_name = "ADDRESS")]
+    alarm_email: Option<String>,
+    /// Apply the changes to a stack that is already deployed without asking (the diff is still
+    /// shown).
+    #[arg(long)]
+    yes: bool,
     /// The folder `cargo xtask package` filled (cargo xtask deploy passes it).
     #[arg(long)]
     package_dir: PathBuf,
@@ -114,6 +121,7 @@ async fn deploy(options: DeployOptions) -> Result<()> {
                 .and_then(|access| access.allowed_cidr().map(str::to_owned)),
             table_removal: options.table_removal,
             container_image: options.container_image,
+            alarm_email: options.alarm_email,
             logs_role: logs_role_for(account.as_ref().ok()),
             // `cargo xtask deploy` says where it packaged; the deploy's work folder is beside it.
             package_dir: options.package_dir.clone(),
@@ -151,7 +159,10 @@ async fn deploy(options: DeployOptions) -> Result<()> {
     }
     let account = account.map_err(anyhow::Error::msg)?;
     access.map_err(anyhow::Error::msg)?;
-    let deployed = deploy.deploy(&aws, &account, template).await?;
+    let yes = options.yes;
+    let deployed = deploy
+        .deploy(&aws, &account, template, |_diff| approve(yes))
+        .await?;
     println!("\nDeployed. html/urls.js now points the page at:");
     let urls = urls(&deployed.outputs)?;
     for (key, url) in &urls {
@@ -234,3 +245,28 @@ async fn destroy(dry_run: bool, told_region: Option<&str>) -> Result<()> {
     print!("{}", render(&after_destroy(&record)));
     Ok(())
 }
+
+// ANCHOR: approve
+/// Whether to apply the changes `cdk diff` just printed to the deployed stack: `--yes` says so;
+/// otherwise the person at the terminal answers, and with no one there nothing is changed.
+fn approve(yes: bool) -> Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "the stack is deployed and the changes above are not approved: run again with --yes to apply them"
+        );
+    }
+    print!("\nApply these changes to the deployed stack? [y/N] ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        bail!("not applied; nothing was changed in AWS")
+    }
+}
+// ANCHOR_END: approve

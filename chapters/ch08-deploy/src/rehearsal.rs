@@ -6,8 +6,9 @@
 //! moto's CloudFormation cannot create a method whose integration has no `IntegrationHttpMethod`
 //! and `Uri`, which a MOCK integration (the stack's preflights and 405s) does not have; and it
 //! refuses a stack whose output reads an attribute of a type it does not model (a function URL's
-//! `FunctionUrl`). So the copy of the template the rehearsal deploys gets placeholders there.
-//! Those are the two changes.
+//! `FunctionUrl`). Its CloudFormation creates no alarms either (it skips the type), so a
+//! dashboard whose widgets name the alarms cannot be resolved. So the copy of the template the
+//! rehearsal deploys gets placeholders there: those are the three changes.
 
 use serde_json::Value;
 
@@ -17,10 +18,13 @@ pub const PLACEHOLDER_IMAGE: &str = "public.ecr.aws/example/blog-server:rehearsa
 /// What an output that reads a function URL holds in the rehearsal (moto has no function URLs).
 pub const PLACEHOLDER_FUNCTION_URL: &str = "https://rehearsal.lambda-url.us-east-1.on.aws/";
 
+/// What a dashboard shows in the rehearsal: nothing (moto creates none of the alarms it shows).
+pub const PLACEHOLDER_DASHBOARD: &str = r#"{"widgets":[]}"#;
+
 // ANCHOR: patch
-/// Gives every MOCK integration the two fields moto's CloudFormation reads unconditionally, and
-/// every output that reads a function URL a placeholder URL; returns the logical ids of the
-/// methods and outputs it changed.
+/// Gives every MOCK integration the two fields moto's CloudFormation reads unconditionally, every
+/// output that reads a function URL a placeholder URL, and every dashboard an empty body; returns
+/// the logical ids of the methods, outputs and dashboards it changed.
 pub fn patch_for_moto(template: &mut Value) -> Vec<String> {
     let mut patched = Vec::new();
     let function_urls: Vec<String> = template["Resources"]
@@ -43,6 +47,11 @@ pub fn patch_for_moto(template: &mut Value) -> Vec<String> {
         return patched;
     };
     for (logical_id, resource) in resources {
+        if resource["Type"] == "AWS::CloudWatch::Dashboard" {
+            resource["Properties"]["DashboardBody"] = Value::from(PLACEHOLDER_DASHBOARD);
+            patched.push(logical_id.clone());
+            continue;
+        }
         if resource["Type"] != "AWS::ApiGateway::Method" {
             continue;
         }

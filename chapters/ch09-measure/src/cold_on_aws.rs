@@ -114,9 +114,8 @@ pub async fn force_cold_start(
 // ANCHOR_END: force
 
 // ANCHOR: reports
-/// The `REPORT` lines `log_group` received since `since`, parsed and in the order they were
-/// written: lines that are not `REPORT` lines are skipped, and one that cannot be read is an
-/// error.
+/// The reports `log_group` received since `since`, in either log format, parsed and in the order
+/// they were written: every other event is skipped, and a report that cannot be read is an error.
 pub async fn reports_since(
     logs: &LogsClient,
     log_group: &str,
@@ -130,15 +129,14 @@ pub async fn reports_since(
             .filter_log_events()
             .log_group_name(log_group)
             .start_time(start)
-            .filter_pattern("REPORT")
             .set_next_token(token)
             .send()
             .await
             .with_context(|| format!("cannot read the log group {log_group}"))?;
         for event in page.events() {
-            let message = event.message().unwrap_or_default();
-            if message.starts_with("REPORT ") {
-                reports.push((event.timestamp().unwrap_or(0), report_line::parse(message)?));
+            // Either log format: the text REPORT line, or JSON's platform.report record.
+            if let Some(report) = report_line::parse_event(event.message().unwrap_or_default())? {
+                reports.push((event.timestamp().unwrap_or(0), report));
             }
         }
         match page.next_token() {
@@ -352,8 +350,20 @@ mod tests {
         0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     ];
 
-    /// The line Lambda writes after an invocation, in its documented format.
+    /// The report Lambda writes after an invocation, in its documented formats: the text line
+    /// for even `n`, the JSON format's `platform.report` record for odd `n` (a function's log
+    /// group holds one or the other; the reader takes both).
     fn report_line(n: usize, cold: bool) -> String {
+        if n % 2 == 1 {
+            let init = if cold {
+                r#","initDurationMs":12.34"#
+            } else {
+                ""
+            };
+            return format!(
+                r#"{{"time":"2026-12-03T10:00:00.000Z","type":"platform.report","record":{{"requestId":"00000000-0000-0000-0000-{n:012}","metrics":{{"durationMs":2.5,"billedDurationMs":15,"memorySizeMB":512,"maxMemoryUsedMB":20{init}}},"status":"success"}}}}"#
+            );
+        }
         let init = if cold {
             "\tInit Duration: 12.34 ms"
         } else {
@@ -465,6 +475,16 @@ mod tests {
                             logs.put_log_events()
                                 .log_group_name(&group)
                                 .log_stream_name("environment")
+                                // The handler's own line, which the reader must skip.
+                                .log_events(
+                                    InputLogEvent::builder()
+                                        .timestamp(at.as_millis() as i64)
+                                        .message(
+                                            r#"{"level":"INFO","message":"request","status":200}"#,
+                                        )
+                                        .build()
+                                        .unwrap(),
+                                )
                                 .log_events(
                                     InputLogEvent::builder()
                                         .timestamp(at.as_millis() as i64)

@@ -3,6 +3,9 @@
 //! is (only on the first invocation of an execution environment), next to the invocation's own
 //! `Duration`, the `Billed Duration` and the `Max Memory Used`.
 //!
+//! A function whose logging configuration is JSON (the stack's, chapter 12) gets the same figures
+//! as one JSON object instead, a `platform.report` record; [`parse_event`] reads either.
+//!
 //! The fields are `Name: value` pairs separated by tabs, after `REPORT `; which fields appear
 //! depends on the invocation (`Init Duration` on a cold start, `Status` and `Error Type` when it
 //! failed, the `XRAY` fields when tracing is on), so the parser reads them by name and ignores
@@ -146,6 +149,51 @@ fn fields_of(fields: &str) -> Vec<(&'static str, &str)> {
         .collect()
 }
 
+// ANCHOR: parse_event
+/// A log event's report, in either of Lambda's log formats: the text `REPORT` line, or the JSON
+/// format's `platform.report` record (`{"type": "platform.report", "record": {"requestId": ...,
+/// "status": "success", "metrics": {"durationMs": ..., "initDurationMs": ...}}}`, the fields of
+/// the Telemetry API's schema). `None` for any other event.
+pub fn parse_event(message: &str) -> Result<Option<Report>, ParseError> {
+    if message.starts_with("REPORT ") {
+        return parse(message).map(Some);
+    }
+    let Ok(event) = serde_json::from_str::<serde_json::Value>(message) else {
+        return Ok(None);
+    };
+    if event["type"] != "platform.report" {
+        return Ok(None);
+    }
+    let record = &event["record"];
+    let metric = |name: &'static str| -> Result<Option<f64>, ParseError> {
+        match &record["metrics"][name] {
+            serde_json::Value::Null => Ok(None),
+            value => value
+                .as_f64()
+                .filter(|number| number.is_finite() && *number >= 0.0)
+                .map(Some)
+                .ok_or_else(|| ParseError::Malformed {
+                    field: name.to_owned(),
+                    value: value.to_string(),
+                }),
+        }
+    };
+    let required = |name: &'static str| metric(name)?.ok_or(ParseError::Missing(name));
+    let text = |value: &serde_json::Value| value.as_str().map(str::to_owned);
+    Ok(Some(Report {
+        request_id: text(&record["requestId"]).ok_or(ParseError::Missing("requestId"))?,
+        duration_ms: required("durationMs")?,
+        billed_duration_ms: required("billedDurationMs")? as u64,
+        memory_size_mb: required("memorySizeMB")? as u32,
+        max_memory_used_mb: required("maxMemoryUsedMB")? as u32,
+        init_duration_ms: metric("initDurationMs")?,
+        // The text line says nothing on success; the record says `success`.
+        status: text(&record["status"]).filter(|status| status != "success"),
+        error_type: text(&record["errorType"]),
+    }))
+}
+// ANCHOR_END: parse_event
+
 /// `12.34 ms` as 12.34: a number, then its unit.
 fn number(field: &str, value: &str, unit: &str) -> Result<f64, ParseError> {
     value
@@ -235,6 +283,38 @@ mod tests {
         assert_eq!(crash.status.as_deref(), Some("error"));
         assert_eq!(crash.error_type.as_deref(), Some("Runtime.ExitError"));
         assert_eq!(crash.init_duration_ms, Some(80.0));
+    }
+
+    /// The same cold start as [`GO_COLD`], as the JSON log format's `platform.report` record.
+    const JSON_COLD: &str = r#"{"time":"2026-12-03T10:00:00.000Z","type":"platform.report","record":{"requestId":"dbda340c-xmpl-4031-8810-11bb609b4c71","metrics":{"durationMs":38.66,"billedDurationMs":39,"memorySizeMB":128,"maxMemoryUsedMB":54,"initDurationMs":203.69},"status":"success"}}"#;
+
+    #[test]
+    fn the_json_format_says_the_same_as_the_text_line() {
+        assert_eq!(parse_event(JSON_COLD), parse(GO_COLD).map(Some));
+        assert_eq!(parse_event(GO_COLD), parse(GO_COLD).map(Some));
+        let warm = JSON_COLD.replace(r#","initDurationMs":203.69"#, "");
+        assert_eq!(parse_event(&warm).unwrap().unwrap().init_duration_ms, None);
+        let timeout = JSON_COLD.replace(r#""status":"success""#, r#""status":"timeout""#);
+        assert_eq!(
+            parse_event(&timeout).unwrap().unwrap().status.as_deref(),
+            Some("timeout")
+        );
+        // Our own lines and the platform's other records are not reports.
+        assert_eq!(
+            parse_event(r#"{"level":"INFO","message":"request"}"#),
+            Ok(None)
+        );
+        assert_eq!(
+            parse_event(r#"{"type":"platform.start","record":{"requestId":"x"}}"#),
+            Ok(None)
+        );
+        assert_eq!(
+            parse_event(&JSON_COLD.replace("38.66", "\"fast\"")),
+            Err(ParseError::Malformed {
+                field: "durationMs".to_owned(),
+                value: "\"fast\"".to_owned()
+            })
+        );
     }
 
     #[test]

@@ -24,12 +24,13 @@ fn the_resources_of_each_half() {
         Half::OneFunction,
         Half::WebAdapter,
         Half::Table,
+        Half::Operations,
     ];
     let mut table = format!(
-        "| resource type | {} |\n|---|---:|---:|---:|---:|---:|\n",
+        "| resource type | {} |\n|---|---:|---:|---:|---:|---:|---:|\n",
         halves.map(Half::label).join(" | ")
     );
-    let mut totals = [0; 5];
+    let mut totals = [0; 6];
     for (kind, counts) in template.inventory() {
         if kind == "AWS::CDK::Metadata" {
             continue;
@@ -63,7 +64,7 @@ fn the_resources_of_each_half() {
         );
     }
     assert!(
-        totals[..4].iter().all(|&total| total > 0) && totals[4] == 1,
+        totals[..4].iter().all(|&total| total > 0) && totals[4] == 1 && totals[5] > 0,
         "{totals:?}"
     );
     insta::assert_snapshot!(anchored("inventory", &table));

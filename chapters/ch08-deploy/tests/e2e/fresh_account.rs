@@ -284,3 +284,100 @@ fn a_public_function_url_without_the_invoke_function_statement_is_refused() {
     let found = problems(&template, None);
     assert!(found[0].contains("since October 2025"), "{found:?}");
 }
+
+#[test]
+fn an_alarm_cloudwatch_would_refuse_is_refused() {
+    let template = template();
+    let alarm = id_of(
+        &template,
+        "AWS::CloudWatch::Alarm",
+        "Operations/FunctionsP99Latency/",
+    );
+    let broken = |change: &dyn Fn(&mut Value)| {
+        let mut template = template.clone();
+        change(&mut template["Resources"][&alarm]["Properties"]);
+        problems(&template, None)
+    };
+    assert!(broken(&|p| p["Period"] = json!(90))[0].contains("a period of 90 s"));
+    assert!(broken(&|p| p["EvaluationPeriods"] = json!(300))[0].contains("last more than a day"));
+    assert!(
+        broken(&|p| {
+            p["Statistic"] = json!("p99");
+            p.as_object_mut().unwrap().remove("ExtendedStatistic");
+        })[0]
+            .contains("goes in ExtendedStatistic")
+    );
+    assert!(
+        broken(&|p| p["DatapointsToAlarm"] = json!(4))[0]
+            .contains("more than its EvaluationPeriods")
+    );
+    assert!(
+        broken(&|p| p["AlarmActions"] = json!(["arn:aws:sns:us-east-1:123456789012:elsewhere"]))[0]
+            .contains("is not a topic of the stack")
+    );
+    // An expression's own metrics have periods too.
+    let rate = id_of(
+        &template,
+        "AWS::CloudWatch::Alarm",
+        "Operations/ContainersErrorRate/",
+    );
+    let mut template = template.clone();
+    template["Resources"][&rate]["Properties"]["Metrics"][1]["MetricStat"]["Period"] = json!(45);
+    assert!(problems(&template, None)[0].contains("a period of 45 s"));
+}
+
+#[test]
+fn a_metric_filter_or_saved_query_on_no_log_group_of_the_stack_is_refused() {
+    let template = template();
+    let filter = id_of(
+        &template,
+        "AWS::Logs::MetricFilter",
+        "Functions/get-post/InitDuration",
+    );
+    let mut broken = template.clone();
+    broken["Resources"][&filter]["Properties"]["LogGroupName"] = json!("/aws/lambda/elsewhere");
+    assert!(problems(&broken, None)[0].contains("not a log group of the stack"));
+    let mut broken = template.clone();
+    broken["Resources"][&filter]["Properties"]["MetricTransformations"][0]["MetricValue"] =
+        json!("record.metrics.initDurationMs");
+    assert!(problems(&broken, None)[0].contains("neither a number nor a $. selector"));
+
+    let query = id_of(&template, "AWS::Logs::QueryDefinition", "Operations/Query0");
+    let mut broken = template.clone();
+    broken["Resources"][&query]["Properties"]["QueryString"] = json!("x".repeat(10_001));
+    assert!(problems(&broken, None)[0].contains("not 1 to 10,000"));
+    let mut broken = template.clone();
+    broken["Resources"][&query]["Properties"]["LogGroupNames"][0] = json!("/ecs/elsewhere");
+    assert!(problems(&broken, None)[0].contains("not a log group of the stack"));
+}
+
+#[test]
+fn a_topic_policy_on_a_topic_of_no_stack_is_refused() {
+    let mut template = template();
+    let policy = id_of(
+        &template,
+        "AWS::SNS::TopicPolicy",
+        "Operations/Alarms/Policy",
+    );
+    template["Resources"][&policy]["Properties"]["Topics"] =
+        json!(["arn:aws:sns:us-east-1:123456789012:elsewhere"]);
+    assert!(problems(&template, None)[0].contains("not a topic of the stack"));
+}
+
+#[test]
+fn a_dashboard_whose_body_is_not_json_with_widgets_is_refused() {
+    let mut template = template();
+    let dashboard = id_of(
+        &template,
+        "AWS::CloudWatch::Dashboard",
+        "Operations/Dashboard",
+    );
+    let body = &mut template["Resources"][&dashboard]["Properties"]["DashboardBody"]["Fn::Join"][1];
+    let first = body[0].as_str().unwrap().to_owned();
+    assert!(first.contains("\"widgets\":["), "{first}");
+    body[0] = json!(first.replacen("\"widgets\":[", "\"widgets\":[{},", 1));
+    assert!(problems(&template, None)[0].contains("widget 0 has no type, place or size"));
+    let mut template = self::template();
+    template["Resources"][&dashboard]["Properties"]["DashboardBody"] = json!("widgets");
+    assert!(problems(&template, None)[0].contains("its body is not JSON"));
+}

@@ -85,7 +85,9 @@ async fn the_deploy_rehearsed_on_moto() {
             .expect("synth")
     };
     let deployed = deploy
-        .deploy(&aws, &account, template)
+        .deploy(&aws, &account, template, |diff| {
+            panic!("a first deploy has no stack to compare with, yet it showed a diff:\n{diff}")
+        })
         .await
         .expect("deploy to moto");
 
@@ -215,6 +217,45 @@ async fn the_deploy_rehearsed_on_moto() {
 
     // The book's list: what moto made of the template, by type.
     insta::assert_snapshot!(created_by_type(&created));
+
+    // ANCHOR: diff_test
+    // Deploying the same stack again would change nothing, and the diff says so; a changed stack
+    // (here, with an e-mail address for chapter 12's alarms) shows what it adds before a deploy
+    // applies it.
+    let unchanged = deploy.diff().expect("cdk diff on the deployed stack");
+    assert!(
+        unchanged.contains("There were no differences"),
+        "{unchanged}"
+    );
+    let changed = Deploy {
+        stack: StackOptions {
+            alarm_email: Some("oncall@example.com".to_owned()),
+            ..deploy.stack.clone()
+        },
+        ..deploy.clone()
+    };
+    changed.synth().expect("synth with an alarm e-mail");
+    let diff = changed.diff().expect("cdk diff of the change");
+    assert!(diff.contains("[+] AWS::SNS::Subscription"), "{diff}");
+    assert!(
+        !diff.contains("[-]"),
+        "adding an e-mail removes nothing: {diff}"
+    );
+    // ANCHOR_END: diff_test
+    // The book shows the diff from its first line (Node.js may warn before it), the account
+    // named for what it is.
+    let from = diff
+        .find("Stack ServerlessBlog")
+        .expect("the diff names the stack");
+    let shown = diff[from..]
+        .replace(account.account.as_str(), "<account>")
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let anchored = format!("ANCHOR: diff\n{shown}\nANCHOR_END: diff");
+    insta::assert_snapshot!("the_diff_of_a_change", anchored);
 }
 
 /// The resource types of which moto created fewer than the template declares.

@@ -1,0 +1,160 @@
+import { blogDescription, logicalIdAt, resourceAt, resourcesOfType, resourcesUnder, templateJson } from './support/template';
+import { synthesizeVariant } from './support/synth';
+
+const d = blogDescription();
+const operating = d.operating;
+const alarmAt = (id: string) => resourceAt(`ServerlessBlog/Operations/${id}/Resource`).Properties!;
+const text = (value: unknown) => JSON.stringify(value);
+
+/** The metrics an alarm reads: its own metric, or every metric of its math expression. */
+function metricsOf(alarm: any): { namespace: string; name: string; stat: string; period: number }[] {
+  if (alarm.MetricName) {
+    return [{ namespace: alarm.Namespace, name: alarm.MetricName, stat: alarm.ExtendedStatistic ?? alarm.Statistic, period: alarm.Period }];
+  }
+  return alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => ({
+    namespace: m.MetricStat.Metric.Namespace,
+    name: m.MetricStat.Metric.MetricName,
+    stat: m.MetricStat.Stat,
+    period: m.MetricStat.Period,
+  }));
+}
+
+/** What each signal reads, as AWS names it. */
+const SIGNAL_METRICS: Record<string, [string, string[]]> = {
+  gatewayErrorRate: ['AWS/ApiGateway', ['5XXError']],
+  gatewayLatency: ['AWS/ApiGateway', ['Latency']],
+  functionErrors: ['AWS/Lambda', Array(5).fill('Errors')],
+  functionThrottles: ['AWS/Lambda', Array(5).fill('Throttles')],
+  initDuration: [operating.initDurationMetric.namespace, [operating.initDurationMetric.metricName]],
+  loadBalancerErrorRate: ['AWS/ApplicationELB', ['HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'RequestCount']],
+  targetResponseTime: ['AWS/ApplicationELB', ['TargetResponseTime']],
+  healthyTasks: ['AWS/ApplicationELB', ['HealthyHostCount']],
+  taskCpu: ['AWS/ECS', ['CPUUtilization']],
+  taskMemory: ['AWS/ECS', ['MemoryUtilization']],
+  tableThrottles: ['AWS/DynamoDB', ['ReadThrottleEvents', 'WriteThrottleEvents']],
+};
+
+describe("chapter 12's alarms", () => {
+  test('the stack has exactly the alarms the description lists', () => {
+    const ids = Object.values(resourcesOfType('AWS::CloudWatch::Alarm')).map((a) => a.Metadata!['aws:cdk:path']);
+    expect(ids.sort()).toEqual(operating.alarms.map((a) => `ServerlessBlog/Operations/${a.id}/Resource`).sort());
+  });
+
+  test.each(operating.alarms.map((a) => [a.id, a] as const))('%s reads its metric, with its threshold and periods', (_, a) => {
+    const alarm = alarmAt(a.id);
+    const [namespace, names] = SIGNAL_METRICS[a.signal];
+    const metrics = metricsOf(alarm);
+    expect(metrics.map((m) => m.name).sort()).toEqual([...names].sort());
+    for (const m of metrics) {
+      expect(m.namespace).toBe(namespace);
+      expect(m.period).toBe(a.periodSeconds);
+    }
+    if (alarm.MetricName) expect(metrics[0].stat).toBe(a.statistic);
+    expect(alarm.Threshold).toBe(a.threshold);
+    expect(alarm.ComparisonOperator).toBe(a.comparison);
+    expect(alarm.EvaluationPeriods).toBe(a.evaluationPeriods);
+    expect(alarm.DatapointsToAlarm).toBe(a.datapointsToAlarm);
+    expect(alarm.TreatMissingData).toBe(a.missingDataIsFine ? 'notBreaching' : 'breaching');
+    expect(alarm.AlarmDescription).toBe(a.means);
+  });
+
+  test("the functions' alarms watch the REST API and every function of the variant, not chapter 10's", () => {
+    const api = logicalIdAt('ServerlessBlog/Functions/Api/Resource');
+    const apiName = resourceAt('ServerlessBlog/Functions/Api/Resource').Properties!.Name;
+    expect(text(alarmAt('FunctionsErrorRate').Dimensions)).toContain(apiName);
+    const errors = text(alarmAt('FunctionsErrors').Metrics);
+    for (const name of [...d.functions.each.map((f) => f.name), d.export.name]) {
+      expect(errors).toContain(logicalIdAt(`ServerlessBlog/Functions/${name}/Function/Resource`));
+    }
+    expect(errors).not.toContain('OneFunction');
+    expect(api).toBeDefined();
+  });
+
+  test("the containers' alarms watch the service's load balancer, target group and service", () => {
+    expect(text(alarmAt('ContainersNoHealthyTask').Dimensions)).toContain(logicalIdAt('ServerlessBlog/Containers/Service/LB/PublicListener/ECSGroup/Resource'));
+    expect(text(alarmAt('ContainersCpu').Dimensions)).toContain(logicalIdAt('ServerlessBlog/Containers/Service/Service/Service'));
+    expect(text(alarmAt('ContainersErrorRate').Metrics)).toContain(logicalIdAt('ServerlessBlog/Containers/Service/LB/Resource'));
+  });
+
+  test('a rate is (5xx of the tasks + 5xx of the load balancer) / requests; a sum of several metrics treats a missing one as 0', () => {
+    const rate = alarmAt('ContainersErrorRate').Metrics.find((m: any) => m.Expression);
+    expect(rate.Expression).toBe('(FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests');
+    const throttles = alarmAt('TableThrottles').Metrics.find((m: any) => m.Expression);
+    expect(throttles.Expression).toBe('FILL(m0, 0) + FILL(m1, 0)');
+  });
+
+  test('every alarm tells the one topic when it fires and when it clears; the topic takes only TLS', () => {
+    const topic = logicalIdAt('ServerlessBlog/Operations/Alarms/Resource');
+    for (const a of operating.alarms) {
+      expect(alarmAt(a.id).AlarmActions).toEqual([{ Ref: topic }]);
+      expect(alarmAt(a.id).OKActions).toEqual([{ Ref: topic }]);
+    }
+    const policy = text(resourceAt('ServerlessBlog/Operations/Alarms/Policy/Resource').Properties);
+    expect(policy).toContain('aws:SecureTransport');
+    expect(resourcesOfType('AWS::SNS::Subscription')).toEqual({});
+  });
+
+  test('an e-mail address subscribes to the topic; anything else is refused', () => {
+    const template = synthesizeVariant({ alarmEmail: 'oncall@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    expect(() => synthesizeVariant({ alarmEmail: 'oncall' })).toThrow(/alarmEmail is "oncall": expected an e-mail address/);
+  });
+});
+
+describe("chapter 12's logs", () => {
+  test("every function logs JSON at the description's levels", () => {
+    const functions = Object.values(resourcesOfType('AWS::Lambda::Function')).filter((f) => f.Properties!.Runtime === d.functions.runtime);
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    for (const fn of functions) {
+      expect(fn.Properties!.LoggingConfig).toMatchObject({
+        LogFormat: operating.functionLogging.format,
+        ApplicationLogLevel: operating.functionLogging.applicationLevel,
+        SystemLogLevel: operating.functionLogging.systemLevel,
+      });
+    }
+  });
+
+  test("a metric filter on each of the functions variant's log groups publishes a cold start's init", () => {
+    const filters = resourcesUnder('ServerlessBlog/Functions/', 'AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(d.functions.each.length + 1);
+    for (const filter of filters) {
+      const p = filter.Properties!;
+      expect(p.FilterPattern).toBe(operating.initDurationMetric.filterPattern);
+      expect(p.MetricTransformations).toEqual([
+        {
+          MetricNamespace: operating.initDurationMetric.namespace,
+          MetricName: operating.initDurationMetric.metricName,
+          MetricValue: operating.initDurationMetric.metricValue,
+          Unit: operating.initDurationMetric.unit,
+        },
+      ]);
+    }
+  });
+
+  test('each saved query runs on the log groups the description names', () => {
+    const saved = Object.values(resourcesOfType('AWS::Logs::QueryDefinition')).map((q) => q.Properties!);
+    expect(saved.map((q) => q.Name).sort()).toEqual(operating.queries.map((q) => q.name).sort());
+    const functionGroups = [...d.functions.each.map((f) => f.name), d.export.name].map((name) =>
+      logicalIdAt(`ServerlessBlog/Functions/${name}/Logs/Resource`),
+    );
+    const containerGroup = logicalIdAt('ServerlessBlog/Containers/Logs/Resource');
+    for (const q of operating.queries) {
+      const found = saved.find((s) => s.Name === q.name)!;
+      expect(found.QueryString).toBe(q.query);
+      const groups = found.LogGroupNames.map((g: any) => g.Ref);
+      const expected = q.logGroups.flatMap((w) => (w === 'functions' ? functionGroups : [containerGroup]));
+      expect(groups.sort()).toEqual(expected.sort());
+    }
+  });
+});
+
+describe("chapter 12's dashboard", () => {
+  test("shows each alarm's metric with its threshold, and every alarm's state", () => {
+    const body = text(resourceAt('ServerlessBlog/Operations/Dashboard/Resource').Properties!.DashboardBody);
+    for (const a of operating.alarms) {
+      expect(body).toContain(`\\"title\\":\\"${a.id}\\"`);
+    }
+    expect(body).toContain('\\"type\\":\\"alarm\\"');
+    expect(templateJson().Outputs.DashboardName).toBeDefined();
+  });
+});
