@@ -45,7 +45,19 @@ impl Blog {
             store: Arc::clone(&store) as Arc<dyn PostStore>,
             ..self.clone()
         };
-        let response = answer(blog).await;
+        // The request's span, with the store's span inside it: what a trace shows (named with
+        // OpenTelemetry's conventions, which `tracing-opentelemetry` reads).
+        let span = tracing::info_span!(
+            "request",
+            otel.name = format!("{} {}", info.method, info.route),
+            otel.kind = "server",
+            request_id = info.request_id,
+            http.request.method = info.method.as_str(),
+            http.route = info.route,
+            http.response.status_code = tracing::field::Empty,
+        );
+        let response = tracing::Instrument::instrument(answer(blog), span.clone()).await;
+        span.record("http.response.status_code", response.status.as_u16());
         let took = *store
             .took
             .lock()
@@ -136,7 +148,12 @@ impl TimedStore {
         call: impl Future<Output = Result<T, BlogError>>,
     ) -> Result<T, BlogError> {
         let started = Instant::now();
-        let span = tracing::info_span!("store", op = operation.name());
+        let span = tracing::info_span!(
+            "store",
+            otel.name = format!("store {}", operation.name()),
+            otel.kind = "client",
+            db.operation.name = operation.name(),
+        );
         let result = tracing::Instrument::instrument(call, span).await;
         let took = started.elapsed();
         let mut slot = self
