@@ -77,7 +77,8 @@ pub struct Alarm {
     /// Fires when `datapoints_to_alarm` of the last `evaluation_periods` periods breach.
     pub evaluation_periods: u32,
     pub datapoints_to_alarm: u32,
-    /// A period with no data (no traffic) counts as fine.
+    /// Whether a period with no data (no traffic) counts as fine; otherwise it counts as
+    /// breaching.
     pub missing_data_is_fine: bool,
     /// What it means when it fires, and the first thing to do: the alarm's description.
     pub means: &'static str,
@@ -200,8 +201,10 @@ pub fn alarms() -> Vec<Alarm> {
             period_seconds: 60,
             evaluation_periods: 2,
             datapoints_to_alarm: 2,
-            missing_data_is_fine: false,
-            means: "No task passed the load balancer's health check for 2 minutes: the container variant is down. \
+            // The load balancer reports its metrics only while requests flow: an idle blog sends
+            // no data, and no data is no news.
+            missing_data_is_fine: true,
+            means: "No task passed the load balancer's health check for 2 minutes of traffic: the container variant is down. \
                     Look at the service's events in the ECS console (a task that fails to start, or fails /health), and the task's log group.",
         },
         sustained(
