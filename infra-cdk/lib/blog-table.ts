@@ -15,10 +15,13 @@ export interface BlogTableProps {
  */
 export class BlogTable extends Construct {
   readonly table: dynamodb.Table;
+  /** The names of the table's global secondary indexes (`feed`). */
+  readonly indexNames: string[];
 
   constructor(scope: Construct, id: string, props: BlogTableProps) {
     super(scope, id);
     const { description } = props;
+    this.indexNames = description.indexes.map((index) => index.name);
 
     // ANCHOR: table
     this.table = new dynamodb.Table(this, 'Posts', {

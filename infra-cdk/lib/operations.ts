@@ -79,7 +79,10 @@ export class Operations extends Construct {
         const metrics = service.loadBalancer.metrics;
         const each = { statistic: 'Sum', period: period(a) };
         return new cloudwatch.MathExpression({
-          expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests',
+          // RequestCount leaves out the requests the load balancer answered itself before it chose
+          // a target (a 503 with no healthy task): they are added to it, or the rate would have no
+          // data exactly when the variant is down.
+          expression: '(FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))',
           usingMetrics: {
             target5xx: metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, each),
             elb5xx: metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, each),
@@ -93,10 +96,20 @@ export class Operations extends Construct {
       healthyTasks: (a) => service.targetGroup.metrics.healthyHostCount(options(a)),
       taskCpu: (a) => service.service.metricCpuUtilization(options(a)),
       taskMemory: (a) => service.service.metricMemoryUtilization(options(a)),
+      // The table's own throttles leave out its indexes' (TableName alone does not count them):
+      // each index is summed in by its GlobalSecondaryIndexName too.
       tableThrottles: (a) =>
         sum(
-          'Throttled reads and writes of the table',
-          ['ReadThrottleEvents', 'WriteThrottleEvents'].map((name) => table.table.metric(name, options(a))),
+          'Throttled reads and writes of the table and its indexes',
+          ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((name) => [
+            table.table.metric(name, options(a)),
+            ...table.indexNames.map((index) =>
+              table.table.metric(name, {
+                ...options(a),
+                dimensionsMap: { TableName: table.table.tableName, GlobalSecondaryIndexName: index },
+              }),
+            ),
+          ]),
           period(a),
         ),
     };

@@ -31,7 +31,11 @@ const SIGNAL_METRICS: Record<string, [string, string[]]> = {
   healthyTasks: ['AWS/ApplicationELB', ['HealthyHostCount']],
   taskCpu: ['AWS/ECS', ['CPUUtilization']],
   taskMemory: ['AWS/ECS', ['MemoryUtilization']],
-  tableThrottles: ['AWS/DynamoDB', ['ReadThrottleEvents', 'WriteThrottleEvents']],
+  // The table's, and each index's by its own dimension.
+  tableThrottles: [
+    'AWS/DynamoDB',
+    ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((name) => Array(1 + d.table.indexes.length).fill(name)),
+  ],
 };
 
 describe("chapter 12's alarms", () => {
@@ -76,11 +80,18 @@ describe("chapter 12's alarms", () => {
     expect(text(alarmAt('ContainersErrorRate').Metrics)).toContain(logicalIdAt('ServerlessBlog/Containers/Service/LB/Resource'));
   });
 
-  test('a rate is (5xx of the tasks + 5xx of the load balancer) / requests; a sum of several metrics treats a missing one as 0', () => {
+  test("a rate is 5xx / requests, counting the load balancer's own answers in both; a sum of several metrics treats a missing one as 0", () => {
     const rate = alarmAt('ContainersErrorRate').Metrics.find((m: any) => m.Expression);
-    expect(rate.Expression).toBe('(FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests');
+    expect(rate.Expression).toBe('(FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))');
     const throttles = alarmAt('TableThrottles').Metrics.find((m: any) => m.Expression);
-    expect(throttles.Expression).toBe('FILL(m0, 0) + FILL(m1, 0)');
+    expect(throttles.Expression).toBe('FILL(m0, 0) + FILL(m1, 0) + FILL(m2, 0) + FILL(m3, 0)');
+    // Each index's throttles by its own dimension: TableName alone leaves them out.
+    const indexed = alarmAt('TableThrottles')
+      .Metrics.filter((m: any) => m.MetricStat)
+      .filter((m: any) => m.MetricStat.Metric.Dimensions.some((x: any) => x.Name === 'GlobalSecondaryIndexName'));
+    expect(indexed.map((m: any) => m.MetricStat.Metric.Dimensions.find((x: any) => x.Name === 'GlobalSecondaryIndexName').Value)).toEqual(
+      Array(2).fill(d.table.indexes[0].name),
+    );
   });
 
   test('every alarm tells the one topic when it fires and when it clears; the topic takes only TLS', () => {

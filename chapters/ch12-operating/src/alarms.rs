@@ -9,7 +9,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Watches {
-    /// The four functions and their REST API.
+    /// The functions behind the REST API (the four and chapter 11's export), and the API.
     Functions,
     /// The container's service and its load balancer.
     Containers,
@@ -26,10 +26,10 @@ pub enum Signal {
     GatewayErrorRate,
     /// `AWS/ApiGateway` `Latency`, in milliseconds: from the request's arrival to the answer.
     GatewayLatency,
-    /// `AWS/Lambda` `Errors`, summed over the four functions: an invocation that failed (a crash,
+    /// `AWS/Lambda` `Errors`, summed over the functions: an invocation that failed (a crash,
     /// a timeout, running out of memory), not a 4xx or 5xx the handler chose to answer.
     FunctionErrors,
-    /// `AWS/Lambda` `Throttles`, summed over the four functions: invocations refused for want of
+    /// `AWS/Lambda` `Throttles`, summed over the functions: invocations refused for want of
     /// concurrency.
     FunctionThrottles,
     /// The `initDurationMs` of the functions' `platform.report` log records, as a metric of the
@@ -37,7 +37,9 @@ pub enum Signal {
     /// took. Lambda has no metric of its own for it.
     InitDuration,
     /// `AWS/ApplicationELB` (`HTTPCode_Target_5XX_Count` + `HTTPCode_ELB_5XX_Count`) /
-    /// `RequestCount`: the share of answers that were a 5xx, the server's or the load balancer's.
+    /// (`RequestCount` + `HTTPCode_ELB_5XX_Count`): the share of answers that were a 5xx, the
+    /// server's or the load balancer's (`RequestCount` leaves out what the load balancer answered
+    /// before it chose a target).
     LoadBalancerErrorRate,
     /// `AWS/ApplicationELB` `TargetResponseTime`, in seconds: from the request leaving the load
     /// balancer to the task's answer's first byte.
@@ -48,7 +50,7 @@ pub enum Signal {
     TaskCpu,
     /// `AWS/ECS` `MemoryUtilization` of the service.
     TaskMemory,
-    /// `AWS/DynamoDB` `ReadThrottleEvents` + `WriteThrottleEvents` of the table.
+    /// `AWS/DynamoDB` `ReadThrottleEvents` + `WriteThrottleEvents` of the table and of its index.
     TableThrottles,
 }
 
@@ -141,7 +143,7 @@ pub fn alarms() -> Vec<Alarm> {
             Watches::Functions,
             Signal::GatewayErrorRate,
             "More than 1 in 100 answers of the REST API were a 5xx in 2 of the last 3 five-minute periods. \
-             Query 'errors by code' for the codes: store_unavailable is DynamoDB, internal is a bug, and none is API Gateway's own (a function that failed or timed out).",
+             Query 'errors by code' for the codes: store_unavailable is DynamoDB, internal is a bug; 5xx with no line at all are API Gateway's own (a function that failed or timed out).",
         ),
         sustained(
             "FunctionsP99Latency",
@@ -229,7 +231,7 @@ pub fn alarms() -> Vec<Alarm> {
             "TableThrottles",
             Watches::Table,
             Signal::TableThrottles,
-            "DynamoDB throttled reads or writes of the table; both variants answered those requests 503 store_unavailable. \
+            "DynamoDB throttled reads or writes of the table or its index. The SDK retries a throttled call, so some requests may still have succeeded, slower, and others were answered 503 store_unavailable. \
              An on-demand table throttles past its partitions' or the table's limits: look for one hot key or a burst.",
         ),
     ]
@@ -289,13 +291,15 @@ impl Signal {
             Self::FunctionThrottles => "Lambda `Throttles`, every function summed",
             Self::InitDuration => "`InitDuration` (ms), from the `platform.report` records",
             Self::LoadBalancerErrorRate => {
-                "load balancer (`HTTPCode_Target_5XX_Count` + `HTTPCode_ELB_5XX_Count`) / `RequestCount`"
+                "load balancer (`HTTPCode_Target_5XX_Count` + `HTTPCode_ELB_5XX_Count`) / (`RequestCount` + `HTTPCode_ELB_5XX_Count`)"
             }
             Self::TargetResponseTime => "load balancer `TargetResponseTime` (s)",
             Self::HealthyTasks => "target group `HealthyHostCount`",
             Self::TaskCpu => "ECS `CPUUtilization` (%)",
             Self::TaskMemory => "ECS `MemoryUtilization` (%)",
-            Self::TableThrottles => "DynamoDB `ReadThrottleEvents` + `WriteThrottleEvents`",
+            Self::TableThrottles => {
+                "DynamoDB `ReadThrottleEvents` + `WriteThrottleEvents`, of the table and of its index"
+            }
         }
     }
 }
