@@ -36,10 +36,12 @@ where
 }
 // ANCHOR_END: json_lines
 
-/// Log lines kept in memory, for a test to read back: a writer for [`json_lines`].
+/// Log lines kept in memory, for a test to read back: a writer for [`json_lines`] (tests only).
+#[cfg(feature = "test-support")]
 #[derive(Debug, Clone, Default)]
 pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
+#[cfg(feature = "test-support")]
 impl Captured {
     /// Every line written so far, as text.
     pub fn lines(&self) -> Vec<String> {
@@ -54,6 +56,7 @@ impl Captured {
     }
 }
 
+#[cfg(feature = "test-support")]
 impl std::io::Write for &Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         let mut kept = self
@@ -69,6 +72,7 @@ impl std::io::Write for &Captured {
     }
 }
 
+#[cfg(feature = "test-support")]
 impl<'w> MakeWriter<'w> for Captured {
     type Writer = &'w Captured;
 

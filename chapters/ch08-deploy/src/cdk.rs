@@ -127,7 +127,8 @@ impl Cdk {
         command
     }
 
-    fn run(&self, args: &[&str], extra: &[String]) -> Result<()> {
+    /// The command for `args` then `extra`, printed and recorded as run, with how it was shown.
+    fn announced(&self, args: &[&str], extra: &[String]) -> (Command, String) {
         let mut command = self.command(args);
         command.args(extra);
         let shown = format!("npx cdk {} {}", args.join(" "), extra.join(" "))
@@ -135,6 +136,11 @@ impl Cdk {
             .to_owned();
         println!("$ {shown}");
         self.ran.lock().expect("not poisoned").push(shown.clone());
+        (command, shown)
+    }
+
+    fn run(&self, args: &[&str], extra: &[String]) -> Result<()> {
+        let (mut command, shown) = self.announced(args, extra);
         let status = command
             .status()
             .with_context(|| format!("cannot run {shown} (is Node.js installed?)"))?;
@@ -184,11 +190,7 @@ impl Cdk {
     pub fn diff(&self, app: &Path, extra: &[&str]) -> Result<String> {
         let mut args = vec!["--app".to_owned(), app.display().to_string()];
         args.extend(extra.iter().map(|arg| arg.to_string()));
-        let mut command = self.command(&["diff", "ServerlessBlog"]);
-        command.args(&args);
-        let shown = format!("npx cdk diff ServerlessBlog {}", args.join(" "));
-        println!("$ {shown}");
-        self.ran.lock().expect("not poisoned").push(shown.clone());
+        let (mut command, shown) = self.announced(&["diff", "ServerlessBlog"], &args);
         let output = command
             .output()
             .with_context(|| format!("cannot run {shown} (is Node.js installed?)"))?;

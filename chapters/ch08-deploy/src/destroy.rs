@@ -24,28 +24,10 @@ pub enum Destroyed {
 // ANCHOR: delete_stack
 /// Deletes `stack` in `aws`'s region and waits until it is gone.
 pub async fn delete_stack(aws: &SdkConfig, stack: &str) -> Result<Destroyed> {
-    let cloudformation = aws_sdk_cloudformation::Client::new(aws);
-    let found = cloudformation
-        .describe_stacks()
-        .stack_name(stack)
-        .send()
-        .await;
-    let status = match found {
-        Ok(described) => described
-            .stacks()
-            .first()
-            .and_then(|s| s.stack_status().cloned()),
-        // CloudFormation answers a name it does not know with a ValidationError.
-        Err(err) if does_not_exist(&err) => None,
-        Err(err) => {
-            return Err(err).context(format!(
-                "cannot look for the stack {stack} (cloudformation:DescribeStacks)"
-            ));
-        }
-    };
-    if matches!(status, None | Some(StackStatus::DeleteComplete)) {
+    if !stack_is_there(aws, stack).await? {
         return Ok(Destroyed::NothingThere);
     }
+    let cloudformation = aws_sdk_cloudformation::Client::new(aws);
     cloudformation
         .delete_stack()
         .stack_name(stack)
@@ -70,6 +52,29 @@ pub async fn delete_stack(aws: &SdkConfig, stack: &str) -> Result<Destroyed> {
     Ok(Destroyed::Deleted)
 }
 // ANCHOR_END: delete_stack
+
+/// Whether `stack` is deployed in `aws`'s region: it exists, in any state but deleted.
+pub async fn stack_is_there(aws: &SdkConfig, stack: &str) -> Result<bool> {
+    let found = aws_sdk_cloudformation::Client::new(aws)
+        .describe_stacks()
+        .stack_name(stack)
+        .send()
+        .await;
+    let status = match found {
+        Ok(described) => described
+            .stacks()
+            .first()
+            .and_then(|s| s.stack_status().cloned()),
+        // CloudFormation answers a name it does not know with a ValidationError.
+        Err(err) if does_not_exist(&err) => None,
+        Err(err) => {
+            return Err(err).context(format!(
+                "cannot look for the stack {stack} (cloudformation:DescribeStacks)"
+            ));
+        }
+    };
+    Ok(!matches!(status, None | Some(StackStatus::DeleteComplete)))
+}
 
 fn does_not_exist<E: aws_sdk_cloudformation::error::ProvideErrorMetadata, R>(
     err: &aws_sdk_cloudformation::error::SdkError<E, R>,

@@ -595,26 +595,27 @@ fn alarm_is_one_cloudwatch_accepts(subject: &Subject<'_>) -> Result<(), String> 
         .iter()
         .flat_map(|key| properties[*key].as_array().into_iter().flatten());
     for action in actions {
-        let is_topic = target(action)
-            .and_then(|id| subject.resources.get(id))
-            .is_some_and(|r| r["Type"] == "AWS::SNS::Topic");
-        if !is_topic {
+        if !names_one_of(subject.resources, action, "AWS::SNS::Topic") {
             return Err(format!("its action {action} is not a topic of the stack"));
         }
     }
     Ok(())
 }
 
-/// Whether `value` is a `Ref` to a log group of the template.
-fn is_log_group_of_the_stack(resources: &Resources, value: &Value) -> bool {
+/// Whether `value` is a `Ref` (or `Fn::GetAtt`) to a resource of `kind` in the template.
+fn names_one_of(resources: &Resources, value: &Value, kind: &str) -> bool {
     target(value)
         .and_then(|id| resources.get(id))
-        .is_some_and(|r| r["Type"] == "AWS::Logs::LogGroup")
+        .is_some_and(|r| r["Type"] == kind)
 }
 
 fn metric_filter_reads_a_log_group_of_the_stack(subject: &Subject<'_>) -> Result<(), String> {
     let properties = subject.properties();
-    if !is_log_group_of_the_stack(subject.resources, &properties["LogGroupName"]) {
+    if !names_one_of(
+        subject.resources,
+        &properties["LogGroupName"],
+        "AWS::Logs::LogGroup",
+    ) {
         return Err("its LogGroupName is not a log group of the stack".to_owned());
     }
     for transformation in properties["MetricTransformations"]
@@ -654,7 +655,7 @@ fn query_definition_is_within_limits(subject: &Subject<'_>) -> Result<(), String
     }
     let groups = properties["LogGroupNames"].as_array().into_iter().flatten();
     for group in groups {
-        if !is_log_group_of_the_stack(subject.resources, group) {
+        if !names_one_of(subject.resources, group, "AWS::Logs::LogGroup") {
             return Err(format!(
                 "it names {group}, which is not a log group of the stack"
             ));
@@ -669,10 +670,7 @@ fn topic_policy_names_topics_of_the_stack(subject: &Subject<'_>) -> Result<(), S
         .into_iter()
         .flatten()
     {
-        let is_topic = target(topic)
-            .and_then(|id| subject.resources.get(id))
-            .is_some_and(|r| r["Type"] == "AWS::SNS::Topic");
-        if !is_topic {
+        if !names_one_of(subject.resources, topic, "AWS::SNS::Topic") {
             return Err(format!(
                 "it names {topic}, which is not a topic of the stack"
             ));

@@ -149,7 +149,7 @@ impl Deploy {
         self.cdk.bootstrap(&self.assembly())?;
         // A stack that is already there: show what this deploy changes, and go on only if the
         // caller approves it.
-        if stack_exists(aws).await? {
+        if destroy::stack_is_there(aws, STACK).await? {
             let diff = self.diff()?;
             approve(&diff)?;
         }
@@ -185,30 +185,6 @@ impl Deploy {
             return self.cdk.diff(&self.assembly(), &["--method", "template"]);
         }
         self.cdk.diff(&self.assembly(), &[])
-    }
-}
-
-/// Whether the stack is deployed in the account and region (in any state but deleted).
-pub async fn stack_exists(aws: &SdkConfig) -> Result<bool> {
-    let found = aws_sdk_cloudformation::Client::new(aws)
-        .describe_stacks()
-        .stack_name(STACK)
-        .send()
-        .await;
-    match found {
-        Ok(_) => Ok(true),
-        // CloudFormation answers a missing stack with a ValidationError naming it.
-        Err(err)
-            if err
-                .as_service_error()
-                .and_then(|e| e.meta().message())
-                .is_some_and(|message| message.contains("does not exist")) =>
-        {
-            Ok(false)
-        }
-        Err(err) => Err(anyhow::Error::new(err).context(format!(
-            "cannot tell whether {STACK} is deployed (cloudformation:DescribeStacks)"
-        ))),
     }
 }
 

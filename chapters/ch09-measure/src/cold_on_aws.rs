@@ -472,26 +472,22 @@ mod tests {
                             };
                             let n = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                             let at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+                            let event = |message: String| {
+                                InputLogEvent::builder()
+                                    .timestamp(at.as_millis() as i64)
+                                    .message(message)
+                                    .build()
+                                    .unwrap()
+                            };
                             logs.put_log_events()
                                 .log_group_name(&group)
                                 .log_stream_name("environment")
                                 // The handler's own line, which the reader must skip.
-                                .log_events(
-                                    InputLogEvent::builder()
-                                        .timestamp(at.as_millis() as i64)
-                                        .message(
-                                            r#"{"level":"INFO","message":"request","status":200}"#,
-                                        )
-                                        .build()
-                                        .unwrap(),
-                                )
-                                .log_events(
-                                    InputLogEvent::builder()
-                                        .timestamp(at.as_millis() as i64)
-                                        .message(report_line(n, cold))
-                                        .build()
-                                        .unwrap(),
-                                )
+                                .log_events(event(
+                                    r#"{"level":"INFO","message":"request","status":200}"#
+                                        .to_owned(),
+                                ))
+                                .log_events(event(report_line(n, cold)))
                                 .send()
                                 .await
                                 .unwrap();
@@ -579,16 +575,10 @@ mod tests {
             "FunctionsURL".to_owned(),
             "https://api.example/Prod".to_owned(),
         )];
-        let targets = resolve(
-            &crate::server_side::stack_resources(&cloudformation, &stack)
-                .await
-                .unwrap(),
-            &stack,
-            &template,
-            &urls,
-            "post-1",
-        )
-        .unwrap();
+        let listed = crate::server_side::stack_resources(&cloudformation, &stack)
+            .await
+            .unwrap();
+        let targets = resolve(&listed, &stack, &template, &urls, "post-1").unwrap();
         let resources = cloudformation
             .describe_stack_resources()
             .stack_name(&stack)
@@ -627,16 +617,7 @@ mod tests {
             "AllRoutesURL".to_owned(),
             "https://api.example/Prod/".to_owned(),
         )];
-        let err = resolve(
-            &crate::server_side::stack_resources(&cloudformation, &stack)
-                .await
-                .unwrap(),
-            &stack,
-            &template,
-            &urls,
-            "post-1",
-        )
-        .unwrap_err();
+        let err = resolve(&listed, &stack, &template, &urls, "post-1").unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(

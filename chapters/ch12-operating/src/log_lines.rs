@@ -35,11 +35,16 @@ pub fn parse(lines: &[String]) -> Result<Vec<Line>, String> {
         .collect()
 }
 
-/// The request lines (`"message": "request"`) whose `request_id` is `id`.
-pub fn of_request<'a>(lines: &'a [Line], id: &str) -> Vec<&'a Line> {
+/// The request lines (`"message": "request"`): one per answer of the blog.
+pub fn requests(lines: &[Line]) -> impl Iterator<Item = &Line> {
     lines
         .iter()
         .filter(|line| line.get("message").and_then(Value::as_str) == Some("request"))
+}
+
+/// The request lines whose `request_id` is `id`.
+pub fn of_request<'a>(lines: &'a [Line], id: &str) -> Vec<&'a Line> {
+    requests(lines)
         .filter(|line| line.get("request_id").and_then(Value::as_str) == Some(id))
         .collect()
 }

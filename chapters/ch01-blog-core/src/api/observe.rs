@@ -46,8 +46,10 @@ impl Blog {
             ..self.clone()
         };
         // The request's span, with the store's span inside it: what a trace shows (named with
-        // OpenTelemetry's conventions, which `tracing-opentelemetry` reads).
-        let span = tracing::info_span!(
+        // OpenTelemetry's conventions, which `tracing-opentelemetry` reads). At DEBUG: the JSON
+        // log lines, at INFO, neither build nor format them, so a request pays for its spans only
+        // where something collects them.
+        let span = tracing::debug_span!(
             "request",
             otel.name = format!("{} {}", info.method, info.route),
             otel.kind = "server",
@@ -148,7 +150,7 @@ impl TimedStore {
         call: impl Future<Output = Result<T, BlogError>>,
     ) -> Result<T, BlogError> {
         let started = Instant::now();
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "store",
             otel.name = format!("store {}", operation.name()),
             otel.kind = "client",

@@ -2,26 +2,20 @@
 //! over real HTTP with the log captured, and every line both write is read back as JSON.
 
 use ch01_blog_core::BlogError;
-use ch01_blog_core::logs::{Captured, json_lines};
-use ch01_blog_core::test_support::{JsonBody, seeded_blog};
+use ch01_blog_core::test_support::JsonBody;
 use ch05_payloads::Backends;
 use ch05_payloads::parity::{Side, cases};
 use ch12_operating::log_lines::{self, FIELDS, Line, field_names};
-use serde_json::Value;
+
+use crate::{both_variants, capture_logs, case};
 
 /// Every case of the parity table to both variants, with every line either writes captured: one
 /// request line per answer, found by the answer's `x-request-id`, with the answer's status and
 /// error code, and the same fields on both sides.
 #[tokio::test]
 async fn both_variants_write_one_line_per_request_in_one_shape() {
-    let captured = Captured::default();
-    let _logs = tracing::subscriber::set_default(json_lines(
-        tracing::level_filters::LevelFilter::INFO,
-        captured.clone(),
-    ));
-    let [functions, container] = Backends::start(seeded_blog().await, seeded_blog().await)
-        .await
-        .variants();
+    let (captured, _logs) = capture_logs();
+    let [functions, container] = both_variants().await;
     let (mut to_functions, mut to_container) = (Side::of(&functions), Side::of(&container));
     let mut answers = Vec::new();
     for case in cases() {
@@ -90,10 +84,7 @@ async fn both_variants_write_one_line_per_request_in_one_shape() {
             }
         }
     }
-    let requests = lines
-        .iter()
-        .filter(|line| line.get("message").and_then(Value::as_str) == Some("request"))
-        .count();
+    let requests = log_lines::requests(&lines).count();
     assert_eq!(
         requests,
         by_answer.len(),
@@ -104,18 +95,9 @@ async fn both_variants_write_one_line_per_request_in_one_shape() {
 /// One create on each variant, its request line field by field: the table chapter 12 shows.
 #[tokio::test]
 async fn one_create_in_the_logs_of_both_variants() {
-    let captured = Captured::default();
-    let _logs = tracing::subscriber::set_default(json_lines(
-        tracing::level_filters::LevelFilter::INFO,
-        captured.clone(),
-    ));
-    let [functions, container] = Backends::start(seeded_blog().await, seeded_blog().await)
-        .await
-        .variants();
-    let create = cases()
-        .into_iter()
-        .find(|case| case.name == "create with an id")
-        .expect("the table creates a post with an id");
+    let (captured, _logs) = capture_logs();
+    let [functions, container] = both_variants().await;
+    let create = case("create with an id");
     let from_functions = Side::of(&functions).send(&create).await;
     let from_container = Side::of(&container).send(&create).await;
     let lines = log_lines::parse(&captured.lines()).expect("every line is one JSON object");
@@ -169,17 +151,10 @@ fn unreachable() -> BlogError {
 /// client's answer never carries.
 #[tokio::test]
 async fn a_store_failure_is_an_error_line_with_its_detail_on_both() {
-    let captured = Captured::default();
-    let _logs = tracing::subscriber::set_default(json_lines(
-        tracing::level_filters::LevelFilter::INFO,
-        captured.clone(),
-    ));
+    let (captured, _logs) = capture_logs();
     let blog = || ch01_blog_core::Blog::new(std::sync::Arc::new(Unreachable));
     let [functions, container] = Backends::start(blog(), blog()).await.variants();
-    let get = cases()
-        .into_iter()
-        .find(|case| case.name == "get a post")
-        .expect("the table gets a post");
+    let get = case("get a post");
     for variant in [&functions, &container] {
         let answer = Side::of(variant).send(&get).await;
         assert_eq!(answer.status, 503, "{}", variant.name);

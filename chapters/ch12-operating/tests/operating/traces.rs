@@ -2,12 +2,12 @@
 //! through `tracing-opentelemetry` to the OpenTelemetry SDK, whose in-memory exporter keeps them
 //! for the test to read.
 
-use ch01_blog_core::test_support::seeded_blog;
-use ch05_payloads::Backends;
-use ch05_payloads::parity::{Side, cases};
+use ch05_payloads::parity::Side;
 use opentelemetry::trace::{SpanKind, TracerProvider as _};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use tracing_subscriber::layer::SubscriberExt as _;
+
+use crate::{both_variants, case};
 
 /// The value of a span's attribute, as text.
 fn attribute(span: &SpanData, key: &str) -> Option<String> {
@@ -30,13 +30,8 @@ async fn a_create_is_a_request_span_with_the_store_span_inside_on_both_variants(
     let subscriber = tracing_subscriber::registry()
         .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("ch12")));
     let _traces = tracing::subscriber::set_default(subscriber);
-    let [functions, container] = Backends::start(seeded_blog().await, seeded_blog().await)
-        .await
-        .variants();
-    let create = cases()
-        .into_iter()
-        .find(|case| case.name == "create with an id")
-        .expect("the table creates a post with an id");
+    let [functions, container] = both_variants().await;
+    let create = case("create with an id");
     for variant in [&functions, &container] {
         exporter.reset();
         let answer = Side::of(variant).send(&create).await;
