@@ -110,6 +110,11 @@ export interface OperatingDescription {
   };
   readonly alarms: AlarmDescription[];
   readonly queries: QueryDescription[];
+  /** The alias every front door invokes a function through, and whether replaced versions stay. */
+  readonly functionAlias: {
+    readonly name: string;
+    readonly keepReplacedVersions: boolean;
+  };
 }
 
 export type AttributeType = 'S' | 'N' | 'B';
@@ -339,6 +344,7 @@ function readDeployment(d: Fields): BlogDeployment {
   const operating = d.object('operating');
   const logging = operating.object('functionLogging');
   const initMetric = operating.object('initDurationMetric');
+  const alias = operating.object('functionAlias');
   const watches = ['functions', 'containers', 'table'] as const;
   const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
   return {
@@ -470,6 +476,10 @@ function readDeployment(d: Fields): BlogDeployment {
         logGroups: q.oneOfList('logGroups', ['functions', 'containers'] as const),
         query: q.string('query'),
       })),
+      functionAlias: {
+        name: alias.matching('name', /^[A-Za-z][A-Za-z0-9_-]{0,127}$/, 'an alias name such as live (not a version number)'),
+        keepReplacedVersions: alias.boolean('keepReplacedVersions'),
+      },
     },
   };
 }

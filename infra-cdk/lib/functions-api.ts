@@ -60,6 +60,7 @@ export class FunctionsApi extends Construct {
       this.functions[description.name] = new BlogFunction(this, description.name, {
         common: deployment.functions,
         logging: deployment.operating.functionLogging,
+        alias: deployment.operating.functionAlias,
         route: `${description.method} ${description.resource}`,
         dynamodb: description.dynamodb,
         table,
@@ -119,7 +120,7 @@ export class FunctionsApi extends Construct {
         description.method,
         // Lambda proxy integration: the function gets the whole request and shapes the whole answer.
         // No extra permission for the console's "Test" button: the book runs functions locally.
-        new apigateway.LambdaIntegration(this.functions[description.name].function, { allowTestInvoke: false }),
+        new apigateway.LambdaIntegration(this.functions[description.name].live, { allowTestInvoke: false }),
       );
     }
 
@@ -131,6 +132,7 @@ export class FunctionsApi extends Construct {
     this.exportFunction = new BlogFunction(this, exported.name, {
       common: deployment.functions,
       logging: deployment.operating.functionLogging,
+      alias: deployment.operating.functionAlias,
       route: `${exported.method} ${exported.resource} (streamed)`,
       dynamodb: exported.dynamodb,
       table,
@@ -139,7 +141,7 @@ export class FunctionsApi extends Construct {
     });
     this.api.root.addResource(exported.resource.slice(1)).addMethod(
       exported.method,
-      new apigateway.LambdaIntegration(this.exportFunction.function, {
+      new apigateway.LambdaIntegration(this.exportFunction.live, {
         allowTestInvoke: false,
         responseTransferMode: apigateway.ResponseTransferMode[exported.transferMode],
       }),
@@ -179,14 +181,19 @@ export interface BlogFunctionProps {
   readonly environment?: Record<string, string>;
   /** Lambda's logging configuration: the log format and the levels (chapter 12). */
   readonly logging: OperatingDescription['functionLogging'];
+  /** The alias the front doors invoke it through (chapter 12). */
+  readonly alias: OperatingDescription['functionAlias'];
 }
 
 /**
  * One endpoint's Lambda function with its own role and log group. The role allows exactly what
  * this function does: write to its log group, and its DynamoDB actions on the table or index.
+ * Front doors invoke its alias (`live`), which each deploy moves to the version it publishes.
  */
 export class BlogFunction extends Construct {
   readonly function: lambda.Function;
+  /** The alias every front door invokes: the version that serves. */
+  readonly live: lambda.Alias;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -233,8 +240,20 @@ export class BlogFunction extends Construct {
       loggingFormat: props.logging.format === 'JSON' ? lambda.LoggingFormat.JSON : lambda.LoggingFormat.TEXT,
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logging.applicationLevel as keyof typeof lambda.ApplicationLogLevel],
       systemLogLevelV2: lambda.SystemLogLevel[props.logging.systemLevel as keyof typeof lambda.SystemLogLevel],
+      // A deploy that changes the function publishes a new version (the version's logical id is
+      // a hash of the code and configuration); the one it replaces stays, so the alias can go back.
+      currentVersionOptions: {
+        removalPolicy: props.alias.keepReplacedVersions ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      },
     });
     // ANCHOR_END: function
+    // ANCHOR: alias
+    this.live = new lambda.Alias(this, 'Live', {
+      aliasName: props.alias.name,
+      version: this.function.currentVersion,
+      description: `The version of ${name} its front doors invoke`,
+    });
+    // ANCHOR_END: alias
   }
 }
 

@@ -70,6 +70,7 @@ export class OneFunctionApi extends Construct {
       layers: this.adapterLayer && [this.adapterLayer],
       environment: 'environment' in shape ? shape.environment : undefined,
       logging: props.deployment.operating.functionLogging,
+      alias: props.deployment.operating.functionAlias,
     });
     this.api = blogRestApi(this, 'Api', {
       ...props,
@@ -81,7 +82,7 @@ export class OneFunctionApi extends Construct {
     // `{proxy+}` matches every path below the stage; `ANY` every method, OPTIONS included.
     this.api.root
       .addResource(shape.resource.slice(1))
-      .addMethod('ANY', new apigateway.LambdaIntegration(this.function.function, { allowTestInvoke: false }));
+      .addMethod('ANY', new apigateway.LambdaIntegration(this.function.live, { allowTestInvoke: false }));
     // ANCHOR_END: one_function
     acknowledgePublicMethods(this.api, props.allowedCidr);
   }

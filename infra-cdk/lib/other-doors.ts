@@ -55,7 +55,7 @@ export class HttpApiDoor extends Construct {
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of props.description.routes) {
       const [method, path] = route.routeKey.split(' ');
-      const fn = props.functions[route.function].function;
+      const fn = props.functions[route.function].live;
       let integration = integrations.get(route.function);
       if (!integration) {
         integration = new HttpLambdaIntegration(`${route.function}Integration`, fn, {
@@ -99,7 +99,7 @@ export class HttpApiDoor extends Construct {
  * export, streamed): public (`NONE`), with no CORS configuration (with one, Lambda would send its
  * CORS headers beside the function's).
  */
-export function addFunctionUrl(fn: lambda.Function, description: FunctionUrlSettings): lambda.FunctionUrl {
+export function addFunctionUrl(fn: lambda.FunctionBase, description: FunctionUrlSettings): lambda.FunctionUrl {
   // ANCHOR: function_url
   // With auth type NONE, CDK adds both statements a public function URL needs: InvokeFunctionUrl
   // for a NONE URL, and (since October 2025) InvokeFunction when invoked through a function URL.

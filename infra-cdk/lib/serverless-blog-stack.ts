@@ -162,8 +162,8 @@ export class ServerlessBlogStack extends Stack {
         functions: this.functions.functions,
         logRetention: LOG_RETENTION,
       });
-      this.oneFunctionUrl = addFunctionUrl(this.oneFunction.function.function, deployment.functionUrl);
-      this.exportFunctionUrl = addFunctionUrl(this.functions.exportFunction.function, deployment.export.functionUrl);
+      this.oneFunctionUrl = addFunctionUrl(this.oneFunction.function.live, deployment.functionUrl);
+      this.exportFunctionUrl = addFunctionUrl(this.functions.exportFunction.live, deployment.export.functionUrl);
     }
     // ANCHOR_END: other_doors
 

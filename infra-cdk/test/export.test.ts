@@ -1,12 +1,13 @@
-import { blogDescription, getAtt, logicalIdAt, ref, resourceAt, resourcesOfType, templateJson } from './support/template';
+import { blogDescription, getAtt, liveAlias, logicalIdAt, ref, resourceAt, resourcesOfType, templateJson } from './support/template';
 import { synthesizeVariant } from './support/synth';
 
 const d = blogDescription();
 const fnPath = `ServerlessBlog/Functions/${d.export.name}/Function/`;
 const fnArn = () => getAtt(logicalIdAt(`${fnPath}Resource`), 'Arn');
+const live = () => liveAlias(`ServerlessBlog/Functions/${d.export.name}`);
 const exportMethod = () =>
   Object.values(resourcesOfType('AWS::ApiGateway::Method')).find(
-    (m: any) => JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(logicalIdAt(`${fnPath}Resource`)),
+    (m: any) => JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(live().Ref),
   ) as any;
 
 describe("chapter 11's export", () => {
@@ -36,7 +37,7 @@ describe("chapter 11's export", () => {
 
   test('API Gateway may invoke the function from this API: a streamed invocation needs lambda:InvokeFunction too', () => {
     const permissions = Object.values(resourcesOfType('AWS::Lambda::Permission')).filter(
-      (p: any) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(fnArn()) && p.Properties.Principal === 'apigateway.amazonaws.com',
+      (p: any) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(live()) && p.Properties.Principal === 'apigateway.amazonaws.com',
     );
     expect(permissions.length).toBeGreaterThan(0);
     for (const permission of permissions as any[]) {
@@ -54,13 +55,15 @@ describe("chapter 11's export", () => {
   });
 
   test('streams behind its own public function URL, the output ExportFunctionURL', () => {
-    expect(resourceAt(`${fnPath}FunctionUrl/Resource`).Properties).toEqual({
+    const url = `ServerlessBlog/Functions/${d.export.name}/Live/FunctionUrl/Resource`;
+    expect(resourceAt(url).Properties).toEqual({
       AuthType: d.export.functionUrl.authType,
       InvokeMode: 'RESPONSE_STREAM',
       TargetFunctionArn: fnArn(),
+      Qualifier: d.operating.functionAlias.name,
     });
     const output = templateJson().Outputs.ExportFunctionURL;
-    expect(output.Value).toEqual(getAtt(logicalIdAt(`${fnPath}FunctionUrl/Resource`), 'FunctionUrl'));
+    expect(output.Value).toEqual(getAtt(logicalIdAt(url), 'FunctionUrl'));
   });
 
   test('with -c allowedCidr, keeps the REST API method and leaves out the function URL', () => {

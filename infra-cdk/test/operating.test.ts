@@ -1,5 +1,5 @@
 import { blogDescription, logicalIdAt, resourceAt, resourcesOfType, resourcesUnder, templateJson } from './support/template';
-import { synthesizeVariant } from './support/synth';
+import { changedDescription, synthesizeVariant } from './support/synth';
 
 const d = blogDescription();
 const operating = d.operating;
@@ -167,5 +167,78 @@ describe("chapter 12's dashboard", () => {
     }
     expect(body).toContain('\\"type\\":\\"alarm\\"');
     expect(templateJson().Outputs.DashboardName).toBeDefined();
+  });
+});
+
+describe("chapter 12's versions and alias", () => {
+  const resources = () => templateJson().Resources;
+  const ofType = (type: string) => Object.entries(resourcesOfType(type));
+  const aliases = () => ofType('AWS::Lambda::Alias');
+  const isAlias = (value: any) => Object.keys(value ?? {}).length === 1 && resources()[value.Ref]?.Type === 'AWS::Lambda::Alias';
+
+  test(`every function has one alias, ${operating.functionAlias.name}, on a version of that function, which a deploy that replaces it keeps`, () => {
+    const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['aws:cdk:path'].endsWith('/Function/Resource'));
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    for (const [functionId] of functions) {
+      const own = aliases().filter(([, a]) => text(a.Properties!.FunctionName) === text({ Ref: functionId }));
+      expect(own).toHaveLength(1);
+      const alias = own[0][1].Properties!;
+      expect(alias.Name).toBe(operating.functionAlias.name);
+      const versionId = alias.FunctionVersion['Fn::GetAtt'][0];
+      expect(alias.FunctionVersion).toEqual({ 'Fn::GetAtt': [versionId, 'Version'] });
+      const version = resources()[versionId];
+      expect(version.Type).toBe('AWS::Lambda::Version');
+      expect(version.Properties!.FunctionName).toEqual({ Ref: functionId });
+      // Replaced by the next deploy's version, it stays: the version the rollback moves back to.
+      expect(operating.functionAlias.keepReplacedVersions).toBe(true);
+      expect(version.DeletionPolicy).toBe('Retain');
+      expect(version.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  test('no front door invokes a function itself: every integration, URL and permission names its alias', () => {
+    const functionIds = new Set(ofType('AWS::Lambda::Function').map(([id]) => id));
+    const namesAFunction = (value: unknown) => [...functionIds].some((id) => text(value).includes(`"${id}"`));
+    const restUris = ofType('AWS::ApiGateway::Method')
+      .map(([, m]) => m.Properties!.Integration)
+      .filter((i) => i?.Type === 'AWS_PROXY')
+      .map((i) => i.Uri);
+    const httpUris = ofType('AWS::ApiGatewayV2::Integration').map(([, i]) => i.Properties!.IntegrationUri);
+    expect(restUris.length + httpUris.length).toBeGreaterThanOrEqual(10);
+    for (const uri of [...restUris, ...httpUris]) {
+      expect(namesAFunction(uri)).toBe(false);
+      expect(aliases().some(([id]) => text(uri).includes(`"${id}"`))).toBe(true);
+    }
+    const permissions = ofType('AWS::Lambda::Permission');
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const [id, permission] of permissions) {
+      expect([id, isAlias(permission.Properties!.FunctionName)]).toEqual([id, true]);
+    }
+    for (const [, url] of ofType('AWS::Lambda::Url')) {
+      expect(url.Properties!.Qualifier).toBe(operating.functionAlias.name);
+    }
+  });
+
+  test('a change to a function publishes a new version and moves its alias there; the others stay', () => {
+    // Both synthesized here, from the same package: only the description differs.
+    const before = synthesizeVariant({}).toJSON();
+    const changed = synthesizeVariant({
+      description: changedDescription((deployment) => {
+        deployment.functions.environment.RUST_LOG_STYLE = 'never';
+      }),
+    }).toJSON();
+    const versionOf = (template: any, name: string) =>
+      Object.values(template.Resources as Record<string, any>).find(
+        (r) => r.Type === 'AWS::Lambda::Alias' && r.Metadata['aws:cdk:path'] === `ServerlessBlog/Functions/${name}/Live/Resource`,
+      ).Properties.FunctionVersion['Fn::GetAtt'][0];
+    for (const f of d.functions.each) {
+      const after = versionOf(changed, f.name);
+      expect(after).not.toBe(versionOf(before, f.name));
+      expect(changed.Resources[after].Type).toBe('AWS::Lambda::Version');
+    }
+    // A change of the functions' settings leaves the container alone: its task definition is the same.
+    const taskDefinition = (template: any) =>
+      text(Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::ECS::TaskDefinition').Properties);
+    expect(taskDefinition(changed)).toBe(taskDefinition(before));
   });
 });

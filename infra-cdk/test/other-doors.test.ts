@@ -1,4 +1,4 @@
-import { blogDescription, getAtt, logicalIdAt, ref, resourceAt, resourcesOfType, templateJson } from './support/template';
+import { blogDescription, getAtt, liveAlias, logicalIdAt, ref, resourceAt, resourcesOfType, templateJson } from './support/template';
 import { synthesizeVariant } from './support/synth';
 import { STAGE_THROTTLING } from '../lib/blog-rest-api';
 import { HTTP_API_ACCESS_LOG_FIELDS } from '../lib/other-doors';
@@ -6,7 +6,7 @@ import { HTTP_API_ACCESS_LOG_FIELDS } from '../lib/other-doors';
 const d = blogDescription();
 const under = 'ServerlessBlog/Functions/HttpApi/';
 const apiId = () => ref(logicalIdAt(`${under}Api/Resource`));
-const functionArn = (name: string) => getAtt(logicalIdAt(`ServerlessBlog/Functions/${name}/Function/Resource`), 'Arn');
+const functionArn = (name: string) => liveAlias(`ServerlessBlog/Functions/${name}`);
 
 describe('the four functions behind an HTTP API', () => {
   test('has one route per route of the description, each to its function, with payload format 2.0', () => {
@@ -75,23 +75,27 @@ describe('the four functions behind an HTTP API', () => {
 describe("chapter 10's one function behind its function URL", () => {
   const fnPath = `ServerlessBlog/OneFunction/${d.oneFunction.name}/Function/`;
   const fnArn = () => getAtt(logicalIdAt(`${fnPath}Resource`), 'Arn');
+  const live = () => liveAlias(`ServerlessBlog/OneFunction/${d.oneFunction.name}`);
+  const url = `ServerlessBlog/OneFunction/${d.oneFunction.name}/Live/FunctionUrl/Resource`;
 
-  test('is public and buffered, with no CORS configuration', () => {
-    expect(resourceAt(`${fnPath}FunctionUrl/Resource`).Properties).toEqual({
+  test('is public and buffered, with no CORS configuration, and invokes the alias', () => {
+    expect(resourceAt(url).Properties).toEqual({
       AuthType: d.functionUrl.authType,
       InvokeMode: d.functionUrl.invokeMode,
       TargetFunctionArn: fnArn(),
+      Qualifier: d.operating.functionAlias.name,
     });
   });
 
   test('anyone may invoke the function through its URL, and only through it: the two statements AWS requires since October 2025', () => {
     const permissions = Object.values(resourcesOfType('AWS::Lambda::Permission')).filter(
-      (p: any) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(fnArn()) && p.Properties.Principal === '*',
+      (p: any) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(live()) && p.Properties.Principal === '*',
     );
+    // On the alias: a URL with a qualifier is authorized by the alias's resource policy.
     expect(permissions.map((p: any) => p.Properties)).toEqual(
       expect.arrayContaining([
-        { Action: 'lambda:InvokeFunctionUrl', FunctionName: fnArn(), FunctionUrlAuthType: 'NONE', Principal: '*' },
-        { Action: 'lambda:InvokeFunction', FunctionName: fnArn(), InvokedViaFunctionUrl: true, Principal: '*' },
+        { Action: 'lambda:InvokeFunctionUrl', FunctionName: live(), FunctionUrlAuthType: 'NONE', Principal: '*' },
+        { Action: 'lambda:InvokeFunction', FunctionName: live(), InvokedViaFunctionUrl: true, Principal: '*' },
       ]),
     );
     expect(permissions).toHaveLength(2);
@@ -100,7 +104,7 @@ describe("chapter 10's one function behind its function URL", () => {
   test('is the output AllRoutesFunctionURL', () => {
     const output = templateJson().Outputs.AllRoutesFunctionURL;
     expect(output.Description).toMatch(/behind its function URL/);
-    expect(output.Value).toEqual(getAtt(logicalIdAt(`${fnPath}FunctionUrl/Resource`), 'FunctionUrl'));
+    expect(output.Value).toEqual(getAtt(logicalIdAt(url), 'FunctionUrl'));
   });
 });
 

@@ -79,6 +79,17 @@ def main(endpoint, stack, template_path):
                 for layer in awslambda.list_layers()["Layers"]
             ),
         ),
+        "AWS::Lambda::Version": (
+            "ListVersionsByFunction",
+            lambda l, p: [
+                v for v in awslambda.list_versions_by_function(FunctionName=ref(p["FunctionName"]))["Versions"]
+                if v["Version"] != "$LATEST"
+            ],
+        ),
+        "AWS::Lambda::Alias": (
+            "GetAlias",
+            lambda l, p: awslambda.get_alias(FunctionName=ref(p["FunctionName"]), Name=p["Name"]),
+        ),
         "AWS::Lambda::Permission": (
             "GetPolicy of its function",
             lambda l, p: awslambda.get_policy(FunctionName=ref(p["FunctionName"]))["Policy"],

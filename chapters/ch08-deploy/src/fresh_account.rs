@@ -38,7 +38,7 @@ impl Subject<'_> {
 
 // ANCHOR: requirements
 /// Every rule, one per resource type.
-pub const REQUIREMENTS: [Requirement; 17] = [
+pub const REQUIREMENTS: [Requirement; 18] = [
     Requirement {
         resource_type: "AWS::ApiGateway::Stage",
         requires: "a stage that writes access logs needs the region's API Gateway CloudWatch role, \
@@ -99,9 +99,16 @@ pub const REQUIREMENTS: [Requirement; 17] = [
     },
     Requirement {
         resource_type: "AWS::Lambda::Url",
-        requires: "a public (NONE) URL's function lets anyone call lambda:InvokeFunctionUrl and, since \
-                   October 2025, lambda:InvokeFunction through the URL, or every request is a 403",
+        requires: "a public (NONE) URL's function (its alias, when the URL names one) lets anyone call \
+                   lambda:InvokeFunctionUrl and, since October 2025, lambda:InvokeFunction through the URL, \
+                   or every request is a 403",
         check: public_function_url_may_be_invoked,
+    },
+    Requirement {
+        resource_type: "AWS::Lambda::Alias",
+        requires: "its Name is not a number, and its FunctionVersion is $LATEST, a number or a version \
+                   of the same function",
+        check: alias_names_a_version_of_its_function,
     },
     Requirement {
         resource_type: "AWS::CloudWatch::Alarm",
@@ -355,6 +362,18 @@ fn public_function_url_may_be_invoked(subject: &Subject<'_>) -> Result<(), Strin
     }
     let function = target(&properties["TargetFunctionArn"])
         .ok_or("its TargetFunctionArn is not a function of the template")?;
+    // A URL on an alias (its Qualifier) is authorized by the alias's own resource policy: a
+    // statement on the function does not let anyone through.
+    let function = match properties["Qualifier"].as_str() {
+        None => function,
+        Some(qualifier) => of_type(subject.resources, "AWS::Lambda::Alias")
+            .find(|(_, alias)| {
+                target(&alias["Properties"]["FunctionName"]) == Some(function)
+                    && alias["Properties"]["Name"] == qualifier
+            })
+            .map(|(id, _)| id.as_str())
+            .ok_or_else(|| format!("{function} has no alias {qualifier}, which its URL names"))?,
+    };
     let grants = |action: &str, condition: (&str, Value)| {
         of_type(subject.resources, "AWS::Lambda::Permission").any(|(_, permission)| {
             let p = &permission["Properties"];
@@ -382,6 +401,44 @@ fn public_function_url_may_be_invoked(subject: &Subject<'_>) -> Result<(), Strin
         ));
     }
     Ok(())
+}
+
+fn alias_names_a_version_of_its_function(subject: &Subject<'_>) -> Result<(), String> {
+    let properties = subject.properties();
+    let name = properties["Name"].as_str().unwrap_or_default();
+    let name_is_valid = (1..=128).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !name.bytes().all(|b| b.is_ascii_digit());
+    if !name_is_valid {
+        return Err(format!(
+            "its Name {name:?} is not letters, digits, - and _ with at least one non-digit"
+        ));
+    }
+    let version = &properties["FunctionVersion"];
+    if let Some(literal) = version.as_str() {
+        return if literal == "$LATEST" || literal.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "its FunctionVersion {literal:?} is neither $LATEST nor a number"
+            ))
+        };
+    }
+    let published = (version["Fn::GetAtt"][1] == "Version")
+        .then(|| version["Fn::GetAtt"][0].as_str())
+        .flatten()
+        .and_then(|id| subject.resources.get(id))
+        .filter(|v| v["Type"] == "AWS::Lambda::Version");
+    match published {
+        Some(v) if v["Properties"]["FunctionName"] == properties["FunctionName"] => Ok(()),
+        Some(_) => Err("its FunctionVersion is a version of another function".to_owned()),
+        None => Err(
+            "its FunctionVersion is not the Version of an AWS::Lambda::Version of the template"
+                .to_owned(),
+        ),
+    }
 }
 
 fn stage_has_logs_role(subject: &Subject<'_>) -> Result<(), String> {

@@ -102,7 +102,7 @@ impl Deploy {
             let mut template = template;
             let patched = rehearsal::patch_for_moto(&mut template);
             println!(
-                "rehearsal: gave {} MOCK integrations, function URL outputs and dashboards what moto needs",
+                "rehearsal: gave {} MOCK integrations, function URL outputs, dashboards and users of an alias what moto needs",
                 patched.len()
             );
             std::fs::write(&path, serde_json::to_string(&template)?)?;

@@ -1,9 +1,11 @@
 //! Cold starts on AWS, of your deployed functions: `cargo xtask bench -- --deployed --cold-starts N`.
 //!
-//! Lambda starts a new execution environment for a function whose configuration changed, so the
-//! run changes one environment variable of a function (`BENCH_COLD_START`, beside the ones the
-//! stack sets), waits until Lambda has applied it, and sends one request through the function's
-//! front door: that request meets a cold start. After N of those per function, it reads the
+//! Lambda starts a new execution environment for a version it has not run, so the run changes one
+//! environment variable of a function (`BENCH_COLD_START`, beside the ones the stack sets), waits
+//! until Lambda has applied it, publishes that as a version, moves the function's alias (the one
+//! its front doors invoke) there, and sends one request through the front door: that request
+//! meets a cold start. After N of those per function, it puts the alias back on the stack's
+//! version, the variable back as it was and deletes the versions it published; then it reads the
 //! function's log group for Lambda's `REPORT` lines of the run and keeps those with an
 //! `Init Duration` (see [`crate::report_line`]).
 
@@ -34,6 +36,8 @@ pub struct ColdTarget {
     pub name: String,
     /// Its name in Lambda (what CloudFormation named it).
     pub function_name: String,
+    /// The alias its front doors invoke (`live`).
+    pub alias: String,
     /// Its log group.
     pub log_group: String,
     /// A URL whose `GET` invokes it through its front door.
@@ -56,9 +60,36 @@ pub struct ColdStarts {
 }
 
 // ANCHOR: force
+/// Publishes `function`'s configuration as a new version and moves `alias` to it: the alias's
+/// next invocation starts a new execution environment. Answers the version.
+pub async fn publish_and_serve(
+    lambda: &LambdaClient,
+    function: &str,
+    alias: &str,
+) -> Result<String> {
+    let version = lambda
+        .publish_version()
+        .function_name(function)
+        .send()
+        .await
+        .with_context(|| format!("cannot publish a version of {function}"))?
+        .version()
+        .map(str::to_owned)
+        .with_context(|| format!("Lambda published a version of {function} with no number"))?;
+    lambda
+        .update_alias()
+        .function_name(function)
+        .name(alias)
+        .function_version(&version)
+        .send()
+        .await
+        .with_context(|| format!("cannot move {function}'s alias {alias} to version {version}"))?;
+    Ok(version)
+}
+
 /// Sets `function`'s [`COLD_START_VARIABLE`] to `value` (`None`: removes it, as the stack left
-/// it), keeping the rest of its environment, and waits until Lambda reports the change applied:
-/// after a change, its next invocation starts cold.
+/// it) on its unpublished version (`$LATEST`), keeping the rest of its environment, and waits
+/// until Lambda reports the change applied.
 pub async fn force_cold_start(
     lambda: &LambdaClient,
     function: &str,
@@ -211,10 +242,19 @@ pub fn resolve(
         } else {
             format!("{base}/")
         };
+        let function_name = physical("Function")?;
+        let log_group = physical("Logs")?;
+        let alias_path = format!("{stack}/{path}/Live/Resource");
+        let alias = crate::server_side::logical_at(template, &alias_path)
+            .and_then(|logical| template["Resources"][logical]["Properties"]["Name"].as_str())
+            .with_context(|| {
+                format!("the template has no alias at {alias_path}: deploy again, with `cargo xtask deploy`")
+            })?;
         targets.push(ColdTarget {
             name: name.to_owned(),
-            function_name: physical("Function")?,
-            log_group: physical("Logs")?,
+            function_name,
+            alias: alias.to_owned(),
+            log_group,
             url: format!("{base}{}", below.replace("{id}", id)),
         });
     }
@@ -270,10 +310,23 @@ where
     // latest cold starts, its own.
     let since = SystemTime::now() - CLOCK_MARGIN;
     let run = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
+    let function = &target.function_name;
+    let serving = lambda
+        .get_alias()
+        .function_name(function)
+        .name(&target.alias)
+        .send()
+        .await
+        .with_context(|| format!("{function} has no alias {}", target.alias))?
+        .function_version()
+        .map(str::to_owned)
+        .with_context(|| format!("{function}'s alias {} names no version", target.alias))?;
+    let mut published = Vec::new();
     let forced = async {
         for n in 0..times {
             let value = format!("{run}-{n}");
-            force_cold_start(lambda, &target.function_name, Some(&value)).await?;
+            force_cold_start(lambda, function, Some(&value)).await?;
+            published.push(publish_and_serve(lambda, function, &target.alias).await?);
             let status = get(target.url.clone()).await?;
             if !(200..300).contains(&status) {
                 bail!("{} answered {status} through {}", target.name, target.url);
@@ -282,8 +335,30 @@ where
         Ok(())
     }
     .await;
-    // The function's environment back as the stack set it, whatever happened.
-    let restored = force_cold_start(lambda, &target.function_name, None).await;
+    // The function back as the stack left it, whatever happened: its alias on the stack's
+    // version, its environment, and none of the run's versions.
+    let restored = async {
+        lambda
+            .update_alias()
+            .function_name(function)
+            .name(&target.alias)
+            .function_version(&serving)
+            .send()
+            .await
+            .with_context(|| format!("cannot move {function}'s alias back to version {serving}"))?;
+        force_cold_start(lambda, function, None).await?;
+        for version in &published {
+            lambda
+                .delete_function()
+                .function_name(function)
+                .qualifier(version)
+                .send()
+                .await
+                .with_context(|| format!("cannot delete version {version} of {function}"))?;
+        }
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
     forced?;
     restored?;
     let reports = cold_reports(logs, &target.log_group, since, times, delivery_limit).await?;
@@ -332,8 +407,8 @@ pub fn cold_starts_table(measured: &[ColdStarts]) -> String {
 #[cfg(test)]
 mod tests {
     //! Against moto (Lambda, CloudWatch Logs, IAM), with a front door on this machine that
-    //! answers as Lambda would and writes the `REPORT` line Lambda would write: with an
-    //! `Init Duration` when the function's configuration changed since its last request.
+    //! invokes the function's alias and writes the `REPORT` line Lambda would write: with an
+    //! `Init Duration` when the version the alias names is not the one of its last request.
 
     use std::convert::Infallible;
     use std::sync::{Arc, Mutex};
@@ -413,6 +488,24 @@ mod tests {
             .send()
             .await
             .unwrap();
+        // As the stack leaves it: version 1 published, and the alias on it.
+        let stack_version = lambda
+            .publish_version()
+            .function_name(&function_name)
+            .send()
+            .await
+            .unwrap()
+            .version()
+            .unwrap()
+            .to_owned();
+        lambda
+            .create_alias()
+            .function_name(&function_name)
+            .name("live")
+            .function_version(&stack_version)
+            .send()
+            .await
+            .unwrap();
         let log_group = format!("/aws/lambda/{function_name}");
         logs.create_log_group()
             .log_group_name(&log_group)
@@ -426,8 +519,8 @@ mod tests {
             .await
             .unwrap();
 
-        // The front door: each request reads the function's configuration as Lambda would; a
-        // change since the last request means a new execution environment.
+        // The front door: each request invokes the alias, as Lambda would; a version other than
+        // the last request's means a new execution environment.
         let last: Arc<Mutex<Option<String>>> = Arc::default();
         let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -453,17 +546,14 @@ mod tests {
                         );
                         let (function, group) = (function.clone(), group.clone());
                         async move {
-                            let configuration = lambda
-                                .get_function_configuration()
+                            let alias = lambda
+                                .get_alias()
                                 .function_name(&function)
+                                .name("live")
                                 .send()
                                 .await
                                 .unwrap();
-                            let now = configuration
-                                .environment()
-                                .and_then(|e| e.variables())
-                                .and_then(|v| v.get(COLD_START_VARIABLE))
-                                .cloned();
+                            let now = alias.function_version().map(str::to_owned);
                             let cold = {
                                 let mut last = last.lock().unwrap();
                                 let cold = *last != now;
@@ -506,6 +596,7 @@ mod tests {
         let target = ColdTarget {
             name: "get-post".to_owned(),
             function_name: function_name.clone(),
+            alias: "live".to_owned(),
             log_group,
             url,
         };
@@ -542,6 +633,26 @@ mod tests {
             !variables.contains_key(COLD_START_VARIABLE),
             "{variables:?}"
         );
+        // The alias is back on the stack's version, and the run's three versions are gone.
+        let alias = lambda
+            .get_alias()
+            .function_name(&function_name)
+            .name("live")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(alias.function_version(), Some(stack_version.as_str()));
+        let versions: Vec<String> = lambda
+            .list_versions_by_function()
+            .function_name(&function_name)
+            .send()
+            .await
+            .unwrap()
+            .versions()
+            .iter()
+            .filter_map(|v| v.version().map(str::to_owned))
+            .collect();
+        assert_eq!(versions, vec!["$LATEST".to_owned(), stack_version.clone()]);
     }
     // ANCHOR_END: moto
 
@@ -563,6 +674,11 @@ mod tests {
             "FunctionsgetpostsFunctionBBBB": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-posts", "Function") } },
             "FunctionsgetpostLogs1234": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-post", "Logs") } },
             "FunctionsgetpostFunction5678": { "Type": "AWS::Logs::LogGroup", "Metadata": { "aws:cdk:path": path("get-post", "Function") } },
+            // Aliases as the stack has them (moto skips the type).
+            "FunctionsgetpostsLiveCCCC": { "Type": "AWS::Lambda::Alias", "Metadata": { "aws:cdk:path": path("get-posts", "Live") },
+                "Properties": { "Name": "live", "FunctionName": { "Ref": "FunctionsgetpostsFunctionBBBB" }, "FunctionVersion": "1" } },
+            "FunctionsgetpostLive9012": { "Type": "AWS::Lambda::Alias", "Metadata": { "aws:cdk:path": path("get-post", "Live") },
+                "Properties": { "Name": "live", "FunctionName": { "Ref": "FunctionsgetpostFunction5678" }, "FunctionVersion": "1" } },
         }});
         cloudformation
             .create_stack()
@@ -601,12 +717,14 @@ mod tests {
                 ColdTarget {
                     name: "get-posts".to_owned(),
                     function_name: physical("FunctionsgetpostsFunctionBBBB"),
+                    alias: "live".to_owned(),
                     log_group: physical("FunctionsgetpostsLogsAAAA"),
                     url: "https://api.example/Prod/blog".to_owned(),
                 },
                 ColdTarget {
                     name: "get-post".to_owned(),
                     function_name: physical("FunctionsgetpostFunction5678"),
+                    alias: "live".to_owned(),
                     log_group: physical("FunctionsgetpostLogs1234"),
                     url: "https://api.example/Prod/blog/post-1".to_owned(),
                 },

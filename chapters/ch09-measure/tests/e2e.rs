@@ -243,7 +243,8 @@ fn what_the_deployed_bench_reads_is_in_the_stacks_template() {
         "{service:?}"
     );
     assert!(service.target_group.contains("ECSGroup"), "{service:?}");
-    // Every function started cold, and its log group, under the construct path the run looks for.
+    // Every function started cold, its log group and its alias, under the construct path the run
+    // looks for.
     let paths: Vec<&str> = json["Resources"]
         .as_object()
         .unwrap()
@@ -251,7 +252,7 @@ fn what_the_deployed_bench_reads_is_in_the_stacks_template() {
         .filter_map(|r| r["Metadata"]["aws:cdk:path"].as_str())
         .collect();
     for (name, path, ..) in ch09_measure::cold_on_aws::COLD_FUNCTIONS {
-        for part in ["Function", "Logs"] {
+        for part in ["Function", "Logs", "Live"] {
             let wanted = format!("{stack}/{path}/{part}/Resource");
             assert!(paths.contains(&wanted.as_str()), "{name}: no {wanted}");
         }

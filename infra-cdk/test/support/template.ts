@@ -69,3 +69,11 @@ export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt':
 export function resourcesUnder(prefix: string, type: string): CfnResource[] {
   return Object.values(resourcesOfType(type)).filter((r) => (r.Metadata?.['aws:cdk:path'] as string).startsWith(prefix));
 }
+
+/**
+ * `{ Ref: alias }` of the function construct at `functionConstruct` (`ServerlessBlog/Functions/get-post`):
+ * what every front door invokes, a `live` alias's ARN.
+ */
+export function liveAlias(functionConstruct: string): { Ref: string } {
+  return ref(logicalIdAt(`${functionConstruct}/Live/Resource`));
+}

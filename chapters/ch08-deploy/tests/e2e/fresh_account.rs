@@ -286,6 +286,66 @@ fn a_public_function_url_without_the_invoke_function_statement_is_refused() {
 }
 
 #[test]
+fn a_function_url_on_an_alias_whose_statements_are_on_the_function_is_refused() {
+    let mut template = template();
+    let resources = template["Resources"].as_object_mut().unwrap();
+    // The statements CDK adds for a URL on an alias name the alias; name the function instead.
+    let mut moved = 0;
+    let functions: Vec<(String, Value)> = resources
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Lambda::Alias")
+        .map(|(id, r)| (id.clone(), r["Properties"]["FunctionName"].clone()))
+        .collect();
+    for resource in resources.values_mut() {
+        if resource["Type"] != "AWS::Lambda::Permission"
+            || resource["Properties"]["Principal"] != "*"
+        {
+            continue;
+        }
+        let named = resource["Properties"]["FunctionName"]["Ref"].clone();
+        if let Some((_, function)) = functions.iter().find(|(id, _)| named == json!(id)) {
+            resource["Properties"]["FunctionName"] = function.clone();
+            moved += 1;
+        }
+    }
+    assert!(moved >= 2, "{moved}");
+    let found = problems(&template, None);
+    assert!(
+        found.iter().any(|p| p.contains("lambda:InvokeFunctionUrl")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_alias_on_another_functions_version_or_named_by_a_number_is_refused() {
+    let template = template();
+    let alias = id_of(&template, "AWS::Lambda::Alias", "Functions/get-post/Live");
+    let other = id_of(
+        &template,
+        "AWS::Lambda::Version",
+        "Functions/get-posts/Function",
+    );
+    let broken = |change: &dyn Fn(&mut Value)| {
+        let mut template = template.clone();
+        change(&mut template["Resources"][&alias]["Properties"]);
+        problems(&template, None)
+    };
+    let found = broken(&|p| p["FunctionVersion"] = json!({ "Fn::GetAtt": [other, "Version"] }));
+    assert!(
+        found[0].contains("a version of another function"),
+        "{found:?}"
+    );
+    let found = broken(&|p| p["Name"] = json!("2"));
+    assert!(found[0].contains("at least one non-digit"), "{found:?}");
+    let found = broken(&|p| p["FunctionVersion"] = json!("live"));
+    assert!(
+        found[0].contains("neither $LATEST nor a number"),
+        "{found:?}"
+    );
+    assert!(broken(&|p| p["FunctionVersion"] = json!("3")).is_empty());
+}
+
+#[test]
 fn an_alarm_cloudwatch_would_refuse_is_refused() {
     let template = template();
     let alarm = id_of(
