@@ -63,6 +63,8 @@ export function blogRestApi(scope: Construct, id: string, props: BlogRestApiProp
       throttlingBurstLimit: STAGE_THROTTLING.burstLimit,
       accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
       accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      // API Gateway samples requests by X-Ray's rules and records its part of each (chapter 12).
+      tracingEnabled: deployment.operating.tracing.restStages,
     },
     policy: allowedCidr ? onlyFrom(allowedCidr) : undefined,
   });

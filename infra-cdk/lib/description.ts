@@ -115,6 +115,11 @@ export interface OperatingDescription {
     readonly name: string;
     readonly keepReplacedVersions: boolean;
   };
+  /** X-Ray: API Gateway's active tracing on the REST stages, and Lambda's mode for every function. */
+  readonly tracing: {
+    readonly restStages: boolean;
+    readonly functions: 'Active' | 'PassThrough';
+  };
 }
 
 export type AttributeType = 'S' | 'N' | 'B';
@@ -345,6 +350,7 @@ function readDeployment(d: Fields): BlogDeployment {
   const logging = operating.object('functionLogging');
   const initMetric = operating.object('initDurationMetric');
   const alias = operating.object('functionAlias');
+  const tracing = operating.object('tracing');
   const watches = ['functions', 'containers', 'table'] as const;
   const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
   return {
@@ -479,6 +485,10 @@ function readDeployment(d: Fields): BlogDeployment {
       functionAlias: {
         name: alias.matching('name', /^[A-Za-z][A-Za-z0-9_-]{0,127}$/, 'an alias name such as live (not a version number)'),
         keepReplacedVersions: alias.boolean('keepReplacedVersions'),
+      },
+      tracing: {
+        restStages: tracing.boolean('restStages'),
+        functions: tracing.oneOf('functions', ['Active', 'PassThrough'] as const),
       },
     },
   };

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeFinding } from './acknowledge';
 import { acknowledgePublicMethods, blogRestApi, LogsRoleSource, staticHeaders } from './blog-rest-api';
 import { BlogTable } from './blog-table';
 import { BlogDeployment, DynamoDbPermission, FunctionsDescription, OperatingDescription } from './description';
@@ -61,6 +62,7 @@ export class FunctionsApi extends Construct {
         common: deployment.functions,
         logging: deployment.operating.functionLogging,
         alias: deployment.operating.functionAlias,
+        tracing: deployment.operating.tracing,
         route: `${description.method} ${description.resource}`,
         dynamodb: description.dynamodb,
         table,
@@ -133,6 +135,7 @@ export class FunctionsApi extends Construct {
       common: deployment.functions,
       logging: deployment.operating.functionLogging,
       alias: deployment.operating.functionAlias,
+      tracing: deployment.operating.tracing,
       route: `${exported.method} ${exported.resource} (streamed)`,
       dynamodb: exported.dynamodb,
       table,
@@ -183,6 +186,8 @@ export interface BlogFunctionProps {
   readonly logging: OperatingDescription['functionLogging'];
   /** The alias the front doors invoke it through (chapter 12). */
   readonly alias: OperatingDescription['functionAlias'];
+  /** X-Ray (chapter 12). */
+  readonly tracing: OperatingDescription['tracing'];
 }
 
 /**
@@ -240,6 +245,9 @@ export class BlogFunction extends Construct {
       loggingFormat: props.logging.format === 'JSON' ? lambda.LoggingFormat.JSON : lambda.LoggingFormat.TEXT,
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logging.applicationLevel as keyof typeof lambda.ApplicationLogLevel],
       systemLogLevelV2: lambda.SystemLogLevel[props.logging.systemLevel as keyof typeof lambda.SystemLogLevel],
+      // Active: Lambda records the invocation's part of a sampled request's trace in X-Ray (and
+      // adds xray:PutTraceSegments and xray:PutTelemetryRecords to the role).
+      tracing: props.tracing.functions === 'Active' ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH,
       // A deploy that changes the function publishes a new version (the version's logical id is
       // a hash of the code and configuration); the one it replaces stays, so the alias can go back.
       currentVersionOptions: {
@@ -247,6 +255,14 @@ export class BlogFunction extends Construct {
       },
     });
     // ANCHOR_END: function
+    if (props.tracing.functions === 'Active') {
+      acknowledgeFinding(
+        this.role.node.findChild('DefaultPolicy'),
+        'AwsSolutions-IAM5[Resource::*]',
+        "Active tracing's xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, " +
+          'so their resource is *; every other statement names this function\'s log group and the table.',
+      );
+    }
     // ANCHOR: alias
     this.live = new lambda.Alias(this, 'Live', {
       aliasName: props.alias.name,

@@ -71,6 +71,7 @@ export class OneFunctionApi extends Construct {
       environment: 'environment' in shape ? shape.environment : undefined,
       logging: props.deployment.operating.functionLogging,
       alias: props.deployment.operating.functionAlias,
+      tracing: props.deployment.operating.tracing,
     });
     this.api = blogRestApi(this, 'Api', {
       ...props,

@@ -65,13 +65,16 @@ describe.each(d.functions.each.map((f) => [f.name, f] as const))('the function %
     expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
   });
 
-  test('may write to its log group and do exactly its DynamoDB actions on exactly the table or index', () => {
+  test('may write to its log group and its traces, and do exactly its DynamoDB actions on exactly the table or index', () => {
     const logsArn = getAtt(logicalIdAt(`ServerlessBlog/Functions/${name}/Logs/Resource`), 'Arn');
     const policy = resourceAt(`ServerlessBlog/Functions/${name}/Role/DefaultPolicy/Resource`);
     expect(sorted(grantsOf(policy))).toEqual(
       sorted([
         { action: 'logs:CreateLogStream', resource: logsArn },
         { action: 'logs:PutLogEvents', resource: logsArn },
+        // Active tracing (chapter 12): X-Ray's write actions take no resource narrower than *.
+        { action: 'xray:PutTraceSegments', resource: '*' },
+        { action: 'xray:PutTelemetryRecords', resource: '*' },
         ...f.dynamodb.map((p) => ({ action: p.action, resource: p.on === 'index' ? indexArn(p.index!) : tableArn() })),
       ]),
     );

@@ -242,3 +242,21 @@ describe("chapter 12's versions and alias", () => {
     expect(taskDefinition(changed)).toBe(taskDefinition(before));
   });
 });
+
+describe("chapter 12's traces", () => {
+  test('every REST API stage traces with X-Ray, and every function records its part (Active)', () => {
+    const stages = Object.values(resourcesOfType('AWS::ApiGateway::Stage'));
+    expect(stages.length).toBe(3);
+    for (const stage of stages) {
+      expect(stage.Properties!.TracingEnabled).toBe(operating.tracing.restStages);
+    }
+    const functions = Object.values(resourcesOfType('AWS::Lambda::Function')).filter((f) =>
+      f.Metadata?.['aws:cdk:path'].endsWith('/Function/Resource'),
+    );
+    expect(functions.length).toBe(7);
+    for (const f of functions) {
+      expect(f.Properties!.TracingConfig).toEqual({ Mode: operating.tracing.functions });
+    }
+    expect(operating.tracing).toEqual({ restStages: true, functions: 'Active' });
+  });
+});

@@ -27,8 +27,8 @@ pub mod test_support;
 pub use api::{
     ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_ORIGIN_ENV, DEFAULT_LIMIT,
     EVERY_RESPONSE_HEADERS, ErrorBody, ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES,
-    PREFLIGHT_MAX_AGE, PostPage, REQUEST_ID_HEADER, RequestInfo, allowed_origin, escaped_json_len,
-    preflight,
+    PREFLIGHT_MAX_AGE, PostPage, REQUEST_ID_HEADER, RequestInfo, TRACE_HEADER, allowed_origin,
+    escaped_json_len, preflight, trace_root,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;

@@ -3,6 +3,7 @@
 use ch01_blog_core::http::Method;
 use ch01_blog_core::{
     ApiRequest, ApiResponse, Blog, BlogError, BlogPath, RequestInfo, StoreOperation, preflight,
+    trace_root,
 };
 use ch02_dynamodb::{Connection, StoreChoice};
 use lambda_http::aws_lambda_events::apigw::{
@@ -114,6 +115,7 @@ pub fn function(
             let api_request = to_api_request(&request);
             let info = RequestInfo {
                 request_id: &request_id(&request),
+                trace_id: trace_root(request.headers()),
                 method: request.method(),
                 route: endpoint.route().1,
             };

@@ -7,6 +7,7 @@ use ch01_blog_core::http::header::CONTENT_LENGTH;
 use ch01_blog_core::http::{HeaderMap, Method, Request, Response, StatusCode};
 use ch01_blog_core::{
     ApiRequest, ApiResponse, Blog, BlogError, BlogPath, MAX_BODY_BYTES, RequestInfo, preflight,
+    trace_root,
 };
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Body;
@@ -69,9 +70,11 @@ where
         return to_hyper(health(request.method()));
     }
     let request_id = request_id(request.headers());
+    let trace_id = trace_root(request.headers()).map(str::to_owned);
     let method = request.method().clone();
     let info = RequestInfo {
         request_id: &request_id,
+        trace_id: trace_id.as_deref(),
         method: &method,
         route: route.name(),
     };
@@ -125,34 +128,13 @@ fn health(method: &Method) -> ApiResponse {
 // ANCHOR: request_id
 /// The id of a request: the `Root` of the trace id the load balancer adds to every request it
 /// forwards (`X-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678`), the id its own access
-/// log and X-Ray use. A client may send a `Root` of its own, which the load balancer keeps, so
-/// only one of the documented shape is taken: anything else (or none, as on your machine) gets a
-/// new random id instead of whatever the client wrote into our logs.
+/// log and X-Ray use, read by chapter 1's [`trace_root`]: only one of the documented shape.
+/// Anything else (or none, as on your machine) gets a new random id instead of whatever the
+/// client wrote into our logs.
 pub fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get(TRACE_ID_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            value
-                .split(';')
-                .filter_map(|field| field.trim().strip_prefix("Root="))
-                .find(|root| is_trace_root(root))
-        })
+    trace_root(headers)
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
-}
-
-/// The header the load balancer adds.
-pub const TRACE_ID_HEADER: &str = "x-amzn-trace-id";
-
-/// `1-` then 8 hex digits (the time) `-` then 24 hex digits: the documented shape of a root.
-fn is_trace_root(root: &str) -> bool {
-    let hex =
-        |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit());
-    match root.split('-').collect::<Vec<_>>()[..] {
-        ["1", time, id] => hex(time, 8) && hex(id, 24),
-        _ => false,
-    }
 }
 // ANCHOR_END: request_id
 // ANCHOR_END: handle

@@ -3,13 +3,14 @@
 //! [`log_lines`] reads the lines both variants write (chapter 1's `logs::json_lines`) back as
 //! JSON objects, the way CloudWatch Logs Insights discovers their fields. [`alarms`] and
 //! [`queries`] describe what the stack watches and the questions saved for the logs; [`shipping`]
-//! the alias the front doors invoke each function through. The stack (chapter 6) reads them
-//! through [`description`].
+//! the alias the front doors invoke each function through; [`tracing_setup`] what reaches X-Ray
+//! and what it costs. The stack (chapter 6) reads them through [`description`].
 
 pub mod alarms;
 pub mod log_lines;
 pub mod queries;
 pub mod shipping;
+pub mod tracing_setup;
 
 use serde_json::{Value, json};
 
@@ -22,5 +23,6 @@ pub fn description() -> Value {
         "alarms": alarms::alarms(),
         "queries": queries::queries(),
         "functionAlias": shipping::FUNCTION_ALIAS,
+        "tracing": tracing_setup::TRACING,
     })
 }

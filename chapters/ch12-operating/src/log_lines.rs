@@ -3,13 +3,15 @@
 use serde_json::{Map, Value};
 
 // ANCHOR: fields
-/// The fields of a request's line, in the order a person reads them. `store_op` and `store_ms`
-/// only when the store was asked, `code` only on an error, `detail` only on a `5xx`.
-pub const FIELDS: [&str; 12] = [
+/// The fields of a request's line, in the order a person reads them. `trace_id` only when the
+/// request came with an X-Ray trace, `store_op` and `store_ms` only when the store was asked,
+/// `code` only on an error, `detail` only on a `5xx`.
+pub const FIELDS: [&str; 13] = [
     "timestamp",
     "level",
     "message",
     "request_id",
+    "trace_id",
     "method",
     "route",
     "status",

@@ -43,10 +43,11 @@ pub fn queries() -> Vec<Query> {
             query: "filter message = \"request\"\n\
                     | sort duration_ms desc\n\
                     | limit 20\n\
-                    | fields @timestamp, request_id, method, route, status, duration_ms, store_op, store_ms, @log",
+                    | fields @timestamp, request_id, trace_id, method, route, status, duration_ms, store_op, store_ms, @log",
             reads: &[
                 "message",
                 "request_id",
+                "trace_id",
                 "method",
                 "route",
                 "status",
@@ -60,8 +61,16 @@ pub fn queries() -> Vec<Query> {
             log_groups: BOTH,
             query: "filter message = \"request\" and status >= 500\n\
                     | sort @timestamp desc\n\
-                    | fields @timestamp, request_id, route, status, code, detail, @log",
-            reads: &["message", "request_id", "route", "status", "code", "detail"],
+                    | fields @timestamp, request_id, trace_id, route, status, code, detail, @log",
+            reads: &[
+                "message",
+                "request_id",
+                "trace_id",
+                "route",
+                "status",
+                "code",
+                "detail",
+            ],
         },
         Query {
             name: "serverless-blog/cold starts",

@@ -24,5 +24,5 @@ pub use headers::{
 };
 pub use limits::{DEFAULT_LIMIT, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES};
 pub use message::{ApiRequest, ApiResponse};
-pub use observe::{REQUEST_ID_HEADER, RequestInfo};
+pub use observe::{REQUEST_ID_HEADER, RequestInfo, TRACE_HEADER, trace_root};
 pub use page::{PostPage, escaped_json_len};

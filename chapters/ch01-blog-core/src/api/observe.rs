@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use http::{HeaderName, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use super::{ApiResponse, Blog, ErrorBody};
 use crate::store::{Cursor, Page, PostStore, StoreOperation};
@@ -23,6 +23,9 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub struct RequestInfo<'a> {
     /// API Gateway's request id on the functions, the load balancer's trace id on the container.
     pub request_id: &'a str,
+    /// The X-Ray trace the request came with ([`trace_root`]), when it came with one: what finds
+    /// the request's trace in X-Ray.
+    pub trace_id: Option<&'a str>,
     pub method: &'a Method,
     /// The route, not the path: `/blog/{id}`, so that a query can group by it.
     pub route: &'a str,
@@ -54,6 +57,7 @@ impl Blog {
             otel.name = format!("{} {}", info.method, info.route),
             otel.kind = "server",
             request_id = info.request_id,
+            trace_id = info.trace_id,
             http.request.method = info.method.as_str(),
             http.route = info.route,
             http.response.status_code = tracing::field::Empty,
@@ -89,10 +93,12 @@ fn log_request(
     let store_op = store.map(|(operation, _)| operation.name());
     let store_ms = store.map(|(_, took)| millis(took));
     let detail = response.detail.as_deref();
-    let (request_id, route, method) = (info.request_id, info.route, info.method.as_str());
+    let (request_id, trace_id) = (info.request_id, info.trace_id);
+    let (route, method) = (info.route, info.method.as_str());
     if response.status.is_server_error() {
         tracing::error!(
             request_id,
+            trace_id,
             method,
             route,
             status,
@@ -106,6 +112,7 @@ fn log_request(
     } else {
         tracing::info!(
             request_id,
+            trace_id,
             method,
             route,
             status,
@@ -118,6 +125,39 @@ fn log_request(
     }
 }
 // ANCHOR_END: request_line
+
+// ANCHOR: trace_root
+/// The header AWS's front doors trace a request with: the load balancer adds it to every request
+/// it forwards, API Gateway to every request it passes to a function, and the Lambda runtime
+/// client sets it from the invocation's own trace (`_X_AMZN_TRACE_ID`).
+pub const TRACE_HEADER: &str = "x-amzn-trace-id";
+
+/// The trace id of a request: the `Root` of its `X-Amzn-Trace-Id`
+/// (`Root=1-67891233-abcdef012345678912345678;Parent=...;Sampled=1`), the id X-Ray finds its
+/// trace by. A client may send a `Root` of its own, which the load balancer keeps, so only one of
+/// the documented shape is taken: anything else is no trace id, never written to the logs as sent.
+pub fn trace_root(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(TRACE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .split(';')
+                .filter_map(|field| field.trim().strip_prefix("Root="))
+                .find(|root| is_trace_root(root))
+        })
+}
+
+/// `1-` then 8 hex digits (the time) `-` then 24 hex digits: the documented shape of a root.
+fn is_trace_root(root: &str) -> bool {
+    let hex =
+        |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit());
+    match root.split('-').collect::<Vec<_>>()[..] {
+        ["1", time, id] => hex(time, 8) && hex(id, 24),
+        _ => false,
+    }
+}
+// ANCHOR_END: trace_root
 
 /// Milliseconds with three decimals: what a person reads, and what a query can sum.
 fn millis(took: Duration) -> f64 {

@@ -41,8 +41,10 @@ pub fn proxy_event(
     let below_stage = path.strip_prefix(&format!("/{stage}")).unwrap_or(path);
 
     // `headers` keeps the last value of each header, `multiValueHeaders` all of them.
+    let mut all = request.headers().clone();
+    add_trace_header(&mut all, caller);
     let mut headers = HeaderMap::new();
-    for (name, value) in request.headers() {
+    for (name, value) in &all {
         headers.insert(name, value.clone());
     }
 
@@ -80,7 +82,7 @@ pub fn proxy_event(
     event.path = Some(below_stage.to_owned());
     event.http_method = request.method().clone();
     event.headers = headers;
-    event.multi_value_headers = request.headers().clone();
+    event.multi_value_headers = all;
     event.query_string_parameters = query.clone();
     event.multi_value_query_string_parameters = query;
     event.path_parameters = id
@@ -92,6 +94,27 @@ pub fn proxy_event(
     event
 }
 // ANCHOR_END: proxy_event
+
+/// API Gateway passes a trace header to the function with every request (AWS's example events
+/// carry one); a client's own is kept. Here its `Root` is made from the request id's 32 hex
+/// digits (a UUID's): unique per request and in X-Ray's shape, `1-` 8 hex digits `-` 24 more
+/// (on AWS the first 8 are the request's time).
+fn add_trace_header(headers: &mut HeaderMap, caller: &Caller<'_>) {
+    if headers.contains_key(ch01_blog_core::TRACE_HEADER) {
+        return;
+    }
+    let hex: String = caller
+        .request_id
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .chain(std::iter::repeat('0'))
+        .take(32)
+        .collect();
+    let root = format!("Root=1-{}-{}", &hex[..8], &hex[8..]);
+    if let Ok(value) = HeaderValue::from_str(&root) {
+        headers.insert(ch01_blog_core::TRACE_HEADER, value);
+    }
+}
 
 // ANCHOR: http_api_event
 /// The event an HTTP API sends with payload format 2.0 (a function URL sends the same shape) for
@@ -105,11 +128,12 @@ pub fn http_api_event(
     caller: &Caller<'_>,
 ) -> ApiGatewayV2httpRequest {
     // One value per header name, several joined with commas; cookies in a list of their own.
+    let mut all = request.headers().clone();
+    add_trace_header(&mut all, caller);
     let mut headers = HeaderMap::new();
     let mut cookies = Vec::new();
-    for name in request.headers().keys() {
-        let values: Vec<&str> = request
-            .headers()
+    for name in all.keys() {
+        let values: Vec<&str> = all
             .get_all(name)
             .iter()
             .filter_map(|value| value.to_str().ok())
