@@ -9,7 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './acknowledge';
 import { BlogTable } from './blog-table';
-import { ContainerDescription } from './description';
+import { ContainerDescription, OperatingDescription } from './description';
+import { spanExportEnvironment } from './functions-api';
 import { PackageFolder } from './package-folder';
 
 /**
@@ -33,6 +34,8 @@ export interface ContainerServiceProps {
   readonly table: BlogTable;
   readonly packageFolder: PackageFolder;
   readonly logRetention: logs.RetentionDays;
+  /** X-Ray (chapter 12): whether the server sends the blog's spans, and which share. */
+  readonly tracing: OperatingDescription['tracing'];
   /** When set, only this IPv4 range may reach the load balancer; otherwise anyone may. */
   readonly allowedCidr?: string;
   /** An image already in a registry to run, instead of building the package's image folder. */
@@ -88,6 +91,8 @@ export class ContainerService extends Construct {
         ...description.environment,
         [description.portVariable]: String(description.port),
         [description.tableNameVariable]: table.table.tableName,
+        ...spanExportEnvironment(props.tracing),
+        ...(props.tracing.exportSpans ? { [props.tracing.ratioVariable]: String(props.tracing.containerRatio) } : {}),
       },
       // ECS sends SIGTERM, waits this long, then SIGKILL: the server's shutdown grace fits inside.
       stopTimeout: Duration.seconds(description.stopTimeoutSeconds),
@@ -98,6 +103,21 @@ export class ContainerService extends Construct {
         new iam.PolicyStatement({ actions: [permission.action], resources: [table.arnFor(permission)] }),
       );
     }
+    // ANCHOR: task_spans
+    if (props.tracing.exportSpans) {
+      // The action AWS's page on sending spans without a collector grants (through its write-only
+      // X-Ray policy); X-Ray has no resource-level permissions, so the resource is *.
+      taskDefinition.addToTaskRolePolicy(
+        new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }),
+      );
+      acknowledgeFinding(
+        taskDefinition.taskRole.node.findChild('DefaultPolicy'),
+        'AwsSolutions-IAM5[Resource::*]',
+        "The server's spans go to X-Ray, whose xray:PutTraceSegments has no resource-level permissions, " +
+          "so its resource is *; every other statement names the table or its index.",
+      );
+    }
+    // ANCHOR_END: task_spans
 
     // ANCHOR: service
     this.service = new ecsPatterns.ApplicationLoadBalancedFargateService(this, 'Service', {

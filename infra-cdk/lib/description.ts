@@ -119,6 +119,15 @@ export interface OperatingDescription {
   readonly tracing: {
     readonly restStages: boolean;
     readonly functions: 'Active' | 'PassThrough';
+    /** The blog's own spans, sent by the four functions and the server to X-Ray's OTLP endpoint. */
+    readonly exportSpans: boolean;
+    /** The share of the server's requests whose spans it sends (the functions follow Lambda's sampling). */
+    readonly containerRatio: number;
+    /** X-Ray's OTLP endpoint for traces, `{region}` standing for the stack's region. */
+    readonly endpoint: string;
+    /** The variables the binaries read the endpoint and the ratio from. */
+    readonly endpointVariable: string;
+    readonly ratioVariable: string;
   };
 }
 
@@ -489,6 +498,11 @@ function readDeployment(d: Fields): BlogDeployment {
       tracing: {
         restStages: tracing.boolean('restStages'),
         functions: tracing.oneOf('functions', ['Active', 'PassThrough'] as const),
+        exportSpans: tracing.boolean('exportSpans'),
+        containerRatio: tracing.fraction('containerRatio'),
+        endpoint: tracing.matching('endpoint', /^https:\/\/[a-z0-9.-]*\{region\}[a-z0-9.-]*\/v1\/traces$/, 'an https URL with {region} in its host, ending /v1/traces'),
+        endpointVariable: tracing.matching('endpointVariable', /^[A-Z_][A-Z0-9_]*$/, 'a variable name'),
+        ratioVariable: tracing.matching('ratioVariable', /^[A-Z_][A-Z0-9_]*$/, 'a variable name'),
       },
     },
   };
@@ -513,6 +527,13 @@ function checkReferences(file: string, d: BlogDeployment): BlogDeployment {
     throw new DescriptionError(`${file}: ${DEPLOYMENT_EXTENSION}.${message}`);
   };
   const indexNames = new Set(d.table.indexes.map((i) => i.name));
+  const tracing = d.operating.tracing;
+  if (tracing.exportSpans && tracing.functions !== 'Active') {
+    fail(
+      'operating.tracing.exportSpans needs operating.tracing.functions "Active": the functions\' spans join ' +
+        "the invocation's segment, and their role has X-Ray's write action from active tracing",
+    );
+  }
   const checkPermissions = (where: string, permissions: DynamoDbPermission[]) =>
     permissions.forEach((p, i) => {
       if (p.on === 'index' && !indexNames.has(p.index!)) {
@@ -701,6 +722,13 @@ class Fields {
       this.fail(this.path(key), `must be a number of zero or more, found ${describe(value)}`);
     }
     return value as number;
+  }
+
+  /** A share, from 0 to 1 (a sampling ratio). */
+  fraction(key: string): number {
+    const value = this.real(key);
+    if (value > 1) this.fail(this.path(key), `must be a share from 0 to 1, found ${value}`);
+    return value;
   }
 
   boolean(key: string): boolean {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -63,6 +63,7 @@ export class FunctionsApi extends Construct {
         logging: deployment.operating.functionLogging,
         alias: deployment.operating.functionAlias,
         tracing: deployment.operating.tracing,
+        exportsSpans: true,
         route: `${description.method} ${description.resource}`,
         dynamodb: description.dynamodb,
         table,
@@ -188,6 +189,8 @@ export interface BlogFunctionProps {
   readonly alias: OperatingDescription['functionAlias'];
   /** X-Ray (chapter 12). */
   readonly tracing: OperatingDescription['tracing'];
+  /** Whether its binary sends the blog's own spans (the four functions of chapter 3 do). */
+  readonly exportsSpans?: boolean;
 }
 
 /**
@@ -236,7 +239,12 @@ export class BlogFunction extends Construct {
       code: lambda.Code.fromAsset(props.zip),
       memorySize: common.memoryMiB,
       timeout: Duration.seconds(common.timeoutSeconds),
-      environment: { ...common.environment, ...props.environment, [common.tableNameVariable]: table.table.tableName },
+      environment: {
+        ...common.environment,
+        ...props.environment,
+        [common.tableNameVariable]: table.table.tableName,
+        ...(props.exportsSpans ? spanExportEnvironment(props.tracing) : {}),
+      },
       layers: props.layers,
       role: this.role,
       logGroup: this.logGroup,
@@ -272,6 +280,18 @@ export class BlogFunction extends Construct {
     // ANCHOR_END: alias
   }
 }
+
+// ANCHOR: span_export
+/**
+ * Where a binary sends the blog's spans: X-Ray's OTLP endpoint in the stack's region, when the
+ * description asks for them. The role needs no more than active tracing's xray:PutTraceSegments
+ * (AWS's write-only X-Ray policy is what its page on sending spans without a collector names).
+ */
+export function spanExportEnvironment(tracing: OperatingDescription['tracing']): Record<string, string> {
+  if (!tracing.exportSpans) return {};
+  return { [tracing.endpointVariable]: tracing.endpoint.replace('{region}', Aws.REGION) };
+}
+// ANCHOR_END: span_export
 
 export function lambdaRuntime(name: string): lambda.Runtime {
   // The functions are Rust binaries named `bootstrap`: an OS-only runtime.

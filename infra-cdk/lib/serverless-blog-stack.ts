@@ -119,6 +119,7 @@ export class ServerlessBlogStack extends Stack {
       table: this.table,
       packageFolder,
       logRetention: LOG_RETENTION,
+      tracing: deployment.operating.tracing,
       allowedCidr,
       containerImage: this.context(CONTEXT.containerImage),
     });

@@ -46,6 +46,7 @@ const ACKNOWLEDGED: Record<string, string[]> = {
   'Containers/Cluster/Resource': ['AwsSolutions-ECS4'],
   'Containers/TaskDefinition/Resource': ['AwsSolutions-ECS2'],
   'Containers/TaskDefinition/ExecutionRole/DefaultPolicy/Resource': ['AwsSolutions-IAM5[Resource::*]'],
+  'Containers/TaskDefinition/TaskRole/DefaultPolicy/Resource': ['AwsSolutions-IAM5[Resource::*]'],
   'Containers/Service/LB/Resource': ['AwsSolutions-ELB2'],
   'Containers/Service/LB/SecurityGroup/Resource': ['AwsSolutions-EC23'],
 };

@@ -9,9 +9,11 @@ import {
   resourceAt,
   resourcesOfType,
   templateJson,
+  XRAY_ENDPOINT,
 } from './support/template';
 
-const c = blogDescription().container;
+const d = blogDescription();
+const c = d.container;
 const id = (path: string) => logicalIdAt(`ServerlessBlog/Containers/${path}`);
 const taskDefinition = () => resourceAt('ServerlessBlog/Containers/TaskDefinition/Resource');
 const container = () => taskDefinition().Properties!.ContainerDefinitions[0];
@@ -42,6 +44,8 @@ describe('the task', () => {
       ...c.environment,
       [c.portVariable]: String(c.port),
       [c.tableNameVariable]: ref(logicalIdAt('ServerlessBlog/Table/Posts/Resource')),
+      [d.operating.tracing.endpointVariable]: XRAY_ENDPOINT,
+      [d.operating.tracing.ratioVariable]: String(d.operating.tracing.containerRatio),
     });
   });
 
@@ -63,12 +67,14 @@ describe('the task', () => {
     const policy = resourceAt('ServerlessBlog/Containers/TaskDefinition/TaskRole/DefaultPolicy/Resource');
     expect(policy.Properties!.Roles).toEqual([ref(id('TaskDefinition/TaskRole/Resource'))]);
     expect(sorted(grantsOf(policy))).toEqual(
-      sorted(
-        c.dynamodb.map((p) => ({
+      sorted([
+        ...c.dynamodb.map((p) => ({
           action: p.action,
           resource: p.on === 'index' ? { 'Fn::Join': ['', [tableArn, `/index/${p.index}`]] } : tableArn,
         })),
-      ),
+        // Its spans (chapter 12).
+        { action: 'xray:PutTraceSegments', resource: '*' },
+      ]),
     );
     expect(resourceAt('ServerlessBlog/Containers/TaskDefinition/TaskRole/Resource').Properties).not.toHaveProperty('ManagedPolicyArns');
   });

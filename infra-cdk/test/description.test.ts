@@ -65,6 +65,15 @@ describe('the stack description', () => {
     expect(() => loadDescription(file)).toThrow(/container\.dynamodb\[0\]\.action must be one DynamoDB action/);
   });
 
+  test("sending the blog's spans needs the functions' active tracing, and a ratio of at most 1", () => {
+    const passThrough = changedDescription((d) => (d.operating.tracing.functions = 'PassThrough'));
+    expect(() => loadDescription(passThrough)).toThrow(/operating\.tracing\.exportSpans needs operating\.tracing\.functions "Active"/);
+    const tooMuch = changedDescription((d) => (d.operating.tracing.containerRatio = 1.5));
+    expect(() => loadDescription(tooMuch)).toThrow('x-blog-deployment.operating.tracing.containerRatio must be a share from 0 to 1, found 1.5');
+    const noRegion = changedDescription((d) => (d.operating.tracing.endpoint = 'https://xray.eu-west-1.amazonaws.com/v1/traces'));
+    expect(() => loadDescription(noRegion)).toThrow(/operating\.tracing\.endpoint must be an https URL with \{region\}/);
+  });
+
   test('a permission on an index the table does not have is rejected', () => {
     const file = changedDescription((d) => (d.functions.each[0].dynamodb[0].index = 'by_author'));
     expect(() => loadDescription(file)).toThrow(/functions\.each\[0\]\.dynamodb\[0\]\.index names "by_author"/);

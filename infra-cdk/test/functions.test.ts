@@ -12,6 +12,7 @@ import {
   resourcesOfType,
   resourcesUnder,
   templateJson,
+  XRAY_ENDPOINT,
 } from './support/template';
 
 const d = blogDescription();
@@ -38,9 +39,13 @@ describe.each(d.functions.each.map((f) => [f.name, f] as const))('the function %
     });
   });
 
-  test("gets the description's environment and the table's name", () => {
+  test("gets the description's environment, the table's name and X-Ray's endpoint for its spans", () => {
     expect(resourceAt(functionPath(name)).Properties!.Environment).toEqual({
-      Variables: { ...d.functions.environment, [d.functions.tableNameVariable]: ref(tableId()) },
+      Variables: {
+        ...d.functions.environment,
+        [d.functions.tableNameVariable]: ref(tableId()),
+        [d.operating.tracing.endpointVariable]: XRAY_ENDPOINT,
+      },
     });
   });
 

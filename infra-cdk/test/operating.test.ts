@@ -1,4 +1,4 @@
-import { blogDescription, logicalIdAt, resourceAt, resourcesOfType, resourcesUnder, templateJson } from './support/template';
+import { blogDescription, logicalIdAt, resourceAt, resourcesOfType, resourcesUnder, templateJson, XRAY_ENDPOINT } from './support/template';
 import { changedDescription, synthesizeVariant } from './support/synth';
 
 const d = blogDescription();
@@ -257,6 +257,50 @@ describe("chapter 12's traces", () => {
     for (const f of functions) {
       expect(f.Properties!.TracingConfig).toEqual({ Mode: operating.tracing.functions });
     }
-    expect(operating.tracing).toEqual({ restStages: true, functions: 'Active' });
+    expect(operating.tracing).toMatchObject({ restStages: true, functions: 'Active', exportSpans: true });
+  });
+
+  test("the four functions and the server send the blog's spans to X-Ray's OTLP endpoint in the stack's region; chapters 10 and 11's functions do not", () => {
+    const { endpointVariable, ratioVariable, containerRatio } = operating.tracing;
+    const functions = Object.values(resourcesOfType('AWS::Lambda::Function')).filter((f) =>
+      f.Metadata?.['aws:cdk:path'].endsWith('/Function/Resource'),
+    );
+    const sending = functions.filter((f) => f.Properties!.Environment.Variables[endpointVariable] !== undefined);
+    expect(sending.map((f) => f.Properties!.Description).sort()).toEqual(
+      d.functions.each.map((f) => `${f.method} ${f.resource}`).sort(),
+    );
+    for (const f of sending) {
+      expect(f.Properties!.Environment.Variables[endpointVariable]).toEqual(XRAY_ENDPOINT);
+    }
+    const [task] = Object.values(resourcesOfType('AWS::ECS::TaskDefinition'));
+    const environment = Object.fromEntries(
+      task.Properties!.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]),
+    );
+    expect(environment[endpointVariable]).toEqual(XRAY_ENDPOINT);
+    expect(Number(environment[ratioVariable])).toBe(containerRatio);
+  });
+
+  test("the task's role may write spans to X-Ray, and nothing else of X-Ray's", () => {
+    const [task] = Object.values(resourcesOfType('AWS::ECS::TaskDefinition'));
+    const role = task.Properties!.TaskRoleArn['Fn::GetAtt'][0];
+    const statements = Object.values(resourcesOfType('AWS::IAM::Policy'))
+      .filter((p) => p.Properties!.Roles.some((r: any) => r.Ref === role))
+      .flatMap((p) => p.Properties!.PolicyDocument.Statement);
+    const xray = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('xray:')));
+    expect(xray).toEqual([{ Action: 'xray:PutTraceSegments', Effect: 'Allow', Resource: '*' }]);
+  });
+
+  test('without exportSpans no binary names the endpoint and the task role has no X-Ray action', () => {
+    const { endpointVariable } = operating.tracing;
+    const off = synthesizeVariant({
+      description: changedDescription((x) => (x.operating.tracing.exportSpans = false)),
+    }).toJSON();
+    expect(JSON.stringify(off)).not.toContain(endpointVariable);
+    const [task] = Object.values(off.Resources).filter((r: any) => r.Type === 'AWS::ECS::TaskDefinition') as any[];
+    const role = task.Properties.TaskRoleArn['Fn::GetAtt'][0];
+    const taskStatements = (Object.values(off.Resources) as any[])
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(taskStatements.filter((s: any) => JSON.stringify(s.Action).includes('xray:'))).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ pub mod logs;
 pub mod openapi;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+#[cfg(feature = "traces")]
+pub mod traces;
 
 pub use api::{
     ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_ORIGIN_ENV, DEFAULT_LIMIT,

@@ -2,8 +2,11 @@
 //! level, so that CloudWatch Logs Insights finds `status` or `request_id` without a `parse`.
 
 use tracing::Subscriber;
+use tracing_subscriber::Layer;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::registry::LookupSpan;
 
 // ANCHOR: json_lines
 /// The level to log at: `AWS_LAMBDA_LOG_LEVEL` (what Lambda's logging configuration sets), else
@@ -24,17 +27,43 @@ pub fn json_lines<W>(level: LevelFilter, writer: W) -> impl Subscriber + Send + 
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    tracing_subscriber::fmt()
+    tracing_subscriber::registry().with(lines(level, writer))
+}
+
+/// The lines of [`json_lines`], as one layer with its own level: the spans a trace collects are
+/// DEBUG spans, which the lines never show.
+fn lines<S, W>(level: LevelFilter, writer: W) -> impl Layer<S> + Send + Sync
+where
+    S: Subscriber + for<'span> LookupSpan<'span>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt::layer()
         .json()
         .flatten_event(true)
         .with_current_span(false)
         .with_span_list(false)
         .with_target(false)
-        .with_max_level(level)
         .with_writer(writer)
-        .finish()
+        .with_filter(level)
 }
 // ANCHOR_END: json_lines
+
+// ANCHOR: with_traces
+/// The same lines, and the blog's spans for `traces` to send to X-Ray.
+#[cfg(feature = "traces")]
+pub fn json_lines_and_spans<W>(
+    level: LevelFilter,
+    writer: W,
+    traces: &crate::traces::Traces,
+) -> impl Subscriber + Send + Sync
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::registry()
+        .with(lines(level, writer))
+        .with(traces.layer())
+}
+// ANCHOR_END: with_traces
 
 /// Log lines kept in memory, for a test to read back: a writer for [`json_lines`] (tests only).
 #[cfg(feature = "test-support")]

@@ -2,8 +2,8 @@
 
 use ch01_blog_core::http::Method;
 use ch01_blog_core::{
-    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, RequestInfo, StoreOperation, preflight,
-    trace_root,
+    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, RequestInfo, StoreOperation, TRACE_HEADER,
+    preflight, trace_root,
 };
 use ch02_dynamodb::{Connection, StoreChoice};
 use lambda_http::aws_lambda_events::apigw::{
@@ -11,7 +11,9 @@ use lambda_http::aws_lambda_events::apigw::{
 };
 use lambda_http::request::LambdaRequest;
 use lambda_http::tower::Service;
-use lambda_http::{Adapter, Body, Context, Error, LambdaEvent, Request, Response, service_fn};
+use lambda_http::{
+    Adapter, Body, Context, Error, LambdaEvent, Request, RequestExt as _, Response, service_fn,
+};
 
 use crate::translate::{request_id, to_api_request, to_lambda_response};
 
@@ -116,6 +118,7 @@ pub fn function(
             let info = RequestInfo {
                 request_id: &request_id(&request),
                 trace_id: trace_root(request.headers()),
+                trace_header: trace_header(&request),
                 method: request.method(),
                 route: endpoint.route().1,
             };
@@ -129,16 +132,41 @@ pub fn function(
     })
 }
 
-/// What every binary's `main` does: JSON logs, the store chosen by `BLOG_STORE` opened once at
-/// init with its connection (warm invocations reuse both), then the Lambda runtime loop.
+/// The X-Ray trace header the invocation's spans join: Lambda's, whose `Parent` is the
+/// function's own segment when active tracing is on, else the one API Gateway passed on.
+fn trace_header(request: &Request) -> Option<&str> {
+    request
+        .lambda_context_ref()
+        .and_then(|context| context.xray_trace_id.as_deref())
+        .or_else(|| {
+            request
+                .headers()
+                .get(TRACE_HEADER)
+                .and_then(|value| value.to_str().ok())
+        })
+}
+
+// ANCHOR: run
+/// What every binary's `main` does: JSON logs (and spans, where the stack asks for them), the
+/// store chosen by `BLOG_STORE` opened once at init with its connection (warm invocations reuse
+/// both), then the Lambda runtime loop, which ships each invocation's spans once it has answered.
 pub async fn run(endpoint: Endpoint) -> Result<(), Error> {
-    crate::logging::init_json_logs();
-    let choice = StoreChoice::from_env()?;
     let name = endpoint.function_name();
+    let traces = crate::logging::init_logs_and_traces(name).await?;
+    let choice = StoreChoice::from_env()?;
     let (store, connection) = choice.open_for(endpoint.store_operation()).await?;
     log_init(name, choice, connection);
-    lambda_http::run(function(Blog::new(store), endpoint)).await
+    let runtime = lambda_http::lambda_runtime::Runtime::new(Adapter::from(function(
+        Blog::new(store),
+        endpoint,
+    )))
+    .layer(lambda_http::lambda_runtime::layers::TracingLayer::new());
+    match traces {
+        Some(traces) => runtime.layer(crate::logging::ShipSpans(traces)).run().await,
+        None => runtime.run().await,
+    }
 }
+// ANCHOR_END: run
 
 /// The init log line of a function: its store, and what opening the store's connection did.
 pub fn log_init(name: &str, choice: StoreChoice, connection: Connection) {

@@ -10,3 +10,4 @@ pub mod config;
 pub mod export;
 pub mod router;
 pub mod server;
+pub mod spans;

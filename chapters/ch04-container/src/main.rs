@@ -5,17 +5,31 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ch01_blog_core::Blog;
+use ch01_blog_core::traces::{TraceSetupError, Traces};
 use ch04_container::config::Config;
 use ch04_container::router::App;
 use ch04_container::server::{serve, shutdown_signal};
+use ch04_container::spans::{SHIP_EVERY, ship_every, traces_from_env};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
+
+/// The name X-Ray shows for the server's spans.
+const SERVICE_NAME: &str = "blog-server";
 
 // ANCHOR: main
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
-    init_logs();
+    let traces = match init_logs().await {
+        Ok(traces) => traces,
+        Err(err) => {
+            eprintln!("blog-server: cannot set up its spans: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(traces) = &traces {
+        tokio::spawn(ship_every(Arc::clone(traces), SHIP_EVERY));
+    }
 
     let address = SocketAddr::from((config.host, config.port));
     let listener = match tokio::net::TcpListener::bind(address).await {
@@ -53,24 +67,42 @@ async fn main() -> ExitCode {
         shutdown,
     )
     .await;
+    // The spans of the last requests, before the task stops.
+    if let Some(traces) = traces
+        && let Err(error) = traces.ship().await
+    {
+        tracing::warn!(%error, "the last spans were not sent to X-Ray");
+    }
     ExitCode::SUCCESS
 }
 // ANCHOR_END: main
 
-/// On AWS (ECS sets `AWS_EXECUTION_ENV`) chapter 1's JSON lines, the same as the functions'; on
-/// your machine readable text (`LOG_FORMAT=json` asks for the JSON here too).
-fn init_logs() {
+/// On AWS (ECS sets `AWS_EXECUTION_ENV`) chapter 1's JSON lines, the same as the functions', and
+/// the blog's spans when the stack names X-Ray's endpoint; on your machine readable text
+/// (`LOG_FORMAT=json` asks for the JSON here too).
+async fn init_logs() -> Result<Option<Arc<Traces>>, TraceSetupError> {
+    use ch01_blog_core::logs::{json_lines, json_lines_and_spans, level_from_env};
     let json = std::env::var_os("AWS_EXECUTION_ENV").is_some()
         || std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
     if json {
-        use ch01_blog_core::logs::{json_lines, level_from_env};
-        tracing::subscriber::set_global_default(json_lines(level_from_env(), std::io::stderr))
-            .expect("logs are set up once, at start-up");
+        let traces = traces_from_env(SERVICE_NAME).await?;
+        let level = level_from_env();
+        match &traces {
+            Some(traces) => tracing::subscriber::set_global_default(json_lines_and_spans(
+                level,
+                std::io::stderr,
+                traces,
+            )),
+            None => tracing::subscriber::set_global_default(json_lines(level, std::io::stderr)),
+        }
+        .expect("logs are set up once, at start-up");
+        Ok(traces)
     } else {
         let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
         tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_writer(std::io::stderr)
             .init();
+        Ok(None)
     }
 }

@@ -6,8 +6,8 @@ use bytes::Bytes;
 use ch01_blog_core::http::header::CONTENT_LENGTH;
 use ch01_blog_core::http::{HeaderMap, Method, Request, Response, StatusCode};
 use ch01_blog_core::{
-    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, MAX_BODY_BYTES, RequestInfo, preflight,
-    trace_root,
+    ApiRequest, ApiResponse, Blog, BlogError, BlogPath, MAX_BODY_BYTES, RequestInfo, TRACE_HEADER,
+    preflight, trace_root,
 };
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Body;
@@ -71,10 +71,16 @@ where
     }
     let request_id = request_id(request.headers());
     let trace_id = trace_root(request.headers()).map(str::to_owned);
+    let trace_header = request
+        .headers()
+        .get(TRACE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
     let method = request.method().clone();
     let info = RequestInfo {
         request_id: &request_id,
         trace_id: trace_id.as_deref(),
+        trace_header: trace_header.as_deref(),
         method: &method,
         route: route.name(),
     };

@@ -13,11 +13,30 @@ pub struct Tracing {
     pub rest_stages: bool,
     /// Lambda's tracing mode for every function: `Active` or `PassThrough`.
     pub functions: &'static str,
+    /// The blog's own spans (the request's and the store's), sent by the four functions and the
+    /// server to X-Ray's OTLP endpoint in the stack's region: the stack names the endpoint in
+    /// their environment, so that chapter 1's `traces` sends them.
+    pub export_spans: bool,
+    /// The share of the server's requests whose spans it sends. The load balancer samples
+    /// nothing, so the server decides, by the trace id, at X-Ray's default rate past the first
+    /// request of each second. The functions follow Lambda's decision instead.
+    pub container_ratio: f64,
+    /// X-Ray's OTLP endpoint for traces; `{region}` is the stack's region.
+    pub endpoint: &'static str,
+    /// The variables that carry the endpoint and the ratio: the names chapter 1's `traces`
+    /// reads (OpenTelemetry's own).
+    pub endpoint_variable: &'static str,
+    pub ratio_variable: &'static str,
 }
 
 pub const TRACING: Tracing = Tracing {
     rest_stages: true,
     functions: "Active",
+    export_spans: true,
+    container_ratio: FIXED_RATE,
+    endpoint: "https://xray.{region}.amazonaws.com/v1/traces",
+    endpoint_variable: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ratio_variable: "OTEL_TRACES_SAMPLER_ARG",
 };
 // ANCHOR_END: tracing
 
@@ -47,6 +66,41 @@ pub fn dollars_per_month(requests_per_second: f64) -> f64 {
 }
 // ANCHOR_END: sampling
 
+// ANCHOR: span_volume
+/// The bytes of the blog's own spans a month at `requests_per_second`, steady, when each traced
+/// request sends `bytes_per_trace`: the functions send a trace's spans when X-Ray sampled the
+/// invocation (the default rule), the server for `TRACING.container_ratio` of its requests.
+pub fn span_bytes_per_month(requests_per_second: f64, bytes_per_trace: f64) -> [f64; 2] {
+    let functions = traces_per_month(requests_per_second) * bytes_per_trace;
+    let container =
+        TRACING.container_ratio * requests_per_second * SECONDS_PER_MONTH * bytes_per_trace;
+    [functions, container]
+}
+
+/// The volume table chapter 12 shows: what X-Ray ingests of the blog's spans at a few rates.
+pub fn span_volume_table(rates: &[f64], bytes_per_trace: [usize; 2]) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!(
+        "One create's spans: {} bytes from a function, {} from the server (OTLP protobuf, one request).\n\n",
+        bytes_per_trace[0], bytes_per_trace[1]
+    );
+    out.push_str(
+        "| requests a second | functions: GB a month | server: GB a month |\n|---:|---:|---:|\n",
+    );
+    for &rps in rates {
+        let [functions, _] = span_bytes_per_month(rps, bytes_per_trace[0] as f64);
+        let [_, container] = span_bytes_per_month(rps, bytes_per_trace[1] as f64);
+        let _ = writeln!(
+            out,
+            "| {rps} | {:.2} | {:.2} |",
+            functions / 1e9,
+            container / 1e9
+        );
+    }
+    out
+}
+// ANCHOR_END: span_volume
+
 /// The month of tracing at a few steady rates: the table chapter 12 shows.
 pub fn cost_table(rates: &[f64]) -> String {
     use std::fmt::Write as _;
@@ -75,6 +129,21 @@ pub fn cost_table(rates: &[f64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_servers_spans_follow_its_ratio_and_the_functions_the_default_rule() {
+        // 10 requests a second for 730 hours, 100 bytes a trace: the functions send 1 + 5% of 9
+        // a second (1.45), the server 5% of 10 (0.5).
+        let [functions, container] = span_bytes_per_month(10.0, 100.0);
+        assert!(
+            (functions - 1.45 * 2_628_000.0 * 100.0).abs() < 1.0,
+            "{functions}"
+        );
+        assert!(
+            (container - 0.5 * 2_628_000.0 * 100.0).abs() < 1.0,
+            "{container}"
+        );
+    }
 
     #[test]
     fn below_one_request_a_second_every_request_is_traced() {

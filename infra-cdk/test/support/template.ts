@@ -62,6 +62,9 @@ export function resourcesOfType(type: string): Record<string, CfnResource> {
 
 /** `{ Ref: id }` */
 export const ref = (logicalId: string) => ({ Ref: logicalId });
+
+/** X-Ray's OTLP endpoint for traces in the stack's region, as a binary's environment names it. */
+export const XRAY_ENDPOINT = { 'Fn::Join': ['', ['https://xray.', { Ref: 'AWS::Region' }, '.amazonaws.com/v1/traces']] };
 /** `{ Fn::GetAtt: [id, attribute] }` */
 export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
 

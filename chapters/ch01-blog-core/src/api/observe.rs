@@ -26,6 +26,9 @@ pub struct RequestInfo<'a> {
     /// The X-Ray trace the request came with ([`trace_root`]), when it came with one: what finds
     /// the request's trace in X-Ray.
     pub trace_id: Option<&'a str>,
+    /// The whole X-Ray trace header the request's spans join: Lambda's for the invocation on the
+    /// functions (`Root`, `Parent`, `Sampled`), the load balancer's on the container (`Root`).
+    pub trace_header: Option<&'a str>,
     pub method: &'a Method,
     /// The route, not the path: `/blog/{id}`, so that a query can group by it.
     pub route: &'a str,
@@ -62,6 +65,8 @@ impl Blog {
             http.route = info.route,
             http.response.status_code = tracing::field::Empty,
         );
+        #[cfg(feature = "traces")]
+        crate::traces::join_front_door(&span, info.trace_header);
         let response = tracing::Instrument::instrument(answer(blog), span.clone()).await;
         span.record("http.response.status_code", response.status.as_u16());
         let took = *store

@@ -1,12 +1,14 @@
 //! What Lambda and Fargate run carries none of the harness: the crates the tests and the local
 //! tools use (moto's launcher, the fault proxy, the local API Gateway, the OpenAPI derive, the
 //! snapshot and property-test crates) are behind features the shipped packages do not switch on.
-//! Read from `cargo tree`, for the target the package is built for, with normal dependencies only.
+//! Read from `cargo tree`, for the target the package is built for, with normal dependencies only
+//! and without what procedural macros use (prost's derive needs anyhow to compile, and ships none).
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
-/// The package's normal dependency tree for arm64: each crate's name and its features.
+/// The package's normal dependency tree for arm64, procedural macros' own dependencies left out:
+/// each crate's name and its features.
 fn shipped_tree(package: &str) -> BTreeMap<String, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
@@ -16,7 +18,7 @@ fn shipped_tree(package: &str) -> BTreeMap<String, String> {
             "--locked",
             "--offline",
             "-e",
-            "normal",
+            "normal,no-proc-macro",
             "-p",
             package,
         ])
