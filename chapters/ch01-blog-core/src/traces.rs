@@ -433,14 +433,22 @@ impl fmt::Debug for SignedClient {
     }
 }
 
-#[async_trait]
-impl HttpClient for SignedClient {
-    async fn send_bytes(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+impl SignedClient {
+    /// Signs `request` and sends it, within [`SEND_TIMEOUT`]: the whole answer, whatever its
+    /// status.
+    pub async fn send(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
         self.sign(&mut request).await?;
         let sent = self.http.request(request.map(Full::new));
         let response = tokio::time::timeout(SEND_TIMEOUT, sent).await??;
         let (parts, body) = response.into_parts();
         let body = body.collect().await?.to_bytes();
         Ok(Response::from_parts(parts, body))
+    }
+}
+
+#[async_trait]
+impl HttpClient for SignedClient {
+    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        self.send(request).await
     }
 }

@@ -4,8 +4,9 @@
 //! CloudFormation cannot see these. A new account has no API Gateway CloudWatch role (a stage that
 //! writes access logs is refused without one), may not yet have the service-linked roles ECS and
 //! Application Auto Scaling use (the first cluster of an account can race the role's creation),
-//! and starts with a Lambda concurrency quota below the usual 1,000. [`check`] reads all of it
-//! with read-only calls; [`prepare`] creates what is missing and can be created ahead.
+//! and starts with a Lambda concurrency quota below the usual 1,000; and X-Ray takes the blog's
+//! own spans only once Transaction Search is on. [`check`] reads all of it with read-only calls;
+//! [`prepare`] creates what is missing and can be created ahead.
 
 use std::fmt::Write as _;
 
@@ -64,7 +65,75 @@ pub struct AccountState {
     pub service_linked_roles: Vec<(ServiceLinkedRole, bool)>,
     /// Lambda's concurrency limits, or why they could not be read.
     pub lambda_concurrency: Result<LambdaConcurrency, String>,
+    /// Where X-Ray puts the spans it receives, or why it could not be read.
+    pub span_destination: Result<SpanDestination, String>,
 }
+
+// ANCHOR: span_destination
+/// Where X-Ray puts the spans it receives, as `GetTraceSegmentDestination` answers:
+/// `CloudWatchLogs` once Transaction Search is on (its OTLP endpoint then takes spans, the
+/// blog's among them), `XRay` before.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SpanDestination {
+    pub destination: String,
+    /// `ACTIVE`, or `PENDING` while a change takes effect.
+    pub status: String,
+}
+
+impl SpanDestination {
+    /// Whether X-Ray's OTLP endpoint takes spans: Transaction Search is on, or turning on.
+    pub fn takes_spans(&self) -> bool {
+        self.destination == "CloudWatchLogs"
+    }
+}
+
+/// Asks X-Ray where its spans go (`xray:GetTraceSegmentDestination`, read-only). Rather than build
+/// the SDK's X-Ray crate for one read, one request signed by chapter 1's client:
+/// `POST /GetTraceSegmentDestination` to the region's endpoint (or the configured one).
+pub async fn span_destination(config: &SdkConfig) -> Result<SpanDestination, String> {
+    use ch01_blog_core::traces::SignedClient;
+    let region = config.region().ok_or("no AWS region is set")?.to_string();
+    let credentials = config
+        .credentials_provider()
+        .ok_or("no AWS credentials are configured")?;
+    let client = SignedClient::new(
+        credentials,
+        region.clone(),
+        ch02_dynamodb::trust::AMAZON_TRUST_SERVICES,
+    )
+    .map_err(|err| err.to_string())?;
+    let endpoint = config.endpoint_url().map_or_else(
+        || format!("https://xray.{region}.amazonaws.com"),
+        str::to_owned,
+    );
+    let request = http::Request::post(format!(
+        "{}/GetTraceSegmentDestination",
+        endpoint.trim_end_matches('/')
+    ))
+    .header("content-type", "application/json")
+    .body(bytes::Bytes::new())
+    .map_err(|err| err.to_string())?;
+    let response = client.send(request).await.map_err(|err| err.to_string())?;
+    if !response.status().is_success() {
+        // X-Ray's errors are JSON with a message; anything else says no more than its status.
+        let message = serde_json::from_slice::<serde_json::Value>(response.body())
+            .ok()
+            .and_then(|error| {
+                let message = error.get("message").or_else(|| error.get("Message"))?;
+                Some(format!(": {}", message.as_str()?))
+            })
+            .unwrap_or_default();
+        return Err(format!(
+            "xray:GetTraceSegmentDestination answered {}{message}",
+            response.status()
+        ));
+    }
+    serde_json::from_slice(response.body()).map_err(|err| {
+        format!("xray:GetTraceSegmentDestination answered what is not its answer: {err}")
+    })
+}
+// ANCHOR_END: span_destination
 
 impl AccountState {
     /// The roles [`prepare`] will create.
@@ -133,12 +202,15 @@ pub async fn check(config: &SdkConfig) -> Result<AccountState> {
         Err(err) => Err(aws_sdk_lambda::error::DisplayErrorContext(err).to_string()),
     };
 
+    let span_destination = span_destination(config).await;
+
     Ok(AccountState {
         account,
         region,
         api_gateway_logs_role,
         service_linked_roles,
         lambda_concurrency,
+        span_destination,
     })
 }
 // ANCHOR_END: check
@@ -215,6 +287,19 @@ pub fn describe(state: &AccountState, stage_burst: u32) -> String {
         ),
     };
     let _ = writeln!(out, "  Lambda concurrency: {concurrency}");
+    let spans = match &state.span_destination {
+        Ok(destination) if destination.takes_spans() => {
+            format!("on ({}): X-Ray takes the blog's spans", destination.status)
+        }
+        Ok(_) => "off: X-Ray's OTLP endpoint refuses the blog's spans, and each refused send is \
+                  a warning line. Turn it on once for the account (chapter 12), or set \
+                  export_spans to false"
+            .to_owned(),
+        Err(why) => {
+            format!("not read ({why}); without it X-Ray refuses the blog's spans (chapter 12)")
+        }
+    };
+    let _ = writeln!(out, "  X-Ray Transaction Search: {spans}");
     out
 }
 

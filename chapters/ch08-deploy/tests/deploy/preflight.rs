@@ -7,7 +7,9 @@ use ch08_deploy::cdk::LogsRole;
 use ch08_deploy::logs_role_for;
 use ch08_deploy::preflight::{self, LambdaConcurrency, SERVICE_LINKED_ROLES, concurrency_note};
 
-use crate::support::moto_account as fresh_account;
+use ch08_deploy::preflight::AccountState;
+
+use crate::support::{account_state, moto_account as fresh_account, stand_in};
 
 #[tokio::test]
 async fn a_new_account_has_no_logs_role_and_no_service_linked_roles_and_the_deploy_creates_the_roles()
@@ -105,7 +107,54 @@ async fn the_plan_says_what_each_finding_means() {
         shown.contains("a new account's limit may be far below 1,000"),
         "{shown}"
     );
+    // Nor X-Ray's trace segment destination.
+    assert!(state.span_destination.is_err());
+    assert!(
+        shown.contains(
+            "X-Ray Transaction Search: not read (xray:GetTraceSegmentDestination answered"
+        ),
+        "{shown}"
+    );
 }
+
+// ANCHOR: transaction_search
+/// The preflight asks X-Ray, in one signed request, whether Transaction Search is on, and the
+/// plan says what its answer means for the blog's spans.
+#[tokio::test]
+async fn the_plan_says_whether_xray_takes_the_blogs_spans() {
+    for (answer, expected) in [
+        (
+            r#"{"Destination":"XRay","Status":"ACTIVE"}"#,
+            "X-Ray Transaction Search: off: X-Ray's OTLP endpoint refuses the blog's spans",
+        ),
+        (
+            r#"{"Destination":"CloudWatchLogs","Status":"PENDING"}"#,
+            "X-Ray Transaction Search: on (PENDING): X-Ray takes the blog's spans",
+        ),
+    ] {
+        let (url, mut heads) = stand_in("200 OK", "application/json", answer).await;
+        let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(url.trim_end_matches('/'))
+            .region(aws_config::Region::new("eu-west-1"))
+            .credentials_provider(aws_credential_types::Credentials::for_tests())
+            .load()
+            .await;
+        let destination = preflight::span_destination(&aws).await.expect("the answer");
+        let head = heads.recv().await.expect("one request");
+        assert!(
+            head.starts_with("POST /GetTraceSegmentDestination HTTP/1.1"),
+            "{head}"
+        );
+        assert!(head.contains("/eu-west-1/xray/aws4_request"), "{head}");
+        let state = AccountState {
+            span_destination: Ok(destination),
+            ..account_state(None)
+        };
+        let shown = preflight::describe(&state, 100);
+        assert!(shown.contains(expected), "{shown}");
+    }
+}
+// ANCHOR_END: transaction_search
 
 #[test]
 fn a_concurrency_below_the_stage_burst_is_called_out() {

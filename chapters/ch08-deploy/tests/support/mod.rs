@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use ch02_dynamodb::local::LocalDynamo;
-use ch08_deploy::preflight::{AccountState, LambdaConcurrency, SERVICE_LINKED_ROLES};
+use ch08_deploy::preflight::{
+    AccountState, LambdaConcurrency, SERVICE_LINKED_ROLES, SpanDestination,
+};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 
@@ -39,16 +41,32 @@ pub fn account_state(logs_role: Option<&str>) -> AccountState {
             limit: 1000,
             unreserved: 1000,
         }),
+        span_destination: Ok(SpanDestination {
+            destination: "CloudWatchLogs".into(),
+            status: "ACTIVE".into(),
+        }),
     }
 }
 
 /// A stand-in for checkip.amazonaws.com on loopback: answers every request with `body`, as the
 /// real one answers with your address and a newline. Returns its URL.
 pub async fn address_service(status: &'static str, body: &'static str) -> String {
+    stand_in(status, "text/plain", body).await.0
+}
+
+/// A service on loopback that answers every request with `status` and `body`, and hands the test
+/// the head of each request it read. Returns its URL and the heads.
+pub async fn stand_in(
+    status: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}/", listener.local_addr().expect("address"));
+    let (heads, received) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
+            let heads = heads.clone();
             tokio::spawn(async move {
                 // One request: read its head, answer, close.
                 let mut head = Vec::new();
@@ -59,13 +77,14 @@ pub async fn address_service(status: &'static str, body: &'static str) -> String
                         Ok(n) => head.extend_from_slice(&buffer[..n]),
                     }
                 }
+                let _ = heads.send(String::from_utf8_lossy(&head).into_owned());
                 let answer = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = stream.write_all(answer.as_bytes()).await;
             });
         }
     });
-    url
+    (url, received)
 }
