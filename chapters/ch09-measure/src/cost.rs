@@ -206,12 +206,22 @@ pub fn crossover(base: &Workload, max_rps: f64) -> Option<f64> {
 /// [`crossover`], for functions kept as `keeping`: `Some(0.0)` when the containers cost less at
 /// every rate.
 pub fn crossover_kept(base: &Workload, keeping: Keeping, max_rps: f64) -> Option<f64> {
+    crossover_with(base, |w| functions_kept(w, keeping).total(), max_rps)
+}
+
+/// [`crossover`], with `functions` as the functions' month at a workload (chapter 12 adds what
+/// tracing costs to it).
+pub fn crossover_with(
+    base: &Workload,
+    functions: impl Fn(&Workload) -> f64,
+    max_rps: f64,
+) -> Option<f64> {
     let cheaper_as_functions = |rps: f64| {
         let workload = Workload {
             requests_per_second: rps,
             ..*base
         };
-        functions_kept(&workload, keeping).total() < containers_monthly(&workload).total()
+        functions(&workload) < containers_monthly(&workload).total()
     };
     if !cheaper_as_functions(0.0) {
         return Some(0.0);
