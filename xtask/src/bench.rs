@@ -13,9 +13,13 @@ pub fn run(options: &[String]) -> Result<()> {
     if options.iter().any(|option| option == "--deployed") {
         return deployed(options);
     }
+    if options == ["--render"] {
+        return render();
+    }
     if let Some(option) = options.first() {
         anyhow::bail!(
-            "cargo xtask bench takes no option {option:?}: only -- --deployed, for your deployed stack"
+            "cargo xtask bench takes no option {option:?}: only -- --deployed, for your deployed \
+             stack, or -- --render, to write the pages again from the figures"
         );
     }
     let started = Instant::now();
@@ -59,6 +63,29 @@ pub fn run(options: &[String]) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `cargo xtask bench -- --render`: the pages, charts and targets written again from the figures
+/// in `book/src/measurements/results.json`, measuring nothing (after a change to the report).
+fn render() -> Result<()> {
+    process::run(
+        cargo()
+            .args([
+                "run",
+                "--quiet",
+                "--locked",
+                "-p",
+                "ch09-measure",
+                "--bin",
+                "bench",
+                "--",
+            ])
+            .arg("--render")
+            .arg("--out")
+            .arg(root().join("book/src/measurements"))
+            .arg("--targets")
+            .arg(root().join("chapters/ch09-measure/TARGETS.md")),
+    )
 }
 
 /// `cargo xtask bench -- --deployed`: the latency of the stack `cargo xtask deploy` recorded, from

@@ -1,7 +1,7 @@
 //! What a measured program answers from, and anything else that sets its row apart: the "store"
 //! column of the book's tables.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backing {
@@ -47,5 +47,25 @@ impl std::fmt::Display for Backing {
 impl Serialize for Backing {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.label())
+    }
+}
+
+/// Every backing, to read one back from its label.
+const ALL: [Backing; 7] = [
+    Backing::None,
+    Backing::Memory,
+    Backing::MemoryAccessLog,
+    Backing::Dynamodb,
+    Backing::DynamodbPlain,
+    Backing::DynamodbSystemBundle,
+    Backing::DynamodbConnectAtFirstCall,
+];
+
+impl<'de> Deserialize<'de> for Backing {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let label = String::deserialize(deserializer)?;
+        ALL.into_iter()
+            .find(|backing| backing.label() == label)
+            .ok_or_else(|| serde::de::Error::custom(format!("no backing is labelled {label:?}")))
     }
 }

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::backing::Backing;
 use crate::machine::{cpu_seconds, memory_kib};
@@ -112,7 +112,7 @@ fn health_is_200(port: u16) -> bool {
 }
 
 /// One load run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Load {
     pub name: String,
     pub store: Backing,

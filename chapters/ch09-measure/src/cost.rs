@@ -8,14 +8,14 @@ use ch06_infrastructure::prices::{
     PROVISIONED_DURATION_ARM_GB_SECOND, PUBLIC_IPV4_HOUR,
 };
 use ch06_infrastructure::settings::{FUNCTION_MEMORY_MB, TASK_CPU_UNITS, TASK_MEMORY_MIB};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// AWS prices a month as 730 hours.
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 // ANCHOR: workload
 /// The traffic and what each request takes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
     /// Steady requests per second, all month.
     pub requests_per_second: f64,

@@ -16,7 +16,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 // ANCHOR: share
 /// The memory size at which a function has one vCPU.
@@ -55,7 +55,7 @@ pub fn choose_memory(curve: &[(u32, f64)], budget_vs_one_vcpu: f64) -> Option<u3
 
 /// When the function gets its share: AWS does not document how much CPU init gets, and public
 /// measurements report it boosted, so the harness measures both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InitCpu {
     /// Init at the full CPU of this machine's core; invocations at the share.
     Full,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use bytes::Bytes;
 use ch06_infrastructure::settings::FUNCTION_MEMORY_MB;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 
@@ -83,7 +83,7 @@ impl std::fmt::Debug for Function {
 }
 
 /// What one function measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionResult {
     pub name: String,
     pub store: Backing,
@@ -115,7 +115,7 @@ pub struct FunctionResult {
 }
 
 /// A function run by an extension: its init in three parts that add up to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InitPartsResult {
     /// The extension's start, to its registration.
     pub extension_ms: Summary,
@@ -136,7 +136,7 @@ pub fn measured<'a>(
     results.iter().find(|f| f.name == name && f.store == store)
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenedConnections {
     pub in_init: u64,
     pub in_first_call: u64,

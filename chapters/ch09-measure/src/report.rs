@@ -12,16 +12,34 @@ use ch10_between::web_adapter::ADAPTER_FUNCTION_NAME;
 
 use crate::backing::Backing;
 use crate::functions::{FunctionResult, measured};
-use crate::run::{CostPoint, Results, SizePoint};
+use crate::run::{CostPoint, RatioRound, Results, SizePoint};
 
 /// Writes every figure into `out` (the book's folder), and the project's own targets, met or
 /// not, into `targets_file` (a file for the people who change this code, not for the book).
+/// A run's figures, read back from the `results.json` [`write`] wrote.
+pub fn read_results(file: &Path) -> Result<Results> {
+    let text = std::fs::read_to_string(file)?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Writes the pages, the charts and the targets again from the figures already in `out`: what a
+/// change to this report's code needs, without measuring again.
+pub fn render_again(out: &Path, targets_file: &Path) -> Result<()> {
+    write_pages(&read_results(&out.join("results.json"))?, out, targets_file)
+}
+
 pub fn write(results: &Results, out: &Path, targets_file: &Path) -> Result<()> {
     std::fs::create_dir_all(out)?;
     std::fs::write(
         out.join("results.json"),
         serde_json::to_string_pretty(results)? + "\n",
     )?;
+    write_pages(results, out, targets_file)
+}
+
+/// The pages, the charts and the targets of [`write`], from `results`.
+pub fn write_pages(results: &Results, out: &Path, targets_file: &Path) -> Result<()> {
+    std::fs::create_dir_all(out)?;
     std::fs::write(out.join("machine.md"), machine(results)?)?;
     std::fs::write(out.join("functions.md"), functions(results)?)?;
     std::fs::write(out.join("container.md"), container(results)?)?;
@@ -261,22 +279,77 @@ fn container(results: &Results) -> Result<String, std::fmt::Error> {
             .find(|l| l.name == "GET /blog/{id}" && l.store == store)
             .map(|l| l.cpu_us_per_request)
     };
+    let spread = round_spread(&c.ratio_rounds);
     if let (Some(quiet), Some(logged)) = (read(Backing::Memory), read(Backing::MemoryAccessLog)) {
+        let finding = match told_apart(logged, quiet, spread) {
+            Some(share) => format!(
+                "the log line is {:.0}% of its work per request (beyond {})",
+                share * 100.0,
+                spread_words(spread)
+            ),
+            None => format!(
+                "a difference this run cannot tell from noise ({})",
+                spread_words(spread)
+            ),
+        };
         writeln!(
             out,
-            "\nWith the access log on (one line per request to standard error, here `/dev/null`), `GET /blog/{{id}}` on the memory store costs the server {logged:.1} µs of CPU instead of {quiet:.1} µs: the log line is {:.0}% of its work per request. Every other row runs with the log off, as the ceiling has none.",
-            (logged - quiet) / logged * 100.0
+            "\nWith the access log on (one line per request to standard error, here `/dev/null`), `GET /blog/{{id}}` on the memory store costs the server {logged:.1} µs of CPU instead of {quiet:.1} µs: {finding}. Every other row runs with the log off, as the ceiling has none.",
         )?;
     }
     if let (Some(tls), Some(plain)) = (read(Backing::Dynamodb), read(Backing::DynamodbPlain)) {
+        let finding = match told_apart(tls, plain, spread) {
+            Some(share) => format!(
+                "The difference, {:+.1} µs ({:+.0}%, beyond {}), is encrypting each call on a kept connection less opening a connection for each.",
+                tls - plain,
+                share * 100.0,
+                spread_words(spread)
+            ),
+            None => format!(
+                "This run cannot tell encrypting each call on a kept connection from opening a connection for each ({}).",
+                spread_words(spread)
+            ),
+        };
         writeln!(
             out,
-            "\nOver TLS on connections kept open, as DynamoDB's endpoint keeps them, `GET /blog/{{id}}` costs the server {tls:.1} µs of CPU; straight to moto, over plain HTTP with a new connection for every call, {plain:.1} µs. The difference, {:+.1} µs, is encrypting each call on a kept connection less opening a connection for each.",
-            tls - plain
+            "\nOver TLS on connections kept open, as DynamoDB's endpoint keeps them, `GET /blog/{{id}}` costs the server {tls:.1} µs of CPU; straight to moto, over plain HTTP with a new connection for every call, {plain:.1} µs. {finding}",
         )?;
     }
     Ok(out)
 }
+
+// ANCHOR: spread
+/// The run's own spread: the ceiling measures the same row (`GET /blog/{id}` on the memory
+/// store) in alternating rounds, and its throughput moves between them by this share of their
+/// median. `None` with fewer than two rounds: one round shows no spread.
+pub fn round_spread(rounds: &[RatioRound]) -> Option<f64> {
+    if rounds.len() < 2 {
+        return None;
+    }
+    let mut rps: Vec<f64> = rounds.iter().map(|round| round.ours_rps).collect();
+    rps.sort_by(f64::total_cmp);
+    let median = rps[rps.len() / 2];
+    Some((rps[rps.len() - 1] - rps[0]) / median)
+}
+
+/// How much more `a` is than `b`, as a share of the larger, when the difference is larger than
+/// the run's `spread`; `None` when the run cannot tell them apart (or has no spread to judge by).
+pub fn told_apart(a: f64, b: f64, spread: Option<f64>) -> Option<f64> {
+    let share = (a - b) / a.abs().max(b.abs());
+    spread.filter(|spread| share.abs() > *spread).map(|_| share)
+}
+
+/// The spread, in the words a sentence of the report gives it.
+fn spread_words(spread: Option<f64>) -> String {
+    match spread {
+        Some(spread) => format!(
+            "the {:.0}% by which the same row's throughput moved between the ceiling's rounds",
+            spread * 100.0
+        ),
+        None => "one round of the ceiling shows no spread to judge a difference by".to_owned(),
+    }
+}
+// ANCHOR_END: spread
 
 /// One target of the chapter: what it asks, what was measured, and whether it is met.
 struct Target {
@@ -995,4 +1068,69 @@ fn legend_line(
     width: u32,
 ) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> + 'static {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width))
+}
+
+#[cfg(test)]
+mod committed {
+    use std::path::Path;
+
+    use super::{read_results, write_pages};
+
+    /// The book's measurement pages, its charts and the targets file are what this code writes
+    /// from the committed figures: none is typed by hand, and none is left behind when the
+    /// report's code changes (`cargo xtask bench --render` writes them again).
+    /// A difference within the run's own spread is not stated as a finding.
+    #[test]
+    fn a_difference_is_a_finding_only_beyond_the_runs_spread() {
+        use super::{RatioRound, round_spread, told_apart};
+        let rounds: Vec<RatioRound> = [90.0, 100.0, 105.0]
+            .map(|ours_rps| RatioRound {
+                ours_rps,
+                hello_rps: 120.0,
+            })
+            .to_vec();
+        // (105 - 90) / 100: the rounds moved by 15%.
+        let spread = round_spread(&rounds);
+        assert!((spread.unwrap() - 0.15).abs() < 1e-9);
+        // 7% (a rerun's "-7%") is within it; 40% is not.
+        assert_eq!(told_apart(93.0, 100.0, spread), None);
+        assert!((told_apart(100.0, 60.0, spread).unwrap() - 0.4).abs() < 1e-9);
+        // One round judges nothing.
+        assert_eq!(round_spread(&rounds[..1]), None);
+        assert_eq!(told_apart(100.0, 10.0, None), None);
+    }
+
+    #[test]
+    fn the_measurement_pages_are_the_report_of_the_committed_results() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let committed = root.join("../../book/src/measurements");
+        let results = read_results(&committed.join("results.json"))
+            .expect("the committed figures are a run's results");
+        let out = std::env::temp_dir().join(format!("ch09-report-{}", std::process::id()));
+        // The pages read the figures from the folder they are written to, as in the book.
+        std::fs::create_dir_all(&out).expect("the report's folder");
+        std::fs::copy(committed.join("results.json"), out.join("results.json")).expect("copy");
+        write_pages(&results, &out, &out.join("TARGETS.md")).expect("the report");
+        let mut stale = Vec::new();
+        for entry in std::fs::read_dir(&out).expect("the report's folder") {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().expect("a name").to_owned();
+            let against = if name == "TARGETS.md" {
+                root.join("TARGETS.md")
+            } else {
+                committed.join(&name)
+            };
+            if std::fs::read(&path).ok() != std::fs::read(&against).ok() {
+                stale.push(against.display().to_string());
+            }
+        }
+        if stale.is_empty() {
+            std::fs::remove_dir_all(&out).expect("remove the report");
+        }
+        assert_eq!(
+            stale,
+            Vec::<String>::new(),
+            "not what the report writes from results.json: run `cargo xtask bench --render`"
+        );
+    }
 }

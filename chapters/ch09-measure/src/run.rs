@@ -19,7 +19,7 @@ use ch06_infrastructure::prices::{
 use ch10_between::web_adapter::{
     ADAPTER_FUNCTION_NAME, EXTENSION_NAME, SERVER_PORT_VARIABLE, adapter_settings,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::backing::Backing;
 use crate::container::{Load, Pressure, Route, Server, load, post_script, start_to_health};
@@ -90,7 +90,7 @@ impl Options {
 }
 
 /// Everything one run measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Results {
     pub machine: Machine,
     pub tools: Vec<(String, String)>,
@@ -107,7 +107,7 @@ pub struct Results {
 /// One memory size of the curve: `get-post` on DynamoDB (TLS) at that size's share of a CPU,
 /// with init at the share and with init at full CPU, its connection opened during init (as it
 /// ships) and by the first call; and what Lambda charges at that size.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SizePoint {
     pub memory_mb: u32,
     pub cpu_share: f64,
@@ -126,7 +126,7 @@ pub struct SizePoint {
     pub per_million_cold: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContainerResults {
     pub start_to_health_ms: Summary,
     pub loads: Vec<Load>,
@@ -138,13 +138,13 @@ pub struct ContainerResults {
 }
 
 /// One round of the ceiling: our server's requests per second, then the hello-world server's.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct RatioRound {
     pub ours_rps: f64,
     pub hello_rps: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sizes {
     pub functions: Vec<FunctionSize>,
     /// The layers: the Lambda Web Adapter's.
@@ -154,14 +154,14 @@ pub struct Sizes {
 }
 
 /// One function as chapter 6 packages it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionSize {
     pub name: String,
     pub zip_bytes: u64,
     pub binary_bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CostResults {
     pub workload: Workload,
     pub crossover_rest_rps: Option<f64>,
@@ -174,7 +174,7 @@ pub struct CostResults {
 
 /// One of chapter 10's shapes in the cost model: the four functions' workload, with the
 /// difference this run measured between its warm call and `get-post`'s added to each call.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShapeCost {
     pub name: String,
     /// Its front door's name (`REST API`, `function URL`).
@@ -184,7 +184,7 @@ pub struct ShapeCost {
 }
 
 /// Each variant's monthly bill at one steady rate of requests.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CostPoint {
     pub requests_per_second: f64,
     pub functions_rest: f64,

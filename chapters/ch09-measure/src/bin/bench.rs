@@ -11,11 +11,11 @@ use clap::Parser;
 struct Args {
     /// The folder holding the binaries to measure (get-posts, ..., blog-server, hello-function,
     /// hello-server).
-    #[arg(long)]
-    bin_dir: PathBuf,
+    #[arg(long, required_unless_present = "render")]
+    bin_dir: Option<PathBuf>,
     /// What `cargo xtask package` staged (for the sizes).
-    #[arg(long)]
-    package_dir: PathBuf,
+    #[arg(long, required_unless_present = "render")]
+    package_dir: Option<PathBuf>,
     /// Where the results go (results.json, the tables, the charts).
     #[arg(long)]
     out: PathBuf,
@@ -27,18 +27,25 @@ struct Args {
     quick: bool,
     /// The Lambda Web Adapter built for this machine (`cargo xtask bench` builds it with the
     /// crate's release profile), which runs chapter 10's second shape.
+    #[arg(long, required_unless_present = "render")]
+    adapter: Option<PathBuf>,
+    /// Measure nothing: write the pages, charts and targets again from `--out`'s results.json.
     #[arg(long)]
-    adapter: PathBuf,
+    render: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.render {
+        return ch09_measure::report::render_again(&args.out, &args.targets);
+    }
+    let required = "clap requires it without --render";
     let options = ch09_measure::run::Options {
-        bin_dir: args.bin_dir,
-        package_dir: args.package_dir,
+        bin_dir: args.bin_dir.expect(required),
+        package_dir: args.package_dir.expect(required),
         quick: args.quick,
-        adapter: args.adapter,
+        adapter: args.adapter.expect(required),
     };
     let results = ch09_measure::run::run(&options).await?;
     ch09_measure::report::write(&results, &args.out, &args.targets)?;
