@@ -23,14 +23,12 @@ pub mod logs;
 pub mod openapi;
 #[cfg(feature = "test-support")]
 pub mod test_support;
-#[cfg(feature = "traces")]
-pub mod traces;
 
 pub use api::{
     ApiRequest, ApiResponse, Blog, COLLECTION_METHODS, CORS_ORIGIN_ENV, DEFAULT_LIMIT,
-    EVERY_RESPONSE_HEADERS, ErrorBody, ITEM_METHODS, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES,
-    PREFLIGHT_MAX_AGE, PostPage, REQUEST_ID_HEADER, RequestInfo, TRACE_HEADER, allowed_origin,
-    escaped_json_len, preflight, trace_root,
+    EVERY_RESPONSE_HEADERS, ErrorBody, ITEM_METHODS, JoinFrontDoor, MAX_BODY_BYTES, MAX_LIMIT,
+    MAX_PAGE_BYTES, PREFLIGHT_MAX_AGE, PostPage, REQUEST_ID_HEADER, RequestInfo, TRACE_HEADER,
+    allowed_origin, escaped_json_len, join_spans_to_front_door, preflight, trace_root,
 };
 pub use clock::{Clock, IdGenerator, SequentialIds, SteppingClock, SystemClock, UuidIds};
 pub use error::BlogError;

@@ -31,8 +31,8 @@ where
 }
 
 /// The lines of [`json_lines`], as one layer with its own level: the spans a trace collects are
-/// DEBUG spans, which the lines never show.
-fn lines<S, W>(level: LevelFilter, writer: W) -> impl Layer<S> + Send + Sync
+/// DEBUG spans, which the lines never show (chapter 12 adds a layer for them beside this one).
+pub fn lines<S, W>(level: LevelFilter, writer: W) -> impl Layer<S> + Send + Sync
 where
     S: Subscriber + for<'span> LookupSpan<'span>,
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
@@ -47,23 +47,6 @@ where
         .with_filter(level)
 }
 // ANCHOR_END: json_lines
-
-// ANCHOR: with_traces
-/// The same lines, and the blog's spans for `traces` to send to X-Ray.
-#[cfg(feature = "traces")]
-pub fn json_lines_and_spans<W>(
-    level: LevelFilter,
-    writer: W,
-    traces: &crate::traces::Traces,
-) -> impl Subscriber + Send + Sync
-where
-    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-{
-    tracing_subscriber::registry()
-        .with(lines(level, writer))
-        .with(traces.layer())
-}
-// ANCHOR_END: with_traces
 
 /// Log lines kept in memory, for a test to read back: a writer for [`json_lines`] (tests only).
 #[cfg(feature = "test-support")]

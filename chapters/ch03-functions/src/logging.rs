@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ch01_blog_core::traces::{ENDPOINT_VARIABLE, ExportTo, TraceSetupError, Traces};
+use ch12_operating::traces::{ENDPOINT_VARIABLE, ExportTo, TraceSetupError, Traces};
 use lambda_http::BoxFuture;
 use lambda_http::lambda_runtime::{Error, LambdaInvocation};
 use lambda_http::tower::{Layer, Service};
@@ -24,7 +24,8 @@ pub fn init_json_logs() {
 /// The same lines and, when the stack names X-Ray's OTLP endpoint, the blog's spans for
 /// `function`, signed with the function's role: what [`ShipSpans`] sends after each invocation.
 pub async fn init_logs_and_traces(function: &str) -> Result<Option<Arc<Traces>>, TraceSetupError> {
-    use ch01_blog_core::logs::{json_lines_and_spans, level_from_env};
+    use ch01_blog_core::logs::level_from_env;
+    use ch12_operating::traces::json_lines_and_spans;
     if std::env::var_os(ENDPOINT_VARIABLE).is_none() {
         init_json_logs();
         return Ok(None);

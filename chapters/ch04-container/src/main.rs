@@ -5,11 +5,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ch01_blog_core::Blog;
-use ch01_blog_core::traces::{TraceSetupError, Traces};
 use ch04_container::config::Config;
 use ch04_container::router::App;
 use ch04_container::server::{serve, shutdown_signal};
 use ch04_container::spans::{SHIP_EVERY, ship_every, traces_from_env};
+use ch12_operating::traces::{TraceSetupError, Traces};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -81,7 +81,8 @@ async fn main() -> ExitCode {
 /// the blog's spans when the stack names X-Ray's endpoint; on your machine readable text
 /// (`LOG_FORMAT=json` asks for the JSON here too).
 async fn init_logs() -> Result<Option<Arc<Traces>>, TraceSetupError> {
-    use ch01_blog_core::logs::{json_lines, json_lines_and_spans, level_from_env};
+    use ch01_blog_core::logs::{json_lines, level_from_env};
+    use ch12_operating::traces::json_lines_and_spans;
     let json = std::env::var_os("AWS_EXECUTION_ENV").is_some()
         || std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
     if json {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ch01_blog_core::traces::{ENDPOINT_VARIABLE, ExportTo, TraceSetupError, Traces};
+use ch12_operating::traces::{ENDPOINT_VARIABLE, ExportTo, TraceSetupError, Traces};
 
 // ANCHOR: ship_every
 /// How often the server sends the spans it has kept: the interval of OpenTelemetry's own batch

@@ -89,10 +89,10 @@ impl SpanDestination {
 }
 
 /// Asks X-Ray where its spans go (`xray:GetTraceSegmentDestination`, read-only). Rather than build
-/// the SDK's X-Ray crate for one read, one request signed by chapter 1's client:
+/// the SDK's X-Ray crate for one read, one request signed by chapter 12's client:
 /// `POST /GetTraceSegmentDestination` to the region's endpoint (or the configured one).
 pub async fn span_destination(config: &SdkConfig) -> Result<SpanDestination, String> {
-    use ch01_blog_core::traces::SignedClient;
+    use ch12_operating::traces::SignedClient;
     let region = config.region().ok_or("no AWS region is set")?.to_string();
     let credentials = config
         .credentials_provider()

@@ -4,12 +4,14 @@
 //! JSON objects, the way CloudWatch Logs Insights discovers their fields. [`alarms`] and
 //! [`queries`] describe what the stack watches and the questions saved for the logs; [`shipping`]
 //! the alias the front doors invoke each function through; [`tracing_setup`] what reaches X-Ray
-//! and what it costs. The stack (chapter 6) reads them through [`description`].
+//! and what it costs, and `traces` (feature `traces`) sends the blog's own spans there. The stack (chapter 6) reads them through [`description`].
 
 pub mod alarms;
 pub mod log_lines;
 pub mod queries;
 pub mod shipping;
+#[cfg(feature = "traces")]
+pub mod traces;
 pub mod tracing_setup;
 
 use serde_json::{Value, json};

@@ -24,5 +24,8 @@ pub use headers::{
 };
 pub use limits::{DEFAULT_LIMIT, MAX_BODY_BYTES, MAX_LIMIT, MAX_PAGE_BYTES};
 pub use message::{ApiRequest, ApiResponse};
-pub use observe::{REQUEST_ID_HEADER, RequestInfo, TRACE_HEADER, trace_root};
+pub use observe::{
+    JoinFrontDoor, REQUEST_ID_HEADER, RequestInfo, TRACE_HEADER, join_spans_to_front_door,
+    trace_root,
+};
 pub use page::{PostPage, escaped_json_len};

@@ -8,8 +8,8 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use bytes::Bytes;
 use ch01_blog_core::test_support::raw_http::send;
-use ch01_blog_core::traces::{ExportTo, SIGNING_NAME, Traces};
 use ch05_payloads::Variant;
+use ch12_operating::traces::{ExportTo, SIGNING_NAME, Traces};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response};
@@ -293,13 +293,13 @@ fn hex(bytes: &[u8]) -> String {
 /// The stack names the variables and the endpoint chapter 1's `traces` reads.
 #[test]
 fn the_description_names_the_variables_the_binaries_read() {
-    use ch01_blog_core::traces::{ENDPOINT_VARIABLE, RATIO_VARIABLE};
+    use ch12_operating::traces::{ENDPOINT_VARIABLE, RATIO_VARIABLE};
     use ch12_operating::tracing_setup::TRACING;
     assert_eq!(TRACING.endpoint_variable, ENDPOINT_VARIABLE);
     assert_eq!(TRACING.ratio_variable, RATIO_VARIABLE);
     assert_eq!(
         TRACING.container_ratio,
-        ch01_blog_core::traces::DEFAULT_RATIO
+        ch12_operating::traces::DEFAULT_RATIO
     );
     assert!(
         TRACING

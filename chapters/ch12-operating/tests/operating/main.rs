@@ -1,7 +1,6 @@
 //! Chapter 12's tests: the one log shape of both variants, their spans, and what the stack builds
 //! from chapter 12's description.
 
-mod cost;
 mod export;
 mod logs;
 mod stack;

@@ -1,7 +1,8 @@
-//! The request's and the store's spans, sent to AWS X-Ray: OpenTelemetry's SDK keeps the spans
-//! `tracing` makes, and [`Traces::ship`] sends what it kept to X-Ray's OTLP endpoint in one
-//! request signed with the process's AWS credentials. No collector, no agent and no Lambda layer:
-//! the binary signs its own requests, as the AWS SDK does for DynamoDB.
+//! The request's and the store's spans (chapter 1's `Blog::observe` makes them), sent to AWS
+//! X-Ray: OpenTelemetry's SDK keeps the spans `tracing` makes, and [`Traces::ship`] sends what it
+//! kept to X-Ray's OTLP endpoint in one request signed with the process's AWS credentials. No
+//! collector, no agent and no Lambda layer: the binary signs its own requests, as the AWS SDK
+//! does for DynamoDB.
 //!
 //! When to ship is the caller's choice, and the two variants choose differently: a function ships
 //! after each invocation has answered, before it asks Lambda for the next event (a frozen
@@ -156,6 +157,7 @@ impl Traces {
             .build()
             .map_err(|error| TraceSetupError::Exporter(error.to_string()))?;
         opentelemetry_sdk::trace::SpanExporter::set_resource(&mut exporter, &resource);
+        ch01_blog_core::join_spans_to_front_door(join_front_door);
         Ok(Self {
             provider,
             kept,
@@ -194,6 +196,23 @@ impl Traces {
 }
 // ANCHOR_END: traces
 
+// ANCHOR: with_traces
+/// Chapter 1's JSON lines, and the blog's spans for `traces` to send to X-Ray.
+pub fn json_lines_and_spans<W>(
+    level: tracing_subscriber::filter::LevelFilter,
+    writer: W,
+    traces: &Traces,
+) -> impl Subscriber + Send + Sync
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing_subscriber::layer::SubscriberExt as _;
+    tracing_subscriber::registry()
+        .with(ch01_blog_core::logs::lines(level, writer))
+        .with(traces.layer())
+}
+// ANCHOR_END: with_traces
+
 // ANCHOR: front_door
 thread_local! {
     /// The trace id the next root span takes: the front door's, set by [`join_front_door`]
@@ -201,7 +220,8 @@ thread_local! {
     static FRONT_DOOR_TRACE: Cell<Option<TraceId>> = const { Cell::new(None) };
 }
 
-/// Puts the request's span in the trace its front door started. `header` is an
+/// Puts the request's span in the trace its front door started ([`Traces::new`] has chapter 1's
+/// `Blog::observe` call it on each request's span). `header` is an
 /// `X-Amzn-Trace-Id` value: Lambda's (`Root`, `Parent`: the function's segment, `Sampled`) makes
 /// the span a child of the function's segment, sampled as X-Ray sampled the invocation; the load
 /// balancer's (`Root` alone) makes it the root of a trace with the load balancer's trace id, so
