@@ -171,8 +171,13 @@ impl Traces {
     where
         S: Subscriber + for<'span> LookupSpan<'span> + Send + Sync,
     {
+        // Only what a trace reads: no busy and idle times, no thread, no source location, so a
+        // span's size does not vary from one request to the next.
         tracing_opentelemetry::layer()
             .with_tracer(self.provider.tracer("blog"))
+            .with_tracked_inactivity(false)
+            .with_threads(false)
+            .with_location(false)
             .with_filter(tracing_subscriber::filter::filter_fn(|metadata| {
                 metadata.is_span() && metadata.target().starts_with(BLOG_TARGET)
             }))
