@@ -11,6 +11,9 @@
 //! - `cargo xtask bench`: chapter 9's measurements, written into the book.
 //! - `cargo xtask exercises`: every "Break it" exercise, tried on a scratch copy.
 //! - `cargo xtask setup`: the Python tools (moto) in `.venv`, for the chapters' examples.
+//! - `cargo xtask doctor`: what this machine has of what each goal needs (read, run the
+//!   chapters, test, deploy, measure) and what to do about the rest; `--write` copies the table
+//!   into the book (`book/src/setting-up/doctor.txt`).
 //!
 //! One module per command; `tools` installs and finds what they need, `process` runs programs.
 
@@ -19,6 +22,7 @@ mod browser;
 mod contract;
 mod counts;
 mod demo;
+mod doctor;
 mod exercises;
 mod infra;
 mod local_demo;
@@ -85,6 +89,14 @@ enum Task {
     /// Install the Python tools of requirements.txt into .venv (moto for the DynamoDB chapters'
     /// examples and tests): what `cargo xtask test` does first, alone.
     Setup,
+    /// Check this machine for what each goal needs (read the book, run the chapters, run every
+    /// test, deploy, measure): one row per tool, with what to do when it is missing. Fails only
+    /// when the chapters cannot run.
+    Doctor {
+        /// Also write the table into the book (book/src/setting-up/doctor.txt).
+        #[arg(long)]
+        write: bool,
+    },
     /// Try every "Break it" exercise of the book (book/exercises.json) on a scratch copy of the
     /// workspace: each change must compile and make the test it names fail.
     Exercises,
@@ -121,6 +133,7 @@ fn main() -> ExitCode {
         Task::Bench { options } => bench::run(&options),
         Task::Exercises => exercises::run(),
         Task::Setup => tools::ensure_python_tools().map(drop),
+        Task::Doctor { write } => doctor::run(write),
         Task::Deploy { options } => demo::deploy("deploy", &options, true),
         Task::Destroy { options } => demo::deploy("destroy", &options, false),
     };

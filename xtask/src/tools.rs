@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::process::{cargo, root, run};
 
 /// The mdBook release the book is written for.
-const MDBOOK_VERSION: &str = "0.5.4";
+pub(crate) const MDBOOK_VERSION: &str = "0.5.4";
 
 /// A Python virtual environment of the project's and the requirements file it is made from.
 #[derive(Debug, Clone, Copy)]
