@@ -230,8 +230,36 @@ pub const LAMBDA_STREAMED_GB: Price = Price {
     evidence: Evidence::AwsText,
 };
 
+/// Logs a function, an API's access log or a task sends to CloudWatch Logs, Standard class (a
+/// function's logs are priced in tiers since May 2025; this is the first tier's price, the same).
+pub const CLOUDWATCH_LOGS_INGESTED_GB: Price = Price {
+    what: "CloudWatch Logs ingestion, Standard class",
+    dollars: 0.50,
+    per: "GB",
+    source: "https://aws.amazon.com/cloudwatch/pricing/",
+    checked: CHECKED_WARM,
+    evidence: Evidence::PricingPageTable,
+};
+
+/// What every account gets free each month, whatever its age (AWS's "always free" offers; the
+/// 12-month offers, such as API Gateway's million calls, ended for accounts created from 15 July
+/// 2025, which get credits instead).
+pub mod always_free {
+    /// Lambda requests a month.
+    pub const LAMBDA_REQUESTS: f64 = 1_000_000.0;
+    /// Lambda GB-seconds a month.
+    pub const LAMBDA_GB_SECONDS: f64 = 400_000.0;
+    /// GB of logs CloudWatch Logs ingests a month.
+    pub const LOGS_GB: f64 = 5.0;
+    /// Where each is stated.
+    pub const SOURCES: [&str; 2] = [
+        "https://aws.amazon.com/lambda/pricing/",
+        "https://aws.amazon.com/cloudwatch/pricing/",
+    ];
+}
+
 /// Every price above, for the book's table of sources.
-pub const ALL: [Price; 20] = [
+pub const ALL: [Price; 21] = [
     LAMBDA_REQUEST,
     LAMBDA_ARM_GB_SECOND,
     API_GATEWAY_REST_REQUEST,
@@ -252,6 +280,7 @@ pub const ALL: [Price; 20] = [
     MANAGED_INSTANCES_FEE,
     EC2_M7G_XLARGE_HOUR,
     LAMBDA_STREAMED_GB,
+    CLOUDWATCH_LOGS_INGESTED_GB,
 ];
 
 /// The load balancer has a node, and so a public IPv4 address, in each of its subnets: one per

@@ -2,10 +2,11 @@
 //! table they share (DynamoDB) costs the same for both and is left out.
 
 use ch06_infrastructure::prices::{
-    ALB_HOUR, ALB_LCU_HOUR, API_GATEWAY_REST_REQUEST, EC2_M7G_XLARGE_HOUR, FARGATE_ARM_GB_HOUR,
-    FARGATE_ARM_VCPU_HOUR, LAMBDA_ARM_GB_SECOND, LAMBDA_REQUEST, LOAD_BALANCER_ADDRESSES,
-    MANAGED_INSTANCES_FEE, PROVISIONED_CONCURRENCY_ARM_GB_SECOND,
-    PROVISIONED_DURATION_ARM_GB_SECOND, PUBLIC_IPV4_HOUR,
+    ALB_HOUR, ALB_LCU_HOUR, API_GATEWAY_REST_REQUEST, CLOUDWATCH_LOGS_INGESTED_GB,
+    EC2_M7G_XLARGE_HOUR, FARGATE_ARM_GB_HOUR, FARGATE_ARM_VCPU_HOUR, LAMBDA_ARM_GB_SECOND,
+    LAMBDA_REQUEST, LOAD_BALANCER_ADDRESSES, MANAGED_INSTANCES_FEE,
+    PROVISIONED_CONCURRENCY_ARM_GB_SECOND, PROVISIONED_DURATION_ARM_GB_SECOND, PUBLIC_IPV4_HOUR,
+    always_free,
 };
 use ch06_infrastructure::settings::{FUNCTION_MEMORY_MB, TASK_CPU_UNITS, TASK_MEMORY_MIB};
 use serde::{Deserialize, Serialize};
@@ -51,29 +52,17 @@ impl Bill {
     }
 }
 
-// ANCHOR: functions
 /// The GB-seconds Lambda bills one invocation of `duration_ms` at `memory_mb`: the duration
 /// rounded up to the millisecond, times the memory in GB.
 pub fn gb_seconds(duration_ms: f64, memory_mb: u32) -> f64 {
     (duration_ms.ceil() / 1000.0) * (f64::from(memory_mb) / 1024.0)
 }
 
-/// The functions: per request (Lambda and API Gateway) and per GB-second of running.
+/// The functions: per request (Lambda and API Gateway) and per GB-second of running, as the
+/// stack is deployed ([`functions_assuming`] with [`Assumptions::AS_DEPLOYED`]).
 pub fn functions_monthly(workload: &Workload) -> Bill {
-    let requests = workload.requests_per_month();
-    let gb_seconds = requests * gb_seconds(workload.function_ms, FUNCTION_MEMORY_MB);
-    Bill {
-        parts: vec![
-            ("Lambda requests", requests * LAMBDA_REQUEST.dollars),
-            ("Lambda duration", gb_seconds * LAMBDA_ARM_GB_SECOND.dollars),
-            (
-                "API Gateway requests",
-                requests * workload.api_gateway_per_request,
-            ),
-        ],
-    }
+    functions_assuming(workload, &Assumptions::AS_DEPLOYED)
 }
-// ANCHOR_END: functions
 
 /// Lambda's own price of a million invocations of `duration_ms` each at `memory_mb`: requests
 /// and duration, without the front door's.
@@ -85,9 +74,14 @@ pub fn lambda_per_million(duration_ms: f64, memory_mb: u32) -> f64 {
 /// How many tasks the service runs for this traffic: at least one, and enough that none is
 /// busier than the scaling target.
 pub fn tasks_needed(workload: &Workload) -> u32 {
-    let vcpu = f64::from(TASK_CPU_UNITS) / 1024.0;
+    tasks_assuming(workload, &Assumptions::AS_DEPLOYED)
+}
+
+/// [`tasks_needed`], for tasks of `assumed`'s size, and at least its `min_tasks`.
+fn tasks_assuming(workload: &Workload, assumed: &Assumptions) -> u32 {
+    let vcpu = f64::from(assumed.task_cpu_units) / 1024.0;
     let busy = workload.requests_per_second * workload.cpu_ms_per_request / 1000.0;
-    ((busy / (vcpu * TASK_CPU_TARGET)).ceil() as u32).max(1)
+    ((busy / (vcpu * TASK_CPU_TARGET)).ceil() as u32).max(assumed.min_tasks)
 }
 
 /// Load balancer capacity units an hour: the largest of its dimensions. Assumes every request
@@ -103,28 +97,39 @@ pub fn lcus(workload: &Workload) -> f64 {
         .max(gigabytes_an_hour)
 }
 
-// ANCHOR: containers
 /// The containers: tasks, the load balancer and its capacity units, and public IPv4 addresses,
 /// all by the hour, whether requests come or not.
 pub fn containers_monthly(workload: &Workload) -> Bill {
-    let tasks = f64::from(tasks_needed(workload));
-    let task_hour = f64::from(TASK_CPU_UNITS) / 1024.0 * FARGATE_ARM_VCPU_HOUR.dollars
-        + f64::from(TASK_MEMORY_MIB) / 1024.0 * FARGATE_ARM_GB_HOUR.dollars;
+    containers_assuming(workload, &Assumptions::AS_DEPLOYED)
+}
+
+// ANCHOR: containers
+/// The containers under `assumed`: tasks, the load balancer and its capacity units, public IPv4
+/// addresses, all by the hour whether requests come or not, and the logs of the requests.
+pub fn containers_assuming(workload: &Workload, assumed: &Assumptions) -> Bill {
+    let tasks = f64::from(tasks_assuming(workload, assumed));
+    let task_hour = f64::from(assumed.task_cpu_units) / 1024.0 * FARGATE_ARM_VCPU_HOUR.dollars
+        + f64::from(assumed.task_memory_mib) / 1024.0 * FARGATE_ARM_GB_HOUR.dollars;
     let addresses = f64::from(LOAD_BALANCER_ADDRESSES) + tasks;
-    Bill {
-        parts: vec![
-            ("Fargate tasks", tasks * task_hour * HOURS_PER_MONTH),
-            ("load balancer", ALB_HOUR.dollars * HOURS_PER_MONTH),
-            (
-                "load balancer capacity",
-                lcus(workload) * ALB_LCU_HOUR.dollars * HOURS_PER_MONTH,
-            ),
-            (
-                "public IPv4 addresses",
-                addresses * PUBLIC_IPV4_HOUR.dollars * HOURS_PER_MONTH,
-            ),
-        ],
+    let mut parts = vec![
+        ("Fargate tasks", tasks * task_hour * HOURS_PER_MONTH),
+        ("load balancer", ALB_HOUR.dollars * HOURS_PER_MONTH),
+        (
+            "load balancer capacity",
+            lcus(workload) * ALB_LCU_HOUR.dollars * HOURS_PER_MONTH,
+        ),
+        (
+            "public IPv4 addresses",
+            addresses * PUBLIC_IPV4_HOUR.dollars * HOURS_PER_MONTH,
+        ),
+    ];
+    if assumed.container_log_bytes > 0.0 {
+        parts.push((
+            "CloudWatch Logs",
+            logs_dollars(workload, assumed.container_log_bytes, assumed),
+        ));
     }
+    Bill { parts }
 }
 // ANCHOR_END: containers
 
@@ -216,12 +221,22 @@ pub fn crossover_with(
     functions: impl Fn(&Workload) -> f64,
     max_rps: f64,
 ) -> Option<f64> {
+    crossover_with_both(base, functions, |w| containers_monthly(w).total(), max_rps)
+}
+
+/// [`crossover_with`], with the containers' month as a function too.
+fn crossover_with_both(
+    base: &Workload,
+    functions: impl Fn(&Workload) -> f64,
+    containers: impl Fn(&Workload) -> f64,
+    max_rps: f64,
+) -> Option<f64> {
     let cheaper_as_functions = |rps: f64| {
         let workload = Workload {
             requests_per_second: rps,
             ..*base
         };
-        functions(&workload) < containers_monthly(&workload).total()
+        functions(&workload) < containers(&workload)
     };
     if !cheaper_as_functions(0.0) {
         return Some(0.0);
@@ -240,6 +255,192 @@ pub fn crossover_with(
     }
     Some((low + high) / 2.0)
 }
+
+// ANCHOR: assumptions
+/// What the month of each variant leaves out as the stack is deployed, each of which moves the
+/// crossover when you add it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assumptions {
+    /// The fewest tasks the service runs (the stack: one; two keep it up when an Availability
+    /// Zone is not).
+    pub min_tasks: u32,
+    /// A task's size, in CPU units (1,024 a vCPU) and MiB.
+    pub task_cpu_units: u32,
+    pub task_memory_mib: u32,
+    /// Bytes of logs CloudWatch Logs ingests per request: the functions' (our line, Lambda's own
+    /// records of each invocation, API Gateway's access log line) and the container's (our line).
+    pub function_log_bytes: f64,
+    pub container_log_bytes: f64,
+    /// Whether the allowances every account gets free each month are taken off.
+    pub always_free: bool,
+    /// The share of requests that meet a cold start, and the init each of those bills.
+    pub cold_start_share: f64,
+    pub init_ms: f64,
+}
+
+impl Assumptions {
+    /// The stack as deployed, as the model prices it: one task of chapter 6's size, no logs, no
+    /// free allowances, no init.
+    pub const AS_DEPLOYED: Self = Self {
+        min_tasks: 1,
+        task_cpu_units: TASK_CPU_UNITS,
+        task_memory_mib: TASK_MEMORY_MIB,
+        function_log_bytes: 0.0,
+        container_log_bytes: 0.0,
+        always_free: false,
+        cold_start_share: 0.0,
+        init_ms: 0.0,
+    };
+}
+// ANCHOR_END: assumptions
+
+/// What a month of logs costs at `bytes` a request, less the free allowance if `assumed` takes
+/// it off.
+fn logs_dollars(workload: &Workload, bytes: f64, assumed: &Assumptions) -> f64 {
+    let mut gb = workload.requests_per_month() * bytes / 1e9;
+    if assumed.always_free {
+        gb = (gb - always_free::LOGS_GB).max(0.0);
+    }
+    gb * CLOUDWATCH_LOGS_INGESTED_GB.dollars
+}
+
+// ANCHOR: functions
+/// The functions under `assumed`: per request (Lambda and the front door), per GB-second of
+/// running (init included on the cold starts `assumed` counts), less what every account gets
+/// free, and the logs of the requests.
+pub fn functions_assuming(workload: &Workload, assumed: &Assumptions) -> Bill {
+    let requests = workload.requests_per_month();
+    let mut billed_requests = requests;
+    let mut gb_seconds = requests * gb_seconds(workload.function_ms, FUNCTION_MEMORY_MB)
+        + requests * assumed.cold_start_share * gb_seconds(assumed.init_ms, FUNCTION_MEMORY_MB);
+    if assumed.always_free {
+        billed_requests = (billed_requests - always_free::LAMBDA_REQUESTS).max(0.0);
+        gb_seconds = (gb_seconds - always_free::LAMBDA_GB_SECONDS).max(0.0);
+    }
+    let mut parts = vec![
+        ("Lambda requests", billed_requests * LAMBDA_REQUEST.dollars),
+        ("Lambda duration", gb_seconds * LAMBDA_ARM_GB_SECOND.dollars),
+        (
+            "API Gateway requests",
+            requests * workload.api_gateway_per_request,
+        ),
+    ];
+    if assumed.function_log_bytes > 0.0 {
+        parts.push((
+            "CloudWatch Logs",
+            logs_dollars(workload, assumed.function_log_bytes, assumed),
+        ));
+    }
+    Bill { parts }
+}
+// ANCHOR_END: functions
+
+/// Where the containers start to cost less, under `assumed`.
+pub fn crossover_assuming(base: &Workload, assumed: &Assumptions, max_rps: f64) -> Option<f64> {
+    crossover_with_both(
+        base,
+        |w| functions_assuming(w, assumed).total(),
+        |w| containers_assuming(w, assumed).total(),
+        max_rps,
+    )
+}
+
+/// The inputs of [`assumptions_table`] beyond the workload: the log bytes a request writes on each
+/// side, the share of requests that meet a cold start, and the init each bills (a measured one).
+#[derive(Debug, Clone, Copy)]
+pub struct Additions {
+    pub function_log_bytes: f64,
+    pub container_log_bytes: f64,
+    pub cold_start_share: f64,
+    pub init_ms: f64,
+}
+
+/// Log bytes a request writes to CloudWatch Logs: on the functions' side our JSON line (about
+/// 300 bytes), Lambda's `platform.start` and `platform.report` records in the JSON log format
+/// (about 400 together) and API Gateway's access log line in the CDK's standard JSON fields
+/// (about 200); on the container's, our line. Measure yours: CloudWatch's `IncomingBytes` of each
+/// log group over a day, divided by the requests of that day.
+pub const LOG_BYTES: (f64, f64) = (900.0, 300.0);
+
+/// AWS's own analysis of production traffic: cold starts meet under 1% of invocations (the AWS
+/// Compute Blog post on init billing, 29 April 2025, which chapter 9 cites).
+pub const COLD_START_SHARE: f64 = 0.01;
+
+/// One row of [`assumptions_table`]: what it adds, and how.
+type Step<'a> = (&'a str, &'a dyn Fn(&mut Assumptions));
+
+// ANCHOR: assumptions_table
+/// What moves the crossover: the stack as the model prices it, then one assumption added per
+/// row, each on top of the rows above, behind the REST API and behind an HTTP API.
+pub fn assumptions_table(cpu_ms_per_request: f64, additions: Additions) -> String {
+    use ch06_infrastructure::prices::API_GATEWAY_HTTP_REQUEST;
+    use std::fmt::Write as _;
+    let rest = book_workload(cpu_ms_per_request);
+    let http = Workload {
+        api_gateway_per_request: API_GATEWAY_HTTP_REQUEST.dollars,
+        ..rest
+    };
+    let mut assumed = Assumptions::AS_DEPLOYED;
+    let steps: [Step<'_>; 6] = [
+        (
+            "the stack as the model prices it (one task; no logs, free allowances or init)",
+            &|_| {},
+        ),
+        ("and a second task, in a second Availability Zone", &|a| {
+            a.min_tasks = 2
+        }),
+        ("and CloudWatch Logs on both sides", &|a| {
+            a.function_log_bytes = additions.function_log_bytes;
+            a.container_log_bytes = additions.container_log_bytes;
+        }),
+        ("and the allowances every account gets free", &|a| {
+            a.always_free = true
+        }),
+        ("and init billed on every cold start", &|a| {
+            a.cold_start_share = additions.cold_start_share;
+            a.init_ms = additions.init_ms;
+        }),
+        ("and tasks of 0.5 vCPU and 1 GB", &|a| {
+            a.task_cpu_units = 512;
+            a.task_memory_mib = 1024;
+        }),
+    ];
+    let mut out = String::from(
+        "| assumption | REST API: the containers cost less above | HTTP API |\n|---|---:|---:|\n",
+    );
+    let rate = |found: Option<f64>| match found {
+        Some(rps) => format!("{rps:.1} requests a second"),
+        None => "no rate below 10,000 a second".to_owned(),
+    };
+    for (what, change) in steps {
+        change(&mut assumed);
+        let _ = writeln!(
+            out,
+            "| {what} | {} | {} |",
+            rate(crossover_assuming(&rest, &assumed, 10_000.0)),
+            rate(crossover_assuming(&http, &assumed, 10_000.0)),
+        );
+    }
+    let _ = write!(
+        out,
+        "\nEach row adds one assumption to the rows above it. Logs: {:.0} bytes a request on the \
+         functions' side (our line, Lambda's records of the invocation, API Gateway's access log \
+         line), {:.0} on the container's (our line), at ${:.2} a GB. Free: Lambda's {:.0} million \
+         requests and {:.0},000 GB-seconds a month and CloudWatch Logs' {:.0} GB, on each side. \
+         Init: {:.0}% of requests meet a cold start, each billing {:.1} ms at {FUNCTION_MEMORY_MB} \
+         MB.\n",
+        additions.function_log_bytes,
+        additions.container_log_bytes,
+        CLOUDWATCH_LOGS_INGESTED_GB.dollars,
+        always_free::LAMBDA_REQUESTS / 1e6,
+        always_free::LAMBDA_GB_SECONDS / 1000.0,
+        always_free::LOGS_GB,
+        additions.cold_start_share * 100.0,
+        additions.init_ms,
+    );
+    out
+}
+// ANCHOR_END: assumptions_table
 
 /// The workload the book starts from: REST API prices, a function that runs 10 ms per request
 /// (a DynamoDB call and our code, on AWS), 4 KB a request through the load balancer.
@@ -495,6 +696,67 @@ mod tests {
         assert_eq!(tasks_needed(&workload(300.0)), 1);
         assert_eq!(tasks_needed(&workload(301.0)), 2);
         assert_eq!(tasks_needed(&workload(0.0)), 1);
+    }
+
+    #[test]
+    fn as_deployed_the_assumptions_add_nothing() {
+        for rps in [0.0, 1.0, 10.0, 1000.0] {
+            let at = workload(rps);
+            let as_deployed = Assumptions::AS_DEPLOYED;
+            assert_eq!(
+                containers_assuming(&at, &as_deployed),
+                containers_monthly(&at)
+            );
+            let functions = functions_assuming(&at, &as_deployed).total();
+            assert!((functions - functions_monthly(&at).total()).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn a_second_task_moves_the_crossover_up_by_a_tasks_price() {
+        let base = workload(0.0);
+        let one = crossover(&base, 1000.0).expect("a crossover");
+        let two = crossover_assuming(
+            &base,
+            &Assumptions {
+                min_tasks: 2,
+                ..Assumptions::AS_DEPLOYED
+            },
+            1000.0,
+        )
+        .expect("a crossover");
+        // A task and its address: 730 h x (0.008095 + 0.00178 + 0.005) = $10.86 a month, over
+        // about $9.7 a month per request a second behind the REST API.
+        assert!((3.0..4.5).contains(&one), "{one}");
+        assert!((two - one - 10.86 / 9.73).abs() < 0.1, "{one} -> {two}");
+    }
+
+    #[test]
+    fn the_free_allowances_take_a_million_requests_off_the_functions() {
+        let free = Assumptions {
+            always_free: true,
+            ..Assumptions::AS_DEPLOYED
+        };
+        // Below a million requests a month Lambda's own charges are nothing; API Gateway's stay.
+        let quiet = workload(0.3); // 788,400 requests
+        let bill = functions_assuming(&quiet, &free);
+        assert_eq!(bill.parts[0].1, 0.0);
+        assert_eq!(bill.parts[1].1, 0.0);
+        assert!(bill.parts[2].1 > 0.0);
+    }
+
+    #[test]
+    fn what_moves_the_crossover() {
+        let table = assumptions_table(
+            KEEPING_CPU_MS,
+            Additions {
+                function_log_bytes: LOG_BYTES.0,
+                container_log_bytes: LOG_BYTES.1,
+                cold_start_share: COLD_START_SHARE,
+                init_ms: 190.0,
+            },
+        );
+        insta::assert_snapshot!("assumptions", table);
     }
 
     #[test]

@@ -179,6 +179,7 @@ pub async fn measure(
         .map(|(function, tally)| tally.result(function))
         .collect())
 }
+// ANCHOR_END: measure
 
 /// Spawns `function` once, times its init, and invokes it `invocations` times.
 async fn one_process(function: &Function, tally: &mut Tally, invocations: usize) -> Result<()> {
@@ -268,7 +269,6 @@ async fn one_process(function: &Function, tally: &mut Tally, invocations: usize)
     }
     Ok(())
 }
-// ANCHOR_END: measure
 
 /// The command for one of the environment's processes: Lambda's variables and the function's.
 fn command_for(binary: &Path, function: &Function, env: &[(String, String)]) -> Command {

@@ -112,7 +112,7 @@ fn machine(results: &Results) -> Result<String, std::fmt::Error> {
     let tools: Vec<String> = results
         .tools
         .iter()
-        .map(|(name, version)| format!("{name} {version}"))
+        .map(|(name, version)| named_version(name, version))
         .collect();
     Ok(format!(
         "Measured on {}: {}, {} cores, {} GiB, {}; {}; {}{}.\n",
@@ -121,7 +121,7 @@ fn machine(results: &Results) -> Result<String, std::fmt::Error> {
         m.cores,
         m.memory_gib,
         m.os,
-        m.rustc,
+        named_version("rustc", &m.rustc),
         tools.join(", "),
         if results.quick {
             " (a quick run: these figures are not worth reading)"
@@ -129,6 +129,22 @@ fn machine(results: &Results) -> Result<String, std::fmt::Error> {
             ""
         }
     ))
+}
+
+/// A tool by its name and version only: `wrk 4.1.0`, not the banner `wrk --version` prints
+/// (`wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer`). The version is the first
+/// run of digits and dots with at least one dot; a line with none is kept as it is.
+fn named_version(name: &str, printed: &str) -> String {
+    let is_part = |c: char| c.is_ascii_digit() || c == '.';
+    let version = printed
+        .split(|c: char| !is_part(c))
+        .map(|run| run.trim_matches('.'))
+        .find(|run| run.contains('.') && run.starts_with(|c: char| c.is_ascii_digit()));
+    match version {
+        Some(version) => format!("{name} {version}"),
+        None if printed.starts_with(name) => printed.to_owned(),
+        None => format!("{name} {printed}"),
+    }
 }
 
 fn functions(results: &Results) -> Result<String, std::fmt::Error> {
@@ -778,6 +794,24 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
         c.workload.cpu_ms_per_request,
         c.workload.bytes_per_request
     )?;
+    // What moves the crossover, with this run's init at the stack's memory size.
+    let memory = ch06_infrastructure::settings::FUNCTION_MEMORY_MB;
+    let init_ms = results
+        .memory_curve
+        .iter()
+        .find(|point| point.memory_mb == memory)
+        .map_or(0.0, |point| point.init_at_share.init_ms.p50);
+    let additions = crate::cost::Additions {
+        function_log_bytes: crate::cost::LOG_BYTES.0,
+        container_log_bytes: crate::cost::LOG_BYTES.1,
+        cold_start_share: crate::cost::COLD_START_SHARE,
+        init_ms,
+    };
+    write!(
+        out,
+        "\n<!-- ANCHOR: assumptions -->\n{}<!-- ANCHOR_END: assumptions -->\n",
+        crate::cost::assumptions_table(c.workload.cpu_ms_per_request, additions)
+    )?;
     Ok(out)
 }
 
@@ -1076,9 +1110,18 @@ mod committed {
 
     use super::{read_results, write_pages};
 
-    /// The book's measurement pages, its charts and the targets file are what this code writes
-    /// from the committed figures: none is typed by hand, and none is left behind when the
-    /// report's code changes (`cargo xtask bench --render` writes them again).
+    /// A tool is named by its name and version, never by the banner its `--version` prints.
+    #[test]
+    fn a_tool_is_its_name_and_version() {
+        use super::named_version;
+        let wrk = "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer";
+        assert_eq!(named_version("wrk", wrk), "wrk 4.1.0");
+        let rustc = "rustc 1.95.0 (59807616e 2026-04-14)";
+        assert_eq!(named_version("rustc", rustc), "rustc 1.95.0");
+        assert_eq!(named_version("moto", "5.2.5"), "moto 5.2.5");
+        assert_eq!(named_version("wrk", "not found"), "wrk not found");
+    }
+
     /// A difference within the run's own spread is not stated as a finding.
     #[test]
     fn a_difference_is_a_finding_only_beyond_the_runs_spread() {
@@ -1100,6 +1143,9 @@ mod committed {
         assert_eq!(told_apart(100.0, 10.0, None), None);
     }
 
+    /// The book's measurement pages, its charts and the targets file are what this code writes
+    /// from the committed figures: none is typed by hand, and none is left behind when the
+    /// report's code changes (`cargo xtask bench --render` writes them again).
     #[test]
     fn the_measurement_pages_are_the_report_of_the_committed_results() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -195,8 +195,155 @@ pub fn views(this: &Value, yours: Option<&Value>) -> String {
 }
 // ANCHOR_END: views
 
-/// Rewrites `views.md` in `measurements` from the `results.json` there and, if present, the one
-/// in `measurements/yours`.
+/// This machine's `init + first call` p50 of `name` on DynamoDB over TLS, at a whole core.
+fn this_cold_start(this: &Value, name: &str) -> Option<f64> {
+    this["functions"]
+        .as_array()?
+        .iter()
+        .find(|row| row["name"] == name && row["store"] == "dynamodb (TLS)")
+        .and_then(|row| f(row, &["init_and_first_ms", "p50"]))
+}
+
+/// The first caller's wait for `get-post` at the stack's memory size's share of a core.
+fn this_first_caller_at_stack_size(this: &Value) -> Option<f64> {
+    this["memory_curve"]
+        .as_array()?
+        .iter()
+        .find(|point| point["memory_mb"] == FUNCTION_MEMORY_MB)
+        .and_then(|point| f(point, &["init_at_share", "init_and_first_ms", "p50"]))
+}
+
+/// Yalovoy's cost finding at `traffic`.
+fn published_cost(traffic: &str) -> String {
+    yalovoy()
+        .cost
+        .iter()
+        .find(|row| row.traffic.starts_with(traffic))
+        .map_or_else(
+            || NONE.to_owned(),
+            |row| format!("at {}: {} (Yalovoy)", row.traffic, row.cheaper),
+        )
+}
+
+// ANCHOR: decisions
+/// The figures beside each row of Choosing's decision table, from the same three sources as
+/// [`views`]. A row whose reason is not a figure (permissions, debugging, patching) has none.
+pub fn decisions(this: &Value, yours: Option<&Value>) -> String {
+    use crate::cost::{
+        Keeping, MANAGED_INSTANCES_DEFAULT, Workload, book_workload, functions_kept,
+    };
+    use ch06_infrastructure::prices::{API_GATEWAY_HTTP_REQUEST, API_GATEWAY_REST_REQUEST};
+    let none = || NONE.to_owned();
+    let run_yours = || {
+        if yours.is_some() {
+            NONE.to_owned()
+        } else {
+            "run `cargo xtask bench -- --deployed`".to_owned()
+        }
+    };
+    let your_init_of = |name: &str| {
+        yours
+            .and_then(|y| your_init(y, name))
+            .map_or_else(run_yours, |(p50, n)| {
+                format!("`Init Duration` {p50:.1} ms, p50 of {n} cold starts")
+            })
+    };
+    let dollars = |value: Option<f64>| value.map_or_else(none, |v| format!("${v:.2}"));
+    let rate = |key: &str| {
+        this["cost"][key]
+            .as_f64()
+            .map_or_else(none, |rps| format!("{rps:.1} requests a second"))
+    };
+    let get_post = this_cold_start(this, "get-post");
+    let versus = |name: &str| match (this_cold_start(this, name), get_post) {
+        (Some(shape), Some(get_post)) => format!(
+            "init + first call {shape:.1} ms against `get-post`'s {get_post:.1} ms (a whole core)"
+        ),
+        _ => NONE.to_owned(),
+    };
+    let managed = functions_kept(
+        &Workload {
+            requests_per_second: 0.0,
+            ..book_workload(0.5)
+        },
+        Keeping::ManagedInstances {
+            instances: MANAGED_INSTANCES_DEFAULT,
+        },
+    )
+    .total();
+    let rows: [[String; 4]; 7] = [
+        [
+            "traffic is low, bursty or unknown".to_owned(),
+            format!(
+                "a month with no traffic: functions $0.00, containers {}",
+                dollars(this["cost"]["curve"][0]["containers"].as_f64())
+            ),
+            published_cost("1 request"),
+            NONE.to_owned(),
+        ],
+        [
+            "traffic is steady and above the crossover".to_owned(),
+            format!(
+                "the containers cost less above {} (REST API), {} (HTTP API)",
+                rate("crossover_rest_rps"),
+                rate("crossover_http_api_rps")
+            ),
+            published_cost("about 30"),
+            NONE.to_owned(),
+        ],
+        [
+            "the first request after quiet must be fast".to_owned(),
+            this_first_caller_at_stack_size(this).map_or_else(none, |ms| {
+                format!(
+                    "`get-post`'s first caller waits {ms:.1} ms, p50 ({FUNCTION_MEMORY_MB} MB's share of a core)"
+                )
+            }),
+            format!("a hello-world's init: {}", published_rust_init()),
+            your_init_of("get-post"),
+        ],
+        [
+            "one function for every route".to_owned(),
+            versus("all-routes"),
+            NONE.to_owned(),
+            your_init_of("all-routes"),
+        ],
+        [
+            "the server through the Lambda Web Adapter".to_owned(),
+            versus("web-adapter"),
+            NONE.to_owned(),
+            your_init_of("web-adapter"),
+        ],
+        [
+            "requests are many, and the REST API's price is most of the bill".to_owned(),
+            format!(
+                "a million requests: ${:.2} through a REST API, ${:.2} through an HTTP API, $0.00 through a function URL",
+                API_GATEWAY_REST_REQUEST.dollars * 1e6,
+                API_GATEWAY_HTTP_REQUEST.dollars * 1e6
+            ),
+            NONE.to_owned(),
+            NONE.to_owned(),
+        ],
+        [
+            "traffic is steady: Lambda Managed Instances".to_owned(),
+            format!(
+                "a month of the default {MANAGED_INSTANCES_DEFAULT} instances, with no traffic: ${managed:.2}"
+            ),
+            NONE.to_owned(),
+            NONE.to_owned(),
+        ],
+    ];
+    let mut out = String::from(
+        "| the row | this machine, and the model | published, on AWS | yours, on AWS |\n|---|---|---|---|\n",
+    );
+    for [row, here, published, yours] in rows {
+        let _ = writeln!(out, "| {row} | {here} | {published} | {yours} |");
+    }
+    out
+}
+// ANCHOR_END: decisions
+
+/// Rewrites `views.md` and `choosing.md` in `measurements` from the `results.json` there and, if
+/// present, the one in `measurements/yours`.
 pub fn write(measurements: &Path) -> Result<()> {
     let read = |path: &Path| -> Result<Value> {
         let text = std::fs::read_to_string(path)
@@ -207,6 +354,10 @@ pub fn write(measurements: &Path) -> Result<()> {
     let yours_path = measurements.join("yours").join("results.json");
     let yours = yours_path.exists().then(|| read(&yours_path)).transpose()?;
     std::fs::write(measurements.join("views.md"), views(&this, yours.as_ref()))?;
+    std::fs::write(
+        measurements.join("choosing.md"),
+        decisions(&this, yours.as_ref()),
+    )?;
     Ok(())
 }
 
@@ -270,6 +421,37 @@ mod tests {
     }
 
     #[test]
+    fn each_row_of_the_decision_table_has_its_figures() {
+        let mut this = this();
+        this["functions"] = json!([
+            { "name": "get-post", "store": "dynamodb (TLS)", "init_and_first_ms": { "p50": 87.8 } },
+            { "name": "all-routes", "store": "dynamodb (TLS)", "init_and_first_ms": { "p50": 88.7 } },
+        ]);
+        this["cost"] = json!({
+            "crossover_rest_rps": 3.6, "crossover_http_api_rps": 11.2,
+            "curve": [{ "containers": 34.58 }],
+        });
+        this["memory_curve"][1]["init_at_share"]["init_and_first_ms"] = json!({ "p50": 196.8 });
+        let table = decisions(&this, Some(&yours()));
+        assert!(table.contains("containers $34.58"), "{table}");
+        assert!(
+            table.contains("3.6 requests a second (REST API)"),
+            "{table}"
+        );
+        assert!(table.contains("waits 196.8 ms"), "{table}");
+        assert!(
+            table.contains("88.7 ms against `get-post`'s 87.8 ms"),
+            "{table}"
+        );
+        // Your get-post's cold starts; none of all-routes measured.
+        assert!(
+            table.contains("`Init Duration` 31.0 ms, p50 of 3"),
+            "{table}"
+        );
+        assert_eq!(table.lines().count(), 9, "{table}");
+    }
+
+    #[test]
     fn the_books_table_agrees_with_the_results_beside_it() {
         let measurements =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/src/measurements");
@@ -285,15 +467,17 @@ mod tests {
             std::fs::copy(&yours, scratch.join("yours/results.json")).unwrap();
         }
         write(&scratch).unwrap();
-        if std::env::var_os("UPDATE_VIEWS").is_some() {
-            // After a change to this table's code: rewrite the book's from the same results.
-            std::fs::copy(scratch.join("views.md"), measurements.join("views.md")).unwrap();
+        for page in ["views.md", "choosing.md"] {
+            if std::env::var_os("UPDATE_VIEWS").is_some() {
+                // After a change to this table's code: rewrite the book's from the same results.
+                std::fs::copy(scratch.join(page), measurements.join(page)).unwrap();
+            }
+            assert_eq!(
+                std::fs::read_to_string(scratch.join(page)).unwrap(),
+                std::fs::read_to_string(measurements.join(page)).unwrap_or_default(),
+                "book/src/measurements/{page} is not what the results beside it give: run `cargo xtask bench`"
+            );
         }
-        assert_eq!(
-            std::fs::read_to_string(scratch.join("views.md")).unwrap(),
-            std::fs::read_to_string(measurements.join("views.md")).unwrap(),
-            "book/src/measurements/views.md is not what the results beside it give: run `cargo xtask bench`"
-        );
         let _ = std::fs::remove_dir_all(&scratch);
     }
 }

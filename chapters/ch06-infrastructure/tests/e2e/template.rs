@@ -68,6 +68,13 @@ fn the_resources_of_each_half() {
         "{totals:?}"
     );
     insta::assert_snapshot!(anchored("inventory", &table));
+    // The totals alone, for a page that needs the count and not the list.
+    let totals = format!(
+        "| | {} |\n|---|---:|---:|---:|---:|---:|---:|\n| resources | {} |\n",
+        halves.map(Half::label).join(" | "),
+        totals.map(|total| total.to_string()).join(" | ")
+    );
+    insta::assert_snapshot!("the_totals_of_each_half", anchored("totals", &totals));
 }
 
 #[test]
