@@ -134,3 +134,72 @@ fn every_listing_names_its_file_and_shows_no_snapshot_header() {
     assert!(checked > 50, "only {checked} listings found");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The chapter a page belongs to, from its file name (`ch05-payloads.md` is chapter 5).
+fn chapter_of(page: &Path) -> Option<u32> {
+    let name = page.file_name()?.to_str()?;
+    name.strip_prefix("ch")?.get(..2)?.parse().ok()
+}
+
+/// The caption under each fenced block of a page: the first non-blank line after the closing
+/// fence, or an empty string when the block ends the page.
+fn captions_under_blocks(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut captions = Vec::new();
+    let mut open = false;
+    for (n, line) in lines.iter().enumerate() {
+        if !line.starts_with("```") {
+            continue;
+        }
+        if open {
+            let below = lines[n + 1..]
+                .iter()
+                .find(|line| !line.trim().is_empty())
+                .map(|line| line.to_string())
+                .unwrap_or_default();
+            captions.push(below);
+        }
+        open = !open;
+    }
+    captions
+}
+
+/// The Rust Book's numbered captions: every block of a chapter, code or output, has
+/// `<span class="caption">Listing 3-2: what it shows</span>` under it, numbered in order through
+/// the chapter (a chapter's second page goes on from its first).
+#[test]
+fn every_block_of_a_chapter_has_a_numbered_caption() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut chapters: Vec<(u32, PathBuf)> = pages(&src)
+        .into_iter()
+        .filter(|page| page.parent() == Some(src.as_path()))
+        .filter_map(|page| Some((chapter_of(&page)?, page)))
+        .collect();
+    chapters.sort();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut next = (0, 1);
+    for (chapter, page) in &chapters {
+        if next.0 != *chapter {
+            next = (*chapter, 1);
+        }
+        for caption in captions_under_blocks(&fs::read_to_string(page).unwrap()) {
+            checked += 1;
+            let prefix = format!("<span class=\"caption\">Listing {chapter}-{}: ", next.1);
+            let described = caption
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix("</span>"))
+                .is_some_and(|what| !what.trim().is_empty());
+            if !described {
+                problems.push(format!(
+                    "{}: block {chapter}-{} has no caption `{prefix}…</span>` under it (found {caption:?})",
+                    page.display(),
+                    next.1
+                ));
+            }
+            next.1 += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} blocks found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -105,6 +105,36 @@ fn the_parity_table() {
     insta::assert_snapshot!(table);
 }
 
+/// The same table, summed up by the status both variants must answer: how many of the requests
+/// expect it, and two of them by name. The book shows this, and points to the whole table.
+#[test]
+fn the_parity_table_by_status() {
+    let mut by_status: std::collections::BTreeMap<u16, Vec<&str>> = Default::default();
+    for case in cases() {
+        by_status.entry(case.status).or_default().push(case.name);
+    }
+    let mut table = String::from(
+        "<!-- ANCHOR: by_status -->\n| status | requests | for example |\n|---|---:|---|\n",
+    );
+    for (status, names) in &by_status {
+        let examples: Vec<&str> = names.iter().take(2).copied().collect();
+        writeln!(
+            table,
+            "| {status} | {} | {} |",
+            names.len(),
+            examples.join("; ")
+        )
+        .unwrap();
+    }
+    writeln!(table, "| **all** | **{}** | |", cases().len()).unwrap();
+    table.push_str("<!-- ANCHOR_END: by_status -->\n");
+    assert_eq!(
+        by_status.values().map(Vec::len).sum::<usize>(),
+        cases().len()
+    );
+    insta::assert_snapshot!(table);
+}
+
 /// 100 posts with every field at its limit (50,000 crabs are 200,000 bytes of contents each):
 /// without a bound on its bytes, one page of them is a 20 MB response, far over Lambda's 6 MB,
 /// and the functions would answer `502` where the container answers `200`. Both variants cut
