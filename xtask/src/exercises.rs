@@ -1,13 +1,20 @@
-//! `cargo xtask exercises`: every "Break it" exercise of the book, tried.
+//! `cargo xtask exercises`: every exercise of the book, tried.
 //!
-//! The exercises live in `book/exercises.json`. For each one this command copies the workspace
-//! (its tracked files) into `target/exercises/workspace`, makes the exercise's change there, runs
-//! the test the book says will catch it, and checks that the test fails *on an assertion*: the
-//! change compiles, the test runs, and it reports a failure. A change that does not compile, or a
-//! test that still passes, fails the command: the book would be promising something untrue.
-//! Before any change, each named test must pass on the unchanged copy.
+//! The exercises live in `book/exercises.json`. This command copies the workspace (its tracked
+//! files) into `target/exercises/workspace` and works on that copy:
+//!
+//! - **Break it**: for each one it makes the exercise's change, runs the test the book says will
+//!   catch it, and checks that the test fails *on an assertion*: the change compiles, the test
+//!   runs, and it reports a failure. A change that does not compile, or a test that still passes,
+//!   fails the command: the book would be promising something untrue. Before any change, each
+//!   named test must pass on the unchanged copy.
+//! - **Build it**: the exercise's test (behind its crate's `build-it` feature) must fail on the
+//!   unchanged copy, and pass once the solution's diff is applied.
+//!
+//! The message each failing test printed is written to `book/exercises-caught.json`, from which
+//! the book shows the reader what they should see.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -21,6 +28,28 @@ use crate::tools::ensure_python_tools;
 #[derive(Debug, Deserialize)]
 struct Exercises {
     exercises: Vec<Exercise>,
+    #[serde(default)]
+    build: Vec<Build>,
+}
+
+/// One "Build it" exercise: a test, behind its crate's `build-it` feature, that fails until the
+/// reader's change is made, and a solution as a diff of the workspace.
+#[derive(Debug, Deserialize)]
+struct Build {
+    chapter: String,
+    title: String,
+    package: String,
+    target: String,
+    test: String,
+    solution: String,
+}
+
+/// Where the failures' messages are kept for the book.
+const CAUGHT: &str = "book/exercises-caught.json";
+
+/// The key of an exercise's message in [`CAUGHT`].
+fn key(chapter: &str, title: &str) -> String {
+    format!("{chapter}/{title}")
 }
 
 /// One exercise: a change to one file, and the test that catches it.
@@ -40,8 +69,8 @@ struct Exercise {
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Passed,
-    /// The test ran and failed; the line that says so.
-    Failed(String),
+    /// The test ran and failed; the message it printed.
+    Failed(Vec<String>),
     /// It did not get as far as running (a compile error, a missing test).
     DidNotRun(String),
 }
@@ -65,7 +94,7 @@ pub fn run() -> Result<()> {
         .map(|e| (e.package.as_str(), e.target.as_str(), e.test.as_str()))
         .collect();
     for (package, target, test) in &named {
-        let outcome = run_test(&workspace, &scratch, &python, package, target, test)?;
+        let outcome = run_test(&workspace, &scratch, &python, package, target, test, false)?;
         ensure!(
             outcome == Outcome::Passed,
             "{package} --test {target} {test} does not pass before any change: {outcome:?}"
@@ -73,11 +102,28 @@ pub fn run() -> Result<()> {
     }
 
     let mut problems = Vec::new();
+    let mut caught = BTreeMap::new();
     for exercise in &exercises.exercises {
-        if let Some(problem) = try_exercise(exercise, &workspace, &scratch, &python)? {
-            problems.push(problem);
+        match try_exercise(exercise, &workspace, &scratch, &python)? {
+            Ok(message) => {
+                caught.insert(key(&exercise.chapter, &exercise.title), message);
+            }
+            Err(problem) => problems.push(problem),
         }
     }
+    for build in &exercises.build {
+        match try_build(build, &workspace, &scratch, &python)? {
+            Ok(message) => {
+                caught.insert(key(&build.chapter, &build.title), message);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    std::fs::write(
+        root().join(CAUGHT),
+        serde_json::to_string_pretty(&caught)? + "\n",
+    )?;
+    println!("wrote what each failing test printed to {CAUGHT}");
     if !problems.is_empty() {
         bail!(
             "exercises that would mislead a reader:\n{}",
@@ -89,20 +135,21 @@ pub fn run() -> Result<()> {
 }
 
 /// Applies one exercise's change to the scratch workspace, runs the test it names, puts the file
-/// back, and prints the verdict; returns what would mislead a reader, if anything.
+/// back, and prints the verdict; returns the test's failure message, or what would mislead a
+/// reader.
 fn try_exercise(
     exercise: &Exercise,
     workspace: &Path,
     scratch: &Path,
     python: &Path,
-) -> Result<Option<String>> {
+) -> Result<Result<Vec<String>, String>> {
     let started = Instant::now();
     let path = workspace.join(&exercise.file);
     let original = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let found = original.matches(&exercise.find).count();
     if found != 1 {
-        return Ok(Some(format!(
+        return Ok(Err(format!(
             "{} / {}: the text to change occurs {found} times in {}, not once",
             exercise.chapter, exercise.title, exercise.file
         )));
@@ -118,17 +165,21 @@ fn try_exercise(
         &exercise.package,
         &exercise.target,
         &exercise.test,
+        false,
     );
     std::fs::write(&path, &original)?;
-    let (verdict, problem) = match outcome? {
-        Outcome::Failed(line) => (format!("caught: {line}"), None),
+    let (verdict, result) = match outcome? {
+        Outcome::Failed(message) => (
+            format!("caught: {}", message.first().map_or("", String::as_str)),
+            Ok(message),
+        ),
         Outcome::Passed => (
             "NOT CAUGHT: the test still passes".to_owned(),
-            Some(format!("{}: the test still passes", exercise.title)),
+            Err(format!("{}: the test still passes", exercise.title)),
         ),
         Outcome::DidNotRun(why) => (
             format!("NOT CAUGHT: {why}"),
-            Some(format!("{}: the test did not run: {why}", exercise.title)),
+            Err(format!("{}: the test did not run: {why}", exercise.title)),
         ),
     };
     println!(
@@ -140,7 +191,90 @@ fn try_exercise(
         verdict,
         started.elapsed().as_secs_f64()
     );
-    Ok(problem)
+    Ok(result)
+}
+
+/// Runs one "Build it" test on the unchanged copy (it must fail: the reader has work to do),
+/// applies the solution's diff, runs it again (it must pass), and takes the diff back out.
+fn try_build(
+    build: &Build,
+    workspace: &Path,
+    scratch: &Path,
+    python: &Path,
+) -> Result<Result<Vec<String>, String>> {
+    let started = Instant::now();
+    let run = || {
+        run_test(
+            workspace,
+            scratch,
+            python,
+            &build.package,
+            &build.target,
+            &build.test,
+            true,
+        )
+    };
+    let before = match run()? {
+        Outcome::Failed(message) => message,
+        other => {
+            return Ok(Err(format!(
+                "{}: the test must fail before the reader's change, and it did not: {other:?}",
+                build.title
+            )));
+        }
+    };
+    let diff = root().join(&build.solution);
+    git_apply(workspace, &diff, false)?;
+    let after = run();
+    git_apply(workspace, &diff, true)?;
+    let result = match after? {
+        Outcome::Passed => Ok(before),
+        other => Err(format!(
+            "{}: the test does not pass with the solution: {other:?}",
+            build.title
+        )),
+    };
+    println!(
+        "{} {:<34} {}::{} {} ({:.0} s)",
+        build.chapter,
+        build.title,
+        build.target,
+        build.test,
+        if result.is_ok() {
+            "fails before, passes with the solution"
+        } else {
+            "WRONG"
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(result)
+}
+
+/// Applies (or with `reverse`, takes out) a diff of the workspace, in the scratch copy.
+fn git_apply(workspace: &Path, diff: &Path, reverse: bool) -> Result<()> {
+    let mut command = Command::new("git");
+    // The copy sits inside the repository's `target/`: without a ceiling, git would find the
+    // repository above it and quietly skip every path outside the copy's folder, applying
+    // nothing. Above the ceiling git looks for no repository, and applies to the copy's files.
+    let ceiling = workspace.parent().expect("the copy has a parent folder");
+    command
+        .current_dir(workspace)
+        .env("GIT_CEILING_DIRECTORIES", ceiling)
+        .args(["apply", "--verbose"]);
+    if reverse {
+        command.arg("--reverse");
+    }
+    let output = command
+        .arg(diff)
+        .output()
+        .with_context(|| format!("cannot run {}", describe(&command)))?;
+    let said = String::from_utf8_lossy(&output.stderr);
+    ensure!(
+        output.status.success() && said.contains("Applied patch"),
+        "{} applied nothing: {said}",
+        describe(&command)
+    );
+    Ok(())
 }
 
 /// The tracked and untracked-but-not-ignored files of the workspace, copied into `into`, which
@@ -182,13 +316,19 @@ fn run_test(
     package: &str,
     target: &str,
     test: &str,
+    build_it: bool,
 ) -> Result<Outcome> {
     let mut command = cargo();
     command
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env("MOTO_PYTHON", python)
+        // The message a reader sees, without the backtrace this machine's environment asks for.
+        .env("RUST_BACKTRACE", "0")
         .args(["test", "--quiet", "-p", package]);
+    if build_it {
+        command.args(["--features", "build-it"]);
+    }
     // `lib`: the unit tests inside the crate; anything else names a file of `tests/`.
     if target == "lib" {
         command.arg("--lib");
@@ -216,17 +356,9 @@ fn run_test(
     }
     // The test harness prints `test <name> ... FAILED` and where the assertion panicked.
     if stdout.contains("test result: FAILED") {
-        let panic = stdout
-            .lines()
-            .chain(stderr.lines())
-            .skip_while(|line| !line.contains("panicked at"))
-            .nth(1)
-            .unwrap_or("a failed assertion")
-            .trim()
-            .chars()
-            .take(100)
-            .collect();
-        return Ok(Outcome::Failed(panic));
+        return Ok(Outcome::Failed(panic_message(
+            stdout.lines().chain(stderr.lines()),
+        )));
     }
     let error = stderr
         .lines()
@@ -234,4 +366,59 @@ fn run_test(
         .unwrap_or("cargo test failed before running it")
         .to_owned();
     Ok(Outcome::DidNotRun(error))
+}
+
+/// The message of the first panic in a test's output: the lines after `thread '…' panicked at
+/// <file>:<line>:<column>:`, up to the harness's own next line, at most a dozen.
+fn panic_message<'a>(output: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let message: Vec<String> = output
+        .skip_while(|line| !line.contains("panicked at"))
+        .skip(1)
+        .take_while(|line| {
+            !line.trim().is_empty()
+                && !line.starts_with("note: ")
+                && !line.starts_with("stack backtrace:")
+                && !line.starts_with("failures:")
+        })
+        .take(12)
+        .map(|line| line.trim_end().to_owned())
+        .collect();
+    if message.is_empty() {
+        vec!["a failed assertion".to_owned()]
+    } else {
+        message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn the_message_is_the_panics_lines_without_the_harness_around_them() {
+        let output = "running 1 test\n\
+                      test core::x ... FAILED\n\
+                      \n\
+                      failures:\n\
+                      \n\
+                      ---- core::x stdout ----\n\
+                      \n\
+                      thread 'core::x' panicked at tests/core/x.rs:10:5:\n\
+                      assertion `left == right` failed: a page skipped a post\n  \
+                      left: 24\n \
+                      right: 25\n\
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(
+            panic_message(output.lines()),
+            [
+                "assertion `left == right` failed: a page skipped a post",
+                "  left: 24",
+                " right: 25"
+            ]
+        );
+        assert_eq!(
+            panic_message("no panic here".lines()),
+            ["a failed assertion"]
+        );
+    }
 }

@@ -28,7 +28,7 @@ fn item(method: Method, id: &str) -> ApiRequest {
     }
 }
 
-fn list(query: &[(&str, &str)]) -> ApiRequest {
+pub(crate) fn list(query: &[(&str, &str)]) -> ApiRequest {
     ApiRequest {
         query: query
             .iter()

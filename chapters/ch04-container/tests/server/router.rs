@@ -10,14 +10,14 @@ use ch04_container::router::{App, Route, handle};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 
-fn app() -> App {
+pub(crate) fn app() -> App {
     App {
         blog: deterministic_blog(),
         body_timeout: Duration::from_secs(2),
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &App,
     method: &str,
     uri: &str,
