@@ -32,6 +32,9 @@ pub enum Evidence {
 /// The day every price below was last checked.
 pub const CHECKED: &str = "2026-11-27";
 
+/// AWS prices a month as 730 hours (365 days of 24 hours, over 12 months).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
 pub const LAMBDA_REQUEST: Price = Price {
     what: "Lambda requests",
     dollars: 0.20 / 1_000_000.0,

@@ -11,8 +11,7 @@ use ch06_infrastructure::prices::{
 use ch06_infrastructure::settings::{FUNCTION_MEMORY_MB, TASK_CPU_UNITS, TASK_MEMORY_MIB};
 use serde::{Deserialize, Serialize};
 
-/// AWS prices a month as 730 hours.
-pub const HOURS_PER_MONTH: f64 = 730.0;
+pub use ch06_infrastructure::prices::HOURS_PER_MONTH;
 
 // ANCHOR: workload
 /// The traffic and what each request takes.

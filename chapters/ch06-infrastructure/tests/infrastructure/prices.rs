@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use ch06_infrastructure::prices::{ALL, Evidence, idle_cost_per_day};
+use ch06_infrastructure::prices::{ALL, Evidence, HOURS_PER_MONTH, idle_cost_per_day};
 
 #[test]
 fn the_idle_stack_per_day() {
@@ -15,8 +15,8 @@ fn the_idle_stack_per_day() {
     let total: f64 = parts.iter().map(|(_, dollars)| dollars).sum();
     writeln!(
         table,
-        "| **the idle stack** | **{total:.2}** (about {:.0} a month of 30 days) |",
-        total * 30.0
+        "| **the idle stack** | **{total:.2}** (about {:.0} a month of {HOURS_PER_MONTH} hours, as AWS counts a month) |",
+        total * HOURS_PER_MONTH / 24.0
     )
     .unwrap();
     table.push_str("<!-- ANCHOR_END: idle -->\n");
