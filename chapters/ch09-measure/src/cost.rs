@@ -514,9 +514,10 @@ pub fn keeping_table() -> String {
     out.push_str(" |\n");
     let _ = write!(
         out,
-        "\nMonthly, in dollars, us-east-1, arm64, without the table. The stack's {FUNCTIONS} functions at \
-         {FUNCTION_MEMORY_MB} MB, {} ms a call, behind the REST API; the containers at {KEEPING_CPU_MS} ms \
-         of server CPU a request. One provisioned environment serves one request at a time: at {} ms a \
+        "\nMonthly, in dollars, us-east-1, arm64, without the DynamoDB table. The stack's {FUNCTIONS} \
+         functions at {FUNCTION_MEMORY_MB} MB, {} ms a call, behind the REST API; the containers at \
+         {KEEPING_CPU_MS} ms of server CPU a request (a round figure near what chapter 9 measures: \
+         the crossover moves little with it while one task carries the load). One provisioned environment serves one request at a time: at {} ms a \
          call, up to {:.0} requests a second per function before Lambda starts on-demand environments \
          (with cold starts) beside it. Managed Instances: Lambda's default of {MANAGED_INSTANCES_DEFAULT} \
          instances, one per Availability Zone, of the type AWS's pricing example uses; more traffic \
@@ -572,7 +573,7 @@ pub fn projection_table(function_ms: f64, cpu_ms_per_request: f64) -> String {
     out.push_str(" |\n");
     let _ = write!(
         out,
-        "\nMonthly, in dollars, by chapter 6's prices (us-east-1, arm64), without the table: every call \
+        "\nMonthly, in dollars, by chapter 6's prices (us-east-1, arm64), without the DynamoDB table: every call \
          {function_ms:.1} ms at {FUNCTION_MEMORY_MB} MB, the containers at {cpu_ms_per_request} ms of \
          server CPU a request.\n"
     );

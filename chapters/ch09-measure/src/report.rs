@@ -762,7 +762,7 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
         )?;
     }
     out.push_str("<!-- ANCHOR_END: shapes -->\n\n");
-    out.push_str("| requests a second | functions (REST API) | functions (HTTP API) |");
+    out.push_str("<!-- ANCHOR: table -->\n| requests a second | functions (REST API) | functions (HTTP API) |");
     for shape in &c.shapes {
         write!(out, " {} ({}) |", shape_label(&shape.name), shape.door)?;
     }
@@ -788,12 +788,13 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
     }
     writeln!(
         out,
-        "\nMonthly, in dollars, without the table (the same for all). Assumes {} ms per function call billed at {} MB (chapter 10's shapes: that, plus the difference between their warm call and `get-post`'s in this run), {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request. A function URL adds no charge of its own. Init is left out for every shape: it is billed once per execution environment, not per request.",
+        "\nMonthly, in dollars, without the DynamoDB table (the same for all). Assumes {} ms per function call billed at {} MB (chapter 10's shapes: that, plus the difference between their warm call and `get-post`'s in this run), {:.3} ms of server CPU per request (measured here), {} bytes per request through the load balancer, and a new connection per request. A function URL adds no charge of its own. Init is left out for every shape: it is billed once per execution environment, not per request.",
         c.workload.function_ms,
         ch06_infrastructure::settings::FUNCTION_MEMORY_MB,
         c.workload.cpu_ms_per_request,
         c.workload.bytes_per_request
     )?;
+    out.push_str("<!-- ANCHOR_END: table -->\n");
     // What moves the crossover, with this run's init at the stack's memory size.
     let memory = ch06_infrastructure::settings::FUNCTION_MEMORY_MB;
     let init_ms = results
