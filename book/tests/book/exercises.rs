@@ -111,8 +111,7 @@ fn render_solutions(builds: &[Value], book: &Path) -> String {
 fn render(exercises: &[&Value], builds: &[&Value], caught: &Value) -> String {
     let mut page = String::from(
         "Each change below compiles, and the test named under it then fails. Make one, run the \
-         test, read its message, and undo the change (`git checkout -- <file>`). `cargo xtask \
-         exercises` tries them all, on a scratch copy of the workspace.\n",
+         test, read its message, and undo the change (`git checkout -- <file>`).\n",
     );
     for (n, exercise) in exercises.iter().enumerate() {
         let field = |name: &str| exercise[name].as_str().unwrap_or_else(|| panic!("{name}"));
