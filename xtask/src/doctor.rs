@@ -17,7 +17,7 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail};
 
 use crate::process::root;
-use crate::tools::MDBOOK_VERSION;
+use crate::tools::{MDBOOK_VERSION, PACKAGING, TESTING};
 
 /// Where `--write` puts the table: the page "Setting up" includes it.
 const BOOK_COPY: &str = "book/src/setting-up/doctor.txt";
@@ -406,9 +406,10 @@ fn rows(machine: &Machine) -> Vec<Row> {
         .expect("the workspace's rust-version is a version");
     let rustup_install =
         "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh".to_owned();
-    let venv = root().join(".venv/bin");
-    let requirements = std::fs::read_to_string(root().join("requirements.txt")).unwrap_or_default()
-        + &std::fs::read_to_string(root().join("requirements-package.txt")).unwrap_or_default();
+    let venv = root().join(TESTING.venv).join("bin");
+    let requirements = std::fs::read_to_string(root().join(TESTING.requirements))
+        .unwrap_or_default()
+        + &std::fs::read_to_string(root().join(PACKAGING.requirements)).unwrap_or_default();
     let pinned = |package: &str| {
         pinned_in_requirements(&requirements, package).map_or(Wanted::Any, Wanted::Pinned)
     };

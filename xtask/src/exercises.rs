@@ -182,16 +182,25 @@ fn try_exercise(
             Err(format!("{}: the test did not run: {why}", exercise.title)),
         ),
     };
-    println!(
-        "{} {:<34} {}::{} {} ({:.0} s)",
-        exercise.chapter,
-        exercise.title,
-        exercise.target,
-        exercise.test,
-        verdict,
-        started.elapsed().as_secs_f64()
+    print_verdict(
+        [
+            &exercise.chapter,
+            &exercise.title,
+            &exercise.target,
+            &exercise.test,
+        ],
+        &verdict,
+        started,
     );
     Ok(result)
+}
+
+/// One exercise's line of the command's output: chapter, title, the test, what happened, how long.
+fn print_verdict([chapter, title, target, test]: [&str; 4], verdict: &str, started: Instant) {
+    println!(
+        "{chapter} {title:<34} {target}::{test} {verdict} ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Runs one "Build it" test on the unchanged copy (it must fail: the reader has work to do),
@@ -234,18 +243,14 @@ fn try_build(
             build.title
         )),
     };
-    println!(
-        "{} {:<34} {}::{} {} ({:.0} s)",
-        build.chapter,
-        build.title,
-        build.target,
-        build.test,
+    print_verdict(
+        [&build.chapter, &build.title, &build.target, &build.test],
         if result.is_ok() {
             "fails before, passes with the solution"
         } else {
             "WRONG"
         },
-        started.elapsed().as_secs_f64()
+        started,
     );
     Ok(result)
 }

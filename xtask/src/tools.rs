@@ -15,9 +15,9 @@ pub(crate) const MDBOOK_VERSION: &str = "0.5.4";
 #[derive(Debug, Clone, Copy)]
 pub struct PythonTools {
     /// The venv's name in the workspace root (see [`venv_dir`]).
-    venv: &'static str,
+    pub(crate) venv: &'static str,
     /// The requirements file, in the workspace root.
-    requirements: &'static str,
+    pub(crate) requirements: &'static str,
     /// Python code that fails unless the tools are there.
     check: &'static str,
 }

@@ -11,6 +11,13 @@ use std::path::Path;
 
 use serde_json::Value;
 
+/// One text field of an exercise, which every exercise has.
+fn text<'a>(exercise: &'a Value, name: &str) -> &'a str {
+    exercise[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("an exercise without {name}"))
+}
+
 /// A failing test's message, as the reader sees it, under the command that runs it.
 fn message_block(page: &mut String, caught: &Value, chapter: &str, title: &str) {
     let key = format!("{chapter}/{title}");
@@ -26,7 +33,7 @@ fn message_block(page: &mut String, caught: &Value, chapter: &str, title: &str) 
 
 /// `-p <package> --test <target>` (or `--lib`) and the test's last name: what `cargo test` takes.
 fn cargo_test(exercise: &Value) -> String {
-    let field = |name: &str| exercise[name].as_str().unwrap_or_else(|| panic!("{name}"));
+    let field = |name: &str| text(exercise, name);
     let target = field("target");
     let test = field("test");
     let filter = test.rsplit("::").next().unwrap_or(test);
@@ -62,7 +69,7 @@ fn render_builds(page: &mut String, builds: &[&Value], caught: &Value) {
          with the solution at the end of the book.\n",
     );
     for (n, build) in builds.iter().enumerate() {
-        let field = |name: &str| build[name].as_str().unwrap_or_else(|| panic!("{name}"));
+        let field = |name: &str| text(build, name);
         let title = field("title");
         write!(
             page,
@@ -114,7 +121,7 @@ fn render(exercises: &[&Value], builds: &[&Value], caught: &Value) -> String {
          test, read its message, and undo the change (`git checkout -- <file>`).\n",
     );
     for (n, exercise) in exercises.iter().enumerate() {
-        let field = |name: &str| exercise[name].as_str().unwrap_or_else(|| panic!("{name}"));
+        let field = |name: &str| text(exercise, name);
         let test = field("test");
         write!(
             page,

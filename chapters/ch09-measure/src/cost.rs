@@ -344,16 +344,6 @@ pub fn crossover_assuming(base: &Workload, assumed: &Assumptions, max_rps: f64) 
     )
 }
 
-/// The inputs of [`assumptions_table`] beyond the workload: the log bytes a request writes on each
-/// side, the share of requests that meet a cold start, and the init each bills (a measured one).
-#[derive(Debug, Clone, Copy)]
-pub struct Additions {
-    pub function_log_bytes: f64,
-    pub container_log_bytes: f64,
-    pub cold_start_share: f64,
-    pub init_ms: f64,
-}
-
 /// Log bytes a request writes to CloudWatch Logs: on the functions' side our JSON line (about
 /// 300 bytes), Lambda's `platform.start` and `platform.report` records in the JSON log format
 /// (about 400 together) and API Gateway's access log line in the CDK's standard JSON fields
@@ -371,7 +361,9 @@ type Step<'a> = (&'a str, &'a dyn Fn(&mut Assumptions));
 // ANCHOR: assumptions_table
 /// What moves the crossover: the stack as the model prices it, then one assumption added per
 /// row, each on top of the rows above, behind the REST API and behind an HTTP API.
-pub fn assumptions_table(cpu_ms_per_request: f64, additions: Additions) -> String {
+/// `init_ms` is the init a cold start bills (a measured one); the log bytes and the share of cold
+/// starts are [`LOG_BYTES`] and [`COLD_START_SHARE`].
+pub fn assumptions_table(cpu_ms_per_request: f64, init_ms: f64) -> String {
     use ch06_infrastructure::prices::API_GATEWAY_HTTP_REQUEST;
     use std::fmt::Write as _;
     let rest = book_workload(cpu_ms_per_request);
@@ -389,15 +381,14 @@ pub fn assumptions_table(cpu_ms_per_request: f64, additions: Additions) -> Strin
             a.min_tasks = 2
         }),
         ("and CloudWatch Logs on both sides", &|a| {
-            a.function_log_bytes = additions.function_log_bytes;
-            a.container_log_bytes = additions.container_log_bytes;
+            (a.function_log_bytes, a.container_log_bytes) = LOG_BYTES;
         }),
         ("and the allowances every account gets free", &|a| {
             a.always_free = true
         }),
         ("and init billed on every cold start", &|a| {
-            a.cold_start_share = additions.cold_start_share;
-            a.init_ms = additions.init_ms;
+            a.cold_start_share = COLD_START_SHARE;
+            a.init_ms = init_ms;
         }),
         ("and tasks of 0.5 vCPU and 1 GB", &|a| {
             a.task_cpu_units = 512;
@@ -428,14 +419,14 @@ pub fn assumptions_table(cpu_ms_per_request: f64, additions: Additions) -> Strin
          requests and {:.0},000 GB-seconds a month and CloudWatch Logs' {:.0} GB, on each side. \
          Init: {:.0}% of requests meet a cold start, each billing {:.1} ms at {FUNCTION_MEMORY_MB} \
          MB.\n",
-        additions.function_log_bytes,
-        additions.container_log_bytes,
+        LOG_BYTES.0,
+        LOG_BYTES.1,
         CLOUDWATCH_LOGS_INGESTED_GB.dollars,
         always_free::LAMBDA_REQUESTS / 1e6,
         always_free::LAMBDA_GB_SECONDS / 1000.0,
         always_free::LOGS_GB,
-        additions.cold_start_share * 100.0,
-        additions.init_ms,
+        COLD_START_SHARE * 100.0,
+        init_ms,
     );
     out
 }
@@ -747,15 +738,7 @@ mod tests {
 
     #[test]
     fn what_moves_the_crossover() {
-        let table = assumptions_table(
-            KEEPING_CPU_MS,
-            Additions {
-                function_log_bytes: LOG_BYTES.0,
-                container_log_bytes: LOG_BYTES.1,
-                cold_start_share: COLD_START_SHARE,
-                init_ms: 190.0,
-            },
-        );
+        let table = assumptions_table(KEEPING_CPU_MS, 190.0);
         insta::assert_snapshot!("assumptions", table);
     }
 

@@ -802,16 +802,10 @@ fn cost(results: &Results) -> Result<String, std::fmt::Error> {
         .iter()
         .find(|point| point.memory_mb == memory)
         .map_or(0.0, |point| point.init_at_share.init_ms.p50);
-    let additions = crate::cost::Additions {
-        function_log_bytes: crate::cost::LOG_BYTES.0,
-        container_log_bytes: crate::cost::LOG_BYTES.1,
-        cold_start_share: crate::cost::COLD_START_SHARE,
-        init_ms,
-    };
     write!(
         out,
         "\n<!-- ANCHOR: assumptions -->\n{}<!-- ANCHOR_END: assumptions -->\n",
-        crate::cost::assumptions_table(c.workload.cpu_ms_per_request, additions)
+        crate::cost::assumptions_table(c.workload.cpu_ms_per_request, init_ms)
     )?;
     Ok(out)
 }

@@ -39,13 +39,14 @@ fn f(value: &Value, path: &[&str]) -> Option<f64> {
         .and_then(Value::as_f64)
 }
 
-/// This machine's `get-post` at the stack's memory size, init at that size's CPU share.
-fn this_init_at_stack_size(this: &Value) -> Option<f64> {
+/// This machine's `get-post` at the stack's memory size, init at that size's CPU share: the
+/// p50 of `measure` (`init_ms`, `init_and_first_ms`).
+fn this_at_stack_size(this: &Value, measure: &str) -> Option<f64> {
     this["memory_curve"]
         .as_array()?
         .iter()
         .find(|point| point["memory_mb"] == FUNCTION_MEMORY_MB)
-        .and_then(|point| f(point, &["init_at_share", "init_ms", "p50"]))
+        .and_then(|point| f(point, &["init_at_share", measure, "p50"]))
 }
 
 /// Your `Init Duration` p50 of `name`.
@@ -120,7 +121,7 @@ pub fn views(this: &Value, yours: Option<&Value>) -> String {
     rows.push([
         "`get-post`'s init, p50".to_owned(),
         ms(
-            this_init_at_stack_size(this),
+            this_at_stack_size(this, "init_ms"),
             &format!("{FUNCTION_MEMORY_MB} MB's share of a core, TLS connection opened"),
         ),
         NONE.to_owned(),
@@ -204,15 +205,6 @@ fn this_cold_start(this: &Value, name: &str) -> Option<f64> {
         .and_then(|row| f(row, &["init_and_first_ms", "p50"]))
 }
 
-/// The first caller's wait for `get-post` at the stack's memory size's share of a core.
-fn this_first_caller_at_stack_size(this: &Value) -> Option<f64> {
-    this["memory_curve"]
-        .as_array()?
-        .iter()
-        .find(|point| point["memory_mb"] == FUNCTION_MEMORY_MB)
-        .and_then(|point| f(point, &["init_at_share", "init_and_first_ms", "p50"]))
-}
-
 /// Yalovoy's cost finding at `traffic`.
 fn published_cost(traffic: &str) -> String {
     yalovoy()
@@ -293,7 +285,7 @@ pub fn decisions(this: &Value, yours: Option<&Value>) -> String {
         ],
         [
             "the first request after quiet must be fast".to_owned(),
-            this_first_caller_at_stack_size(this).map_or_else(none, |ms| {
+            this_at_stack_size(this, "init_and_first_ms").map_or_else(none, |ms| {
                 format!(
                     "`get-post`'s first caller waits {ms:.1} ms, p50 ({FUNCTION_MEMORY_MB} MB's share of a core)"
                 )
