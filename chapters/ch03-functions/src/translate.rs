@@ -45,8 +45,6 @@ pub fn to_api_request(request: &Request) -> ApiRequest {
 // ANCHOR_END: to_api_request
 
 // ANCHOR: to_lambda_response
-/// Builds the response `lambda_http` turns into the proxy response JSON. A REST API expects
-/// headers in `multiValueHeaders`; lambda_http puts them there.
 // ANCHOR: request_id
 /// The id of the request: API Gateway's `requestContext.requestId`, the id it also writes in its
 /// access log (and, on a REST API, returns in `x-amzn-RequestId`). An event without one (a test's
@@ -67,6 +65,8 @@ pub fn request_id(request: &Request) -> String {
 }
 // ANCHOR_END: request_id
 
+/// Builds the response `lambda_http` turns into the proxy response JSON. A REST API expects
+/// headers in `multiValueHeaders`; lambda_http puts them there.
 pub fn to_lambda_response(response: ch01_blog_core::ApiResponse) -> Response<Body> {
     response.into_http().map(|body| {
         if body.is_empty() {

@@ -56,7 +56,7 @@ pub type StaticBody = UnsyncBoxBody<Bytes, std::io::Error>;
 
 // ANCHOR: csp
 /// The Content-Security-Policy the demo page is served with: its scripts, styles and images
-/// come from its own origin only, nothing inline runs, and it may call exactly the two backends
+/// come from its own origin only, nothing inline runs, and it may call exactly the backends it is given
 /// (`connect-src` takes origins: scheme, host and port).
 pub fn content_security_policy(backend_urls: &[&str]) -> String {
     let origins: Vec<String> = backend_urls

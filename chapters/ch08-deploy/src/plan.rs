@@ -141,7 +141,7 @@ fn write_steps(out: &mut String, stack: &StackOptions) {
     for (step, what) in [
         (
             "1. cargo xtask package",
-            "the four function zips and the server's image context (done)",
+            "the functions' zips, the adapter's layer and the server's image context (done)",
         ),
         (
             "2. npx cdk synth",

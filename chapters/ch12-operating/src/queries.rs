@@ -72,6 +72,7 @@ pub fn queries() -> Vec<Query> {
                 "detail",
             ],
         },
+        // ANCHOR: cold_starts
         Query {
             name: "serverless-blog/cold starts",
             log_groups: &[Watches::Functions],
@@ -80,6 +81,7 @@ pub fn queries() -> Vec<Query> {
                     max(record.metrics.initDurationMs) as max_init_ms by bin(1h)",
             reads: &[],
         },
+        // ANCHOR_END: cold_starts
     ]
 }
 // ANCHOR_END: queries

@@ -15,7 +15,7 @@ pub struct Tracing {
     pub functions: &'static str,
     /// The blog's own spans (the request's and the store's), sent by the four functions and the
     /// server to X-Ray's OTLP endpoint in the stack's region: the stack names the endpoint in
-    /// their environment, so that chapter 1's `traces` sends them.
+    /// their environment, so that this chapter's `traces` module sends them.
     pub export_spans: bool,
     /// The share of the server's requests whose spans it sends. The load balancer samples
     /// nothing, so the server decides, by the trace id, at X-Ray's default rate past the first
@@ -23,7 +23,7 @@ pub struct Tracing {
     pub container_ratio: f64,
     /// X-Ray's OTLP endpoint for traces; `{region}` is the stack's region.
     pub endpoint: &'static str,
-    /// The variables that carry the endpoint and the ratio: the names chapter 1's `traces`
+    /// The variables that carry the endpoint and the ratio: the names this chapter's `traces` module
     /// reads (OpenTelemetry's own).
     pub endpoint_variable: &'static str,
     pub ratio_variable: &'static str,
