@@ -38,10 +38,25 @@ struct Exercises {
 struct Build {
     chapter: String,
     title: String,
+    #[serde(default)]
+    runner: Runner,
+    /// For cargo, the package; for jest, the folder of the CDK app.
     package: String,
+    /// For cargo, the test target (`lib` for the unit tests); for jest, the test file in the
+    /// package's folder.
     target: String,
     test: String,
     solution: String,
+}
+
+/// What runs a "Build it" test: `cargo test` with the crate's `build-it` feature, or the CDK
+/// app's jest with `BLOG_BUILD_IT=1`.
+#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Runner {
+    #[default]
+    Cargo,
+    Jest,
 }
 
 /// Where the failures' messages are kept for the book.
@@ -212,8 +227,8 @@ fn try_build(
     python: &Path,
 ) -> Result<Result<Vec<String>, String>> {
     let started = Instant::now();
-    let run = || {
-        run_test(
+    let run = || match build.runner {
+        Runner::Cargo => run_test(
             workspace,
             scratch,
             python,
@@ -221,7 +236,8 @@ fn try_build(
             &build.target,
             &build.test,
             true,
-        )
+        ),
+        Runner::Jest => run_jest(&workspace.join(&build.package), &build.target, &build.test),
     };
     let before = match run()? {
         Outcome::Failed(message) => message,
@@ -373,6 +389,102 @@ fn run_test(
     Ok(Outcome::DidNotRun(error))
 }
 
+/// Runs one test of the CDK app's jest tests in the scratch copy (`folder`), with the "Build it"
+/// tests switched on. The copy uses the workspace's `node_modules`, which `git ls-files` leaves out.
+fn run_jest(folder: &Path, file: &str, test: &str) -> Result<Outcome> {
+    let modules = folder.join("node_modules");
+    if !modules.exists() {
+        crate::tools::ensure_npm_packages(&root().join("infra-cdk"))?;
+        std::os::unix::fs::symlink(root().join("infra-cdk/node_modules"), &modules)
+            .with_context(|| format!("cannot link {}", modules.display()))?;
+    }
+    let mut command = Command::new("npx");
+    command
+        .current_dir(folder)
+        .args(["jest", "--runInBand", "--ci", file, "-t", test])
+        .env("BLOG_BUILD_IT", "1")
+        .env("CDK_DISABLE_VERSION_CHECK", "1")
+        .env_remove("BLOG_TEMPLATE");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(name);
+        }
+    }
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {}", describe(&command)))?;
+    // Jest reports on stderr.
+    let report = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() {
+        return Ok(if report.contains("1 passed") {
+            Outcome::Passed
+        } else {
+            Outcome::DidNotRun(format!("no test named {test} ran"))
+        });
+    }
+    if report.contains("\u{25cf} ") {
+        return Ok(Outcome::Failed(jest_message(report.lines())));
+    }
+    let error = report
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("jest failed before running the test")
+        .to_owned();
+    Ok(Outcome::DidNotRun(error))
+}
+
+/// The message of jest's first failure: what follows `Message:` under the `● <test>` heading (or
+/// the whole report when there is no `Message:`), up to the code frame, at most twenty lines,
+/// without jest's indentation.
+fn jest_message<'a>(report: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let failure: Vec<&str> = report
+        .skip_while(|line| !line.trim_start().starts_with('\u{25cf}'))
+        .skip(1)
+        .take_while(|line| {
+            let line = line.trim_start();
+            !(line.starts_with("Difference:")
+                || line.starts_with("at ")
+                || line.starts_with('>')
+                || line
+                    .split_once(" |")
+                    .is_some_and(|(number, _)| number.parse::<u32>().is_ok()))
+        })
+        .collect();
+    let start = failure
+        .iter()
+        .position(|line| line.trim() == "Message:")
+        .map_or(0, |at| at + 1);
+    let lines: Vec<&str> = failure[start..]
+        .iter()
+        .copied()
+        .skip_while(|line| line.trim().is_empty())
+        .collect();
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut message: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            line.get(indent..)
+                .unwrap_or(line.trim_start())
+                .trim_end()
+                .to_owned()
+        })
+        .take(20)
+        .collect();
+    while message.last().is_some_and(String::is_empty) {
+        message.pop();
+    }
+    // Jest indents a message's first line deeper than the rest.
+    if let Some(first) = message.first_mut() {
+        *first = first.trim_start().to_owned();
+    }
+    message
+}
+
 /// The message of the first panic in a test's output: the lines after `thread '…' panicked at
 /// <file>:<line>:<column>:`, up to the harness's own next line, at most a dozen.
 fn panic_message<'a>(output: impl Iterator<Item = &'a str>) -> Vec<String> {
@@ -397,7 +509,47 @@ fn panic_message<'a>(output: impl Iterator<Item = &'a str>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::panic_message;
+    use super::{jest_message, panic_message};
+
+    #[test]
+    fn jests_message_is_the_assertions_message_without_the_code_frame() {
+        let report = "FAIL test/build-it/x.test.ts
+  Build it
+    \u{2715} the table deletes posts (42 ms)
+
+  \u{25cf} Build it \u{203a} the table deletes posts
+
+    Expected value   undefined
+    Received:
+      undefined
+
+    Message:
+      Template has 1 resources with type AWS::DynamoDB::Table, but none match as expected.
+    The 1 closest matches:
+    TablePosts :: {
+    !!   Missing key 'TimeToLiveSpecification'
+    }
+
+    Difference:
+
+    Compared values have no visual difference.
+
+       5 | describe('Build it', () => {
+    >  7 |     blogTemplate().hasResourceProperties('AWS::DynamoDB::Table', {
+
+      at Object.<anonymous> (test/build-it/x.test.ts:7:20)
+";
+        assert_eq!(
+            jest_message(report.lines()),
+            [
+                "Template has 1 resources with type AWS::DynamoDB::Table, but none match as expected.",
+                "The 1 closest matches:",
+                "TablePosts :: {",
+                "!!   Missing key 'TimeToLiveSpecification'",
+                "}",
+            ]
+        );
+    }
 
     #[test]
     fn the_message_is_the_panics_lines_without_the_harness_around_them() {

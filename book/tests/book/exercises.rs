@@ -61,24 +61,48 @@ fn anchor(heading: &str) -> String {
         .collect()
 }
 
+/// Whether the stack's jest runs the exercise's test, rather than `cargo test`.
+fn is_jest(build: &Value) -> bool {
+    build["runner"].as_str() == Some("jest")
+}
+
+/// The commands that run a "Build it" test.
+fn build_it_commands(build: &Value) -> String {
+    if is_jest(build) {
+        format!(
+            "$ cd {}\n   $ BLOG_BUILD_IT=1 npx jest {}",
+            text(build, "package"),
+            text(build, "target")
+        )
+    } else {
+        format!("$ cargo test --features build-it {}", cargo_test(build))
+    }
+}
+
 fn render_builds(page: &mut String, builds: &[&Value], caught: &Value) {
-    page.push_str(
+    let stays_out = if builds.iter().all(|build| is_jest(build)) {
+        "it runs only when `BLOG_BUILD_IT=1` is set"
+    } else {
+        "it is compiled only with the crate's `build-it` feature"
+    };
+    write!(
+        page,
         "\n## Build it\n\nEach exercise below comes with a test that fails until your change is \
-         right; it is compiled only with the crate's `build-it` feature, so it stays out of the \
-         way of the other tests. Write the change, run the test until it passes, then compare \
-         with the solution at the end of the book.\n",
-    );
+         right; {stays_out}, so it stays out of the way of the other tests. Write the change, run \
+         the test until it passes, then compare with the solution at the end of the book.\n",
+    )
+    .unwrap();
     for (n, build) in builds.iter().enumerate() {
         let field = |name: &str| text(build, name);
         let title = field("title");
         write!(
             page,
-            "\n{}. **{title}.** {}\n\n   The test is `{}`, in `{}`:\n\n   ```console\n   $ cargo test --features build-it {}\n   ```\n\n   Before your change it fails with:\n\n",
+            "\n{}. **{title}.** {}\n\n   The test is `{}`, in `{}`:\n\n   ```console\n   {}\n   ```\n\n   Before your change it fails with:\n\n",
             n + 1,
             field("task"),
             field("test"),
             field("test_file"),
-            cargo_test(build),
+            build_it_commands(build),
         )
         .unwrap();
         message_block(page, caught, field("chapter"), title);
@@ -243,5 +267,35 @@ fn every_solution_applies_to_the_workspace() {
             "{solution} does not apply: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+    }
+}
+
+/// Every chapter gives the reader something to build, and each exercise's test is where the book
+/// says it is.
+#[test]
+fn every_chapter_has_a_build_it_whose_test_is_in_its_file() {
+    let book = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let all: Value =
+        serde_json::from_str(&std::fs::read_to_string(book.join("exercises.json")).unwrap())
+            .unwrap();
+    let builds = all["build"].as_array().cloned().unwrap_or_default();
+    let chapters: std::collections::BTreeSet<u32> = builds
+        .iter()
+        .map(|build| {
+            text(build, "chapter")
+                .trim_start_matches("ch")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let missing: Vec<u32> = (1..=12).filter(|n| !chapters.contains(n)).collect();
+    assert!(missing.is_empty(), "no Build it for chapters {missing:?}");
+    for build in &builds {
+        let file = text(build, "test_file");
+        let source = std::fs::read_to_string(book.join("..").join(file))
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
+        let test = text(build, "test");
+        let name = test.rsplit("::").next().unwrap_or(test);
+        assert!(source.contains(name), "{file} has no test {name}");
     }
 }

@@ -13,7 +13,7 @@ use ch10_between::{BODY_TIMEOUT, invoke};
 use lambda_http::Body;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequest;
 
-fn app() -> App {
+pub(crate) fn app() -> App {
     App {
         blog: Blog::new(Arc::new(MemoryStore::new())),
         body_timeout: BODY_TIMEOUT,
@@ -22,7 +22,7 @@ fn app() -> App {
 
 /// The event API Gateway sends for `method target` (a path below the stage) on `/{proxy+}`:
 /// the greedy path parameter holds the whole path without its first `/`.
-fn event(method: &str, target: &str, body: &str) -> ApiGatewayProxyRequest {
+pub(crate) fn event(method: &str, target: &str, body: &str) -> ApiGatewayProxyRequest {
     let request = Request::builder()
         .method(method)
         .uri(format!("/{STAGE}{target}"))
