@@ -377,9 +377,9 @@ fn run_test(
     }
     // The test harness prints `test <name> ... FAILED` and where the assertion panicked.
     if stdout.contains("test result: FAILED") {
-        return Ok(Outcome::Failed(panic_message(
-            stdout.lines().chain(stderr.lines()),
-        )));
+        let mut message = panic_message(stdout.lines().chain(stderr.lines()));
+        message.extend(snapshot_difference(stdout.lines()));
+        return Ok(Outcome::Failed(message));
     }
     let error = stderr
         .lines()
@@ -507,9 +507,57 @@ fn panic_message<'a>(output: impl Iterator<Item = &'a str>) -> Vec<String> {
     }
 }
 
+/// What a failed `insta` snapshot differs by, as insta prints it above its panic: the
+/// `-old snapshot` / `+new results` legend and the numbered lines between its box's borders, at
+/// most twenty. Nothing when the output has no snapshot difference.
+fn snapshot_difference<'a>(output: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut lines = output.skip_while(|line| *line != "-old snapshot");
+    let mut difference: Vec<String> = lines.by_ref().take(2).map(str::to_owned).collect();
+    difference.extend(
+        lines
+            .skip_while(|line| !line.contains('\u{252c}'))
+            .skip(1)
+            .take_while(|line| !line.contains('\u{2534}'))
+            .take(20)
+            .map(|line| line.trim_end().to_owned()),
+    );
+    if difference.len() > 2 {
+        difference
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{jest_message, panic_message};
+    use super::{jest_message, panic_message, snapshot_difference};
+
+    #[test]
+    fn a_snapshots_difference_is_its_legend_and_its_numbered_lines() {
+        let output = "Snapshot: what_reaches_the_router
+-old snapshot
++new results
+\u{2500}\u{2500}\u{2500}\u{252c}\u{2500}\u{2500}
+   12    12 \u{2502}     \"method\": \"GET\",
+   13       \u{2502}-    \"uri\": \"/blog/42?limit=1\"
+         13 \u{2502}+    \"uri\": \"/blog/42\"
+\u{2500}\u{2500}\u{2500}\u{2534}\u{2500}\u{2500}
+To update snapshots run `cargo insta review`";
+        assert_eq!(
+            snapshot_difference(output.lines()),
+            [
+                "-old snapshot",
+                "+new results",
+                "   12    12 \u{2502}     \"method\": \"GET\",",
+                "   13       \u{2502}-    \"uri\": \"/blog/42?limit=1\"",
+                "         13 \u{2502}+    \"uri\": \"/blog/42\"",
+            ]
+        );
+        assert_eq!(
+            snapshot_difference("assertion failed".lines()),
+            Vec::<String>::new()
+        );
+    }
 
     #[test]
     fn jests_message_is_the_assertions_message_without_the_code_frame() {

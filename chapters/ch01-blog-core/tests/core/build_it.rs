@@ -22,7 +22,7 @@ async fn an_unknown_query_parameter_is_a_400_that_names_it() {
     assert_eq!(response.json_body()["code"], "bad_request");
     let message = response.json_body()["message"].to_string();
     assert!(message.contains("limt"), "the message names it: {message}");
-    // The two parameters the list knows still work, together too.
+    // A parameter the list knows still works.
     let known = blog.handle(&list(&[("limit", "5")])).await;
     assert_eq!(known.status, StatusCode::OK, "{}", known.json_body());
 }

@@ -22,7 +22,11 @@ fn with_node(version: &str) -> Environment {
 fn a_node_js_older_than_20_is_missing_and_the_message_names_both_versions() {
     for old in ["v16.20.2", "v18.19.1", "v19.9.0"] {
         let missing = missing(&with_node(old));
-        assert_eq!(missing.len(), 1, "Node.js {old}: {missing:?}");
+        assert_eq!(
+            missing.len(),
+            1,
+            "Node.js {old} is not reported: missing() returned {missing:?}"
+        );
         assert!(missing[0].what.contains("Node.js"), "{old}: {missing:?}");
         assert!(
             missing[0].how.contains(old) && missing[0].how.contains("20"),
