@@ -163,3 +163,23 @@ fn the_startup_line_with_the_default_port() {
     let address = std::net::SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
     insta::assert_snapshot!(startup_line(address));
 }
+
+/// What `cargo run -p ch04-container -- --help` prints: every setting, its variable and default.
+#[test]
+fn the_help_lists_every_setting() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_blog-server"))
+        .arg("--help")
+        // clap shows a variable's value when it is set: the help of an unconfigured shell.
+        .env_remove("HOST")
+        .env_remove("PORT")
+        .env_remove("BLOG_STORE")
+        .env_remove("BODY_TIMEOUT_SECS")
+        .env_remove("IDLE_TIMEOUT_SECS")
+        .env_remove("SHUTDOWN_GRACE_SECS")
+        .output()
+        .expect("blog-server runs");
+    assert!(output.status.success(), "{output:?}");
+    let help = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(help.contains("--port"), "{help}");
+    insta::assert_snapshot!(help);
+}
