@@ -25,9 +25,14 @@ fn infra_dir() -> PathBuf {
 /// A command in `infra-cdk/` with no AWS credentials or profile in its environment, and no CDK
 /// version check.
 fn offline(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    offline_in(&infra_dir(), program)
+}
+
+/// [`offline`], in another copy of the CDK app (`cargo xtask exercises`'s scratch copy).
+pub fn offline_in(folder: &Path, program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut command = Command::new(program);
     command
-        .current_dir(infra_dir())
+        .current_dir(folder)
         .env("CDK_DISABLE_VERSION_CHECK", "1");
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("AWS_") {

@@ -12,6 +12,20 @@ use std::path::Path;
 use serde_json::Value;
 
 /// One text field of an exercise, which every exercise has.
+/// `book/exercises.json`, read.
+fn exercises_file() -> Value {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises.json");
+    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+/// Its "Build it" exercises.
+fn builds() -> Vec<Value> {
+    exercises_file()["build"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn text<'a>(exercise: &'a Value, name: &str) -> &'a str {
     exercise[name]
         .as_str()
@@ -179,9 +193,7 @@ fn render(exercises: &[&Value], builds: &[&Value], caught: &Value) -> String {
 #[test]
 fn each_chapters_break_it_list_is_written_from_the_exercises_file() {
     let book = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let all: Value =
-        serde_json::from_str(&std::fs::read_to_string(book.join("exercises.json")).unwrap())
-            .unwrap();
+    let all = exercises_file();
     let caught: Value = serde_json::from_str(
         &std::fs::read_to_string(book.join("exercises-caught.json"))
             .expect("exercises-caught.json: run `cargo xtask exercises`"),
@@ -246,15 +258,7 @@ fn each_chapters_break_it_list_is_written_from_the_exercises_file() {
 #[test]
 fn every_solution_applies_to_the_workspace() {
     let book = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let all: Value =
-        serde_json::from_str(&std::fs::read_to_string(book.join("exercises.json")).unwrap())
-            .unwrap();
-    let builds = all["build"].as_array().cloned().unwrap_or_default();
-    assert!(
-        builds.len() >= 2,
-        "only {} Build it exercises",
-        builds.len()
-    );
+    let builds = builds();
     for build in builds {
         let solution = build["solution"].as_str().unwrap();
         let output = std::process::Command::new("git")
@@ -275,10 +279,7 @@ fn every_solution_applies_to_the_workspace() {
 #[test]
 fn every_chapter_has_a_build_it_whose_test_is_in_its_file() {
     let book = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let all: Value =
-        serde_json::from_str(&std::fs::read_to_string(book.join("exercises.json")).unwrap())
-            .unwrap();
-    let builds = all["build"].as_array().cloned().unwrap_or_default();
+    let builds = builds();
     let chapters: std::collections::BTreeSet<u32> = builds
         .iter()
         .map(|build| {

@@ -5,6 +5,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use ch01_blog_core::{Post, PostStore};
 use ch02_dynamodb::local::LocalDynamo;
+use ch02_dynamodb::table::ID;
 use chrono::{TimeZone, Utc};
 
 /// Thirty days, in seconds: how long a post lives.
@@ -31,7 +32,7 @@ async fn a_stored_post_expires_thirty_days_after_it_was_created() {
         .client()
         .get_item()
         .table_name(store.table())
-        .key("id", AttributeValue::S(post.id.clone()))
+        .key(ID, AttributeValue::S(post.id.clone()))
         .send()
         .await
         .expect("the item reads back")
